@@ -1,0 +1,5 @@
+// The package's nodes and credentials, for programmatic use. n8n itself loads them through the
+// `n8n` section of package.json.
+export { CozeWorkflow } from './nodes/Coze/CozeWorkflow.node';
+export { CozeAccessTokenApi } from './credentials/CozeAccessTokenApi.credentials';
+export { CozeJwtApi } from './credentials/CozeJwtApi.credentials';

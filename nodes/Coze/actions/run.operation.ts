@@ -1,0 +1,61 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { CozeRunResult, CozeWorkflowClient, RunRequest } from '../protocol/client';
+import { ASYNC_NEEDS_PAID_PLAN_CODE, CozeApiError, CozeInputError } from '../protocol/errors';
+import { liveChunkForwarder } from '../shared/liveChunks';
+import { reportNotices } from '../shared/notices';
+import { readParametersJson, readRunOptions, readWorkflowId, streamOptions } from '../shared/runOptions';
+import { runResultToJson } from '../shared/results';
+
+type RunMode = 'stream' | 'async' | 'sync';
+
+export async function runWorkflow(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
+	const workflowId = readWorkflowId(this, itemIndex);
+	const mode = this.getNodeParameter('mode', itemIndex, 'stream') as RunMode;
+	const options = readRunOptions(this, itemIndex);
+	const request: RunRequest = {
+		workflowId,
+		parameters: readParametersJson(this, itemIndex),
+		botId: options.botId,
+		appId: options.appId,
+		workflowVersion: options.workflowVersion,
+		userId: options.userId,
+	};
+
+	const stream = async (): Promise<CozeRunResult> => {
+		const live = liveChunkForwarder(this, itemIndex);
+		try {
+			return await client.streamRun(request, streamOptions(options, live?.forward));
+		} finally {
+			live?.finish();
+		}
+	};
+
+	let result: CozeRunResult;
+	if (mode === 'stream') {
+		result = await stream();
+	} else if (mode === 'sync') {
+		result = await client.runSync(request, options.requestTimeoutMs);
+	} else if (mode === 'async') {
+		const started = await client.startAsync(request, options.requestTimeoutMs).then(
+			(value) => value,
+			(error: unknown) => {
+				// 6003 is refused before any run starts, so running in stream mode instead cannot run it twice.
+				if (options.fallbackToStream && error instanceof CozeApiError && error.code === ASYNC_NEEDS_PAID_PLAN_CODE) return undefined;
+				throw error;
+			},
+		);
+		if (started) {
+			result = await client.waitForResult(workflowId, started.executeId, options.poll, 'async');
+			result.logId ??= started.logId;
+		} else {
+			result = await stream();
+			result.notices.push('Coze refused the async run (6003: async runs need a paid plan); it ran in stream mode instead.');
+		}
+	} else {
+		throw new CozeInputError('Mode', `Mode must be stream, async or sync, not "${String(mode)}"`);
+	}
+
+	reportNotices(this, result);
+	return runResultToJson(result, options);
+}

@@ -1,0 +1,61 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'Access Token', value: 'accessToken', description: 'A personal, service or OAuth access token' },
+		{ name: 'OAuth JWT (Service App)', value: 'jwt', description: 'An OAuth service app whose token renews itself' },
+	],
+	default: 'accessToken',
+};
+
+export const operationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Run', value: 'run', action: 'Run a workflow', description: 'Run a published workflow and return its result' },
+		{
+			name: 'Resume',
+			value: 'resume',
+			action: 'Resume an interrupted run',
+			description: 'Answer the question of a run that stopped at a Question or Input node',
+		},
+		{ name: 'Get Run', value: 'getRun', action: 'Get a run', description: 'Read the status and result of a run by its execute ID' },
+	],
+	default: 'run',
+};
+
+export const workflowIdProperty: INodeProperties = {
+	displayName: 'Workflow',
+	name: 'workflowId',
+	type: 'resourceLocator',
+	required: true,
+	default: { mode: 'id', value: '' },
+	description: 'The published Coze workflow (Coze calls its ID workflow_id)',
+	modes: [
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 7400000000000000010',
+			validation: [{ type: 'regex', properties: { regex: '^\\s*\\d{6,}\\s*$', errorMessage: 'A workflow ID is a long number, e.g. 7400000000000000010' } }],
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: 'https://www.coze.com/work_flow?space_id=…&workflow_id=7400…',
+			extractValue: { type: 'regex', regex: '[?&]workflow_id=(\\d+)' },
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '.*[?&]workflow_id=\\d+.*', errorMessage: 'Paste a Coze workflow editor or debug URL that contains workflow_id=…' },
+				},
+			],
+		},
+	],
+};

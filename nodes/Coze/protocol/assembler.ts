@@ -1,0 +1,185 @@
+import { executeIdFromDebugUrl, executeIdFromEventId } from './ids';
+import type { CozeStreamEvent, CozeUsage, MessageEventData } from './types';
+
+/** Content assembled for one node, in `node_seq_id` order. */
+export interface AssembledMessage {
+	nodeTitle: string;
+	nodeId: string;
+	nodeType: string;
+	content: string;
+}
+
+export interface InterruptInfo {
+	eventId: string;
+	type: number;
+	/** The text of the Message that preceded the Interrupt (the question asked). */
+	question: string;
+	data: string;
+	requiredParameters?: Record<string, unknown>;
+	nodeTitle: string;
+}
+
+export interface StreamFailure {
+	code?: number;
+	message: string;
+}
+
+/** A Message chunk as it arrives, for live forwarding. */
+export interface LiveChunk {
+	text: string;
+	nodeTitle: string;
+	nodeId: string;
+	nodeType: string;
+	/** True when the chunk is known to come from the End node. */
+	fromEndNode: boolean;
+}
+
+export type StreamTerminal = 'done' | 'error' | 'interrupt';
+
+interface NodeBuffer {
+	title: string;
+	id: string;
+	type: string;
+	/** Chunks by `node_seq_id`; holes (lost chunks) stay empty. */
+	chunks: string[];
+	finished: boolean;
+}
+
+/** Coze's End node: typed `End` on the cloud, id 900001 in real captures, titled `End` elsewhere. */
+function isEndNode(data: MessageEventData): boolean {
+	return data.node_type === 'End' || data.node_id === '900001' || data.node_title === 'End';
+}
+
+/**
+ * Assembles a run from its stream events (spec §3.6): per-node content, the End node's output, usage,
+ * debug URL, execute ID, interrupt and failure. Memory grows with the content, not with the number
+ * of events; raw events are kept only when asked for.
+ */
+export class RunAssembler {
+	private readonly nodes = new Map<string, NodeBuffer>();
+	private lastMessageNodeKey: string | undefined;
+	private endNodeKey: string | undefined;
+	readonly events: CozeStreamEvent[] | undefined;
+	usage: CozeUsage | undefined;
+	debugUrl: string | undefined;
+	executeId: string | undefined;
+	interrupt: InterruptInfo | undefined;
+	failure: StreamFailure | undefined;
+	terminal: StreamTerminal | undefined;
+	doneReceived = false;
+	eventCount = 0;
+	messageCount = 0;
+
+	constructor(options: { keepEvents: boolean }) {
+		this.events = options.keepEvents ? [] : undefined;
+	}
+
+	/** Takes one event; returns the chunk to forward live, if it was a Message with content. */
+	add(event: CozeStreamEvent): LiveChunk | undefined {
+		this.eventCount++;
+		this.events?.push(event);
+		switch (event.type) {
+			case 'Message':
+				return this.addMessage(event.data);
+			case 'Error': {
+				this.noteDebugUrl(event.data.debug_url);
+				const code = Number(event.data.error_code);
+				this.failure = {
+					code: Number.isFinite(code) ? code : undefined,
+					message: event.data.error_message || 'The workflow run failed',
+				};
+				this.terminal = 'error';
+				return undefined;
+			}
+			case 'Done':
+				this.noteDebugUrl(event.data.debug_url);
+				this.doneReceived = true;
+				// A Done after Error or Interrupt only completes those; it does not turn them into success.
+				this.terminal ??= 'done';
+				return undefined;
+			case 'Interrupt': {
+				const payload = event.data.interrupt_data ?? {};
+				const nodeTitle = event.data.node_title ?? '';
+				this.noteDebugUrl(event.data.debug_url);
+				this.executeId ??= executeIdFromEventId(payload.event_id);
+				this.interrupt = {
+					eventId: payload.event_id ?? '',
+					type: typeof payload.type === 'number' ? payload.type : Number(payload.type),
+					question: this.questionText(nodeTitle),
+					data: payload.data ?? '',
+					requiredParameters: payload.required_parameters,
+					nodeTitle,
+				};
+				this.terminal ??= 'interrupt';
+				return undefined;
+			}
+			default:
+				// PING keeps the connection alive; unknown events are ignored, as every SDK does.
+				return undefined;
+		}
+	}
+
+	private addMessage(data: MessageEventData): LiveChunk | undefined {
+		this.messageCount++;
+		const key = data.node_execute_uuid || data.node_id || data.node_title || '';
+		let node = this.nodes.get(key);
+		if (!node) {
+			node = { title: data.node_title ?? '', id: data.node_id ?? '', type: data.node_type ?? '', chunks: [], finished: false };
+			this.nodes.set(key, node);
+		}
+		const text = data.content ?? '';
+		const seq = Number(data.node_seq_id);
+		if (Number.isInteger(seq) && seq >= 0 && seq <= node.chunks.length + 100_000) node.chunks[seq] = text;
+		else node.chunks.push(text);
+		if (data.node_is_finish) node.finished = true;
+		if (data.usage) this.usage = data.usage;
+		this.lastMessageNodeKey = key;
+		const fromEndNode = isEndNode(data);
+		if (fromEndNode) this.endNodeKey = key;
+		if (text === '') return undefined;
+		return { text, nodeTitle: node.title, nodeId: node.id, nodeType: node.type, fromEndNode };
+	}
+
+	private noteDebugUrl(url: string | undefined): void {
+		if (!url) return;
+		this.debugUrl = url;
+		this.executeId ??= executeIdFromDebugUrl(url);
+	}
+
+	private questionText(nodeTitle: string): string {
+		for (const node of this.nodes.values()) if (nodeTitle && node.title === nodeTitle) return join(node);
+		const last = this.lastMessageNodeKey === undefined ? undefined : this.nodes.get(this.lastMessageNodeKey);
+		return last ? join(last) : '';
+	}
+
+	/**
+	 * The workflow's output text: the End node's content, or, when no message says which node is the
+	 * End node (the doc examples), the content of the node that spoke last.
+	 */
+	outputText(): string | undefined {
+		const key = this.endNodeKey ?? this.lastMessageNodeKey;
+		const node = key === undefined ? undefined : this.nodes.get(key);
+		return node ? join(node) : undefined;
+	}
+
+	/** True when some node's `node_seq_id`s have a gap (a lost chunk). */
+	hasGaps(): boolean {
+		for (const node of this.nodes.values()) {
+			for (let i = 0; i < node.chunks.length; i++) if (node.chunks[i] === undefined) return true;
+		}
+		return false;
+	}
+
+	messages(): AssembledMessage[] {
+		return [...this.nodes.values()].map((node) => ({
+			nodeTitle: node.title,
+			nodeId: node.id,
+			nodeType: node.type,
+			content: join(node),
+		}));
+	}
+}
+
+function join(node: NodeBuffer): string {
+	return node.chunks.join('');
+}

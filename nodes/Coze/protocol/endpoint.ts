@@ -1,0 +1,37 @@
+import type { CozeFlavor } from './client';
+
+/** Where a credential points: the region choice of both Coze credential types. */
+export type CozeRegion = 'com' | 'cn' | 'studio' | 'custom';
+
+export interface CozeEndpoint {
+	baseUrl: string;
+	flavor: CozeFlavor;
+	/** host[:port] of the base URL; the OAuth JWT `aud`. */
+	host: string;
+}
+
+export const REGION_BASE_URLS: Record<'com' | 'cn', string> = {
+	com: 'https://api.coze.com',
+	cn: 'https://api.coze.cn',
+};
+
+export const STUDIO_DEFAULT_URL = 'http://localhost:8888';
+
+/** Resolves a region and base URL to the API endpoint. Throws `Error` naming the field when the URL is unusable. */
+export function resolveEndpoint(region: string, baseUrl: string | undefined): CozeEndpoint {
+	let url: string;
+	if (region === 'com' || region === 'cn') url = REGION_BASE_URLS[region];
+	else if (region === 'studio' || region === 'custom') url = (baseUrl ?? '').trim() || (region === 'studio' ? STUDIO_DEFAULT_URL : '');
+	else throw new Error(`Region "${region}" is not one of coze.com, coze.cn, Coze Studio or another base URL`);
+	if (!url) throw new Error('Base URL is empty: enter the URL of your Coze API, e.g. https://coze-proxy.example.com');
+	const parsed = URL.canParse(url) ? new URL(url) : undefined;
+	if (!parsed) throw new Error(`Base URL "${url}" is not a valid URL: it must start with http:// or https://`);
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		throw new Error(`Base URL "${url}" must start with http:// or https://`);
+	}
+	return {
+		baseUrl: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`,
+		flavor: region === 'studio' ? 'studio' : 'cloud',
+		host: parsed.host,
+	};
+}

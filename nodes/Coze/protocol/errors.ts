@@ -1,0 +1,155 @@
+/**
+ * Typed failures of the Coze client. Every error the protocol layer throws is one of these, so the
+ * node can map each to a clear n8n error and decide safely whether a retry could start a second run.
+ */
+
+export abstract class CozeError extends Error {
+	abstract readonly kind: string;
+}
+
+export interface CozeApiErrorDetails {
+	/** Coze business code (`code` / `error_code`), when Coze sent one. */
+	code?: number;
+	message: string;
+	httpStatus?: number;
+	logId?: string;
+	debugUrl?: string;
+	executeId?: string;
+	/** `POST /v1/workflow/run` etc.: where the failure came from. */
+	endpoint: string;
+	/** True when the workflow itself failed (an `Error` event or a `Fail` run), not the request. */
+	runFailed?: boolean;
+}
+
+/** Coze answered, and the answer is a failure (HTTP error, `code != 0`, `Error` event, failed run). */
+export class CozeApiError extends CozeError {
+	readonly kind = 'api';
+	constructor(readonly details: CozeApiErrorDetails) {
+		super(details.message);
+		this.name = 'CozeApiError';
+	}
+	get code(): number | undefined {
+		return this.details.code;
+	}
+}
+
+/** The request never got an answer: refused, reset, DNS, TLS. */
+export class CozeConnectionError extends CozeError {
+	readonly kind = 'connection';
+	constructor(
+		message: string,
+		/** Node's error code, e.g. ECONNREFUSED. */
+		readonly code: string | undefined,
+		/** False only when the request provably never reached Coze, so repeating it cannot start a second run. */
+		readonly mayHaveReachedServer: boolean,
+	) {
+		super(message);
+		this.name = 'CozeConnectionError';
+	}
+}
+
+/** The stream closed (or broke) before a terminal event and the run's execute ID is unknown. */
+export class CozeStreamEndedError extends CozeError {
+	readonly kind = 'stream-ended';
+	constructor(
+		message: string,
+		readonly eventsReceived: number,
+	) {
+		super(message);
+		this.name = 'CozeStreamEndedError';
+	}
+}
+
+export type CozeTimeoutKind = 'idle' | 'total' | 'wait';
+
+export class CozeTimeoutError extends CozeError {
+	readonly kind = 'timeout';
+	constructor(
+		message: string,
+		readonly timeoutKind: CozeTimeoutKind,
+		readonly executeId?: string,
+		readonly debugUrl?: string,
+	) {
+		super(message);
+		this.name = 'CozeTimeoutError';
+	}
+}
+
+/** Coze sent something that is not what the protocol allows (e.g. invalid JSON in an event's data). */
+export class CozeProtocolError extends CozeError {
+	readonly kind = 'protocol';
+	constructor(message: string) {
+		super(message);
+		this.name = 'CozeProtocolError';
+	}
+}
+
+/** The n8n execution was stopped while the request was running. */
+export class CozeAbortedError extends CozeError {
+	readonly kind = 'aborted';
+	constructor() {
+		super('The execution was stopped while waiting for Coze');
+		this.name = 'CozeAbortedError';
+	}
+}
+
+/** Invalid input found before anything was sent. `field` is the parameter's display name. */
+export class CozeInputError extends CozeError {
+	readonly kind = 'input';
+	constructor(
+		readonly field: string,
+		message: string,
+	) {
+		super(message);
+		this.name = 'CozeInputError';
+	}
+}
+
+export const AUTH_ERROR_CODES: ReadonlySet<number> = new Set([4100, 4101, 700012006]);
+export const LIMIT_ERROR_CODES: ReadonlySet<number> = new Set([4008, 4009, 4013, 4020]);
+export const TRANSIENT_RUN_ERROR_CODE = 720701013;
+export const ASYNC_NEEDS_PAID_PLAN_CODE = 6003;
+export const SYNC_CANNOT_INTERRUPT_CODE = 6039;
+
+/** What a user can do about the Coze codes they meet most. */
+export function hintForCode(code: number | undefined, context: { host?: string } = {}): string | undefined {
+	if (code === undefined) return undefined;
+	if (AUTH_ERROR_CODES.has(code)) {
+		const where = context.host ? ` by ${context.host}` : '';
+		return (
+			`The token was rejected${where}. Check the credential's token and that it has not expired. ` +
+			'Tokens are tied to a region: a token created on coze.cn works only with the coze.cn region, ' +
+			'one created on coze.com only with coze.com. If your token is from the other site, switch the region in the credential.'
+		);
+	}
+	if (LIMIT_ERROR_CODES.has(code)) {
+		return 'Coze is limiting requests for this account (rate limit, daily limit or quota). Lower the node\'s concurrency or request rate, or wait and run again.';
+	}
+	switch (code) {
+		case 4000:
+			return 'Coze rejected the request parameters. Check the workflow inputs, and that Bot ID and App ID are not both set.';
+		case 4200:
+		case 6031:
+			return 'The workflow was not found or is not published. Publish the workflow in Coze and use the ID of the published workflow.';
+		case ASYNC_NEEDS_PAID_PLAN_CODE:
+			return 'Async runs need a paid Coze plan. Use stream mode, or turn on the option "Fall Back to Stream on 6003" (6003 means no run was started, so falling back cannot run the workflow twice).';
+		case SYNC_CANNOT_INTERRUPT_CODE:
+			return 'This workflow asks questions (a Question or Input node), which sync runs do not support. Use stream or async mode.';
+		case 6023:
+			return 'The workflow took longer than Coze allows for this mode. Use async mode for long workflows.';
+		case TRANSIENT_RUN_ERROR_CODE:
+			return 'Coze reported a temporary server problem and started no run. Running the node again usually works.';
+		case 4314:
+			return 'Coze has no run with this execute ID for this workflow. Check the workflow ID and execute ID (run data is kept 7 days).';
+		case 4315:
+			return 'This run has already finished, so it cannot be resumed. Start a new run instead.';
+		case 4300:
+		case 4301:
+		case 4302:
+		case 4303:
+		case 4304:
+			return 'Coze refused the file upload. One file per upload, at most 512 MB, of a supported type.';
+		default:
+			return undefined;
+	}
+}

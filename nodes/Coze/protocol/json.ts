@@ -1,0 +1,91 @@
+/**
+ * JSON helpers for Coze bodies.
+ *
+ * Coze IDs are 19-digit numbers. The cloud sends them as strings, but Coze Studio writes some of them
+ * (run-history `execute_id`, `connector_id`) as bare int64 literals, which `JSON.parse` would round.
+ * Node 20 has no reviver access to the source text, so unsafe integer literals are quoted before parsing.
+ */
+
+const NUMBER_CHARS = /[0-9eE.+-]/;
+
+/** Quotes integer literals outside strings whose value is not a safe JS integer. */
+export function quoteUnsafeIntegers(text: string): string {
+	// Fast path: a number that can lose precision has at least 16 digits in a row.
+	if (!/\d{16}/.test(text)) return text;
+	let out = '';
+	let copiedUpTo = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		if (inString) {
+			if (c === '\\') i++;
+			else if (c === '"') inString = false;
+			continue;
+		}
+		if (c === '"') {
+			inString = true;
+			continue;
+		}
+		if (c === '-' || (c >= '0' && c <= '9')) {
+			let end = i + 1;
+			while (end < text.length && NUMBER_CHARS.test(text[end])) end++;
+			const literal = text.slice(i, end);
+			if (/^-?\d+$/.test(literal) && !Number.isSafeInteger(Number(literal))) {
+				out += `${text.slice(copiedUpTo, i)}"${literal}"`;
+				copiedUpTo = end;
+			}
+			i = end - 1;
+		}
+	}
+	return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
+}
+
+/** `JSON.parse` that keeps integers beyond 2^53 as strings. Throws `SyntaxError` like `JSON.parse`. */
+export function parseJson(text: string): unknown {
+	return JSON.parse(quoteUnsafeIntegers(text));
+}
+
+/** Parses `text` if it is JSON, else returns `undefined`. */
+export function tryParseJson(text: string): unknown {
+	try {
+		return parseJson(text);
+	} catch {
+		return undefined;
+	}
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An ID as Coze means it: a decimal string. Numbers (only ever small ones, after `parseJson`) are stringified. */
+export function idString(value: unknown): string | undefined {
+	if (typeof value === 'string') return value === '' ? undefined : value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value === 'bigint') return value.toString();
+	return undefined;
+}
+
+/**
+ * Decodes JSON strings nested inside a value (Coze serialises objects into strings, sometimes several
+ * levels deep). Only strings that look like a JSON object or array are decoded, so ordinary text such
+ * as "42" or "true" stays text.
+ */
+export function decodeNestedJson(value: unknown, depth = 0): unknown {
+	if (depth > 8) return value;
+	if (typeof value === 'string') {
+		const trimmed = value.trim();
+		const looksStructured =
+			(trimmed.startsWith('{') && trimmed.endsWith('}')) || (trimmed.startsWith('[') && trimmed.endsWith(']'));
+		if (!looksStructured) return value;
+		const parsed = tryParseJson(trimmed);
+		return parsed === undefined ? value : decodeNestedJson(parsed, depth + 1);
+	}
+	if (Array.isArray(value)) return value.map((v) => decodeNestedJson(v, depth + 1));
+	if (isPlainObject(value)) {
+		const out: Record<string, unknown> = {};
+		for (const [k, v] of Object.entries(value)) out[k] = decodeNestedJson(v, depth + 1);
+		return out;
+	}
+	return value;
+}

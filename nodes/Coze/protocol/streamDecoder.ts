@@ -1,0 +1,106 @@
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+
+import { CozeProtocolError } from './errors';
+import { isPlainObject, tryParseJson } from './json';
+import type { CozeStreamEvent } from './types';
+
+/**
+ * Turns the bytes of a `stream_run` / `stream_resume` body into typed Coze events.
+ *
+ * SSE framing is eventsource-parser's job (it accepts `id:0` and `id: 0`, CRLF, comments); this class
+ * adds UTF-8 decoding across chunk boundaries and Coze's event model. Bytes may be split anywhere,
+ * including inside a multi-byte character, and the result does not depend on how they were split.
+ */
+export class CozeStreamDecoder {
+	private readonly text = new TextDecoder('utf-8');
+	private readonly parser: EventSourceParser;
+	private decoded: CozeStreamEvent[] = [];
+	private failure: CozeProtocolError | undefined;
+	private ending = false;
+	/** True when the body ended inside an event (a connection cut mid-line), which was dropped. */
+	truncated = false;
+
+	constructor() {
+		this.parser = createParser({
+			onEvent: (message) => {
+				if (this.failure) return;
+				try {
+					this.decoded.push(toCozeEvent(message));
+				} catch (error) {
+					// At the end of the body, an event that does not parse was cut off, not malformed.
+					if (this.ending) {
+						this.truncated = true;
+						return;
+					}
+					this.failure =
+						error instanceof CozeProtocolError ? error : new CozeProtocolError(String(error));
+				}
+			},
+		});
+	}
+
+	/** Feeds one chunk of the body; returns the events it completed. */
+	push(chunk: Uint8Array): CozeStreamEvent[] {
+		this.parser.feed(this.text.decode(chunk, { stream: true }));
+		return this.take();
+	}
+
+	/** The body ended: flushes a last event that had no blank line after it (the doc examples end so). */
+	end(): CozeStreamEvent[] {
+		const tail = this.text.decode();
+		if (tail) this.parser.feed(tail);
+		this.ending = true;
+		this.parser.feed('\n\n');
+		return this.take();
+	}
+
+	private take(): CozeStreamEvent[] {
+		if (this.failure) throw this.failure;
+		const events = this.decoded;
+		this.decoded = [];
+		return events;
+	}
+}
+
+const KNOWN = new Set(['Message', 'Error', 'Done', 'Interrupt', 'PING']);
+
+function toCozeEvent(message: EventSourceMessage): CozeStreamEvent {
+	const id = message.id;
+	const name = message.event ?? 'message';
+	if (name === 'PING') return { type: 'PING', id };
+	// Coze Studio reports an internal failure mid-stream as a lowercase `error` whose data is a raw Go error string.
+	if (name === 'error') return { type: 'Error', id, data: errorDataFromText(message.data) };
+	if (!KNOWN.has(name)) return { type: 'unknown', id, name, data: message.data };
+
+	const data = tryParseJson(message.data);
+	if (data === undefined) {
+		throw new CozeProtocolError(
+			`Coze sent a ${name} event${id === undefined ? '' : ` (id ${id})`} whose data is not valid JSON`,
+		);
+	}
+	if (!isPlainObject(data)) {
+		throw new CozeProtocolError(
+			`Coze sent a ${name} event${id === undefined ? '' : ` (id ${id})`} whose data is not a JSON object`,
+		);
+	}
+	switch (name) {
+		case 'Message':
+			return { type: 'Message', id, data };
+		case 'Error':
+			return { type: 'Error', id, data };
+		case 'Done':
+			return { type: 'Done', id, data };
+		default:
+			return { type: 'Interrupt', id, data };
+	}
+}
+
+function errorDataFromText(text: string): { error_message: string; error_code?: number } {
+	const parsed = tryParseJson(text);
+	// Not JSON: Studio's raw Go error text.
+	if (!isPlainObject(parsed)) return { error_message: text };
+	const code = typeof parsed.error_code === 'number' ? parsed.error_code : undefined;
+	const message =
+		typeof parsed.error_message === 'string' ? parsed.error_message : typeof parsed.msg === 'string' ? parsed.msg : text;
+	return { error_message: message, error_code: code };
+}

@@ -1,0 +1,160 @@
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { CozeAbortedError, CozeApiError, CozeConnectionError, CozeInputError, CozeTimeoutError } from '../protocol/errors';
+import type { ByteStream, HttpTransport, TransportRequest, TransportResponse } from '../protocol/transport';
+
+type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** What n8n's request helper hands back with `encoding: 'stream'`: Node's IncomingMessage. */
+interface IncomingBody extends AsyncIterable<Uint8Array> {
+	destroy(error?: Error): void;
+	setTimeout?(ms: number, callback: () => void): void;
+}
+
+/** Error codes that prove the request never left this machine or never reached a server. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+const CANCEL_CODES = new Set(['ERR_CANCELED', 'ABORT_ERR']);
+
+/** Node's error code anywhere in an error's cause chain (n8n wraps axios errors in NodeApiError). */
+export function networkErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current !== null && typeof current === 'object'; depth++) {
+		const record = current as { code?: unknown; cause?: unknown; name?: unknown };
+		if (typeof record.code === 'string' && /^[A-Z][A-Z_]+$/.test(record.code)) return record.code;
+		if (record.name === 'AbortError' || record.name === 'CanceledError') return 'ERR_CANCELED';
+		current = record.cause;
+	}
+	return undefined;
+}
+
+class IdleTimeout extends Error {
+	constructor() {
+		super('idle');
+	}
+}
+
+/**
+ * The Coze client's transport over n8n's `httpRequestWithAuthentication`: proxies, TLS settings,
+ * credential refresh and execution cancellation work as everywhere in n8n.
+ */
+export class N8nHttpTransport implements HttpTransport {
+	constructor(
+		private readonly context: RequestContext,
+		private readonly credentialType: string,
+		private readonly baseUrl: string,
+		/** The JWT credential's token is renewed by n8n on a 401, which n8n sees only if it is not ignored. */
+		private readonly renewsOn401: boolean,
+	) {}
+
+	async send(request: TransportRequest): Promise<TransportResponse> {
+		let response = await this.request(request, true);
+		if (response.statusCode === 401 && this.renewsOn401) {
+			// n8n 1.x ignores every status when asked to ignore any, so it did not renew the token: ask again
+			// without ignoring statuses, which makes n8n renew it and repeat the request once. A 401 means
+			// Coze started nothing, so repeating cannot run a workflow twice.
+			(response.body as IncomingBody).destroy();
+			response = await this.request(request, false);
+		}
+		const body = response.body as IncomingBody;
+		const headers = response.headers;
+		return {
+			status: response.statusCode,
+			header: (name) => {
+				const value = headers[name.toLowerCase()];
+				return Array.isArray(value) ? value.join(', ') : value === undefined ? undefined : String(value);
+			},
+			body: this.wrapBody(body, request.idleTimeoutMs),
+		};
+	}
+
+	private async request(request: TransportRequest, ignoreStatuses: boolean): Promise<IN8nHttpFullResponse> {
+		const headers: Record<string, string> = { Accept: request.accept ?? 'application/json' };
+		let body: IHttpRequestOptions['body'];
+		if (request.json !== undefined) {
+			headers['Content-Type'] = 'application/json';
+			body = JSON.stringify(request.json);
+		} else if (request.file) {
+			const form = new FormData();
+			const blob = new Blob([request.file.data], { type: request.file.contentType });
+			form.append(request.file.fieldName, blob, request.file.fileName);
+			body = form as unknown as IHttpRequestOptions['body'];
+		}
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: `${this.baseUrl}${request.path}`,
+			qs: request.query,
+			headers,
+			body,
+			encoding: 'stream',
+			returnFullResponse: true,
+			json: false,
+			// Until the response headers arrive; the body's silence is watched on the socket (wrapBody).
+			timeout: request.idleTimeoutMs,
+			ignoreHttpStatusErrors: ignoreStatuses ? (this.renewsOn401 ? { ignore: true, except: [401] } : true) : false,
+		};
+		try {
+			return (await this.context.helpers.httpRequestWithAuthentication.call(
+				this.context,
+				this.credentialType,
+				options,
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			throw this.classify(error, request.idleTimeoutMs);
+		}
+	}
+
+	private wrapBody(body: IncomingBody, idleTimeoutMs: number): ByteStream {
+		let idle = false;
+		// Coze sends PINGs while a run works; a silent socket means the connection is gone. The socket's
+		// own inactivity timer is used (no JS timers), and it dies with the socket.
+		body.setTimeout?.(idleTimeoutMs, () => {
+			idle = true;
+			body.destroy(new IdleTimeout());
+		});
+		const classify = (error: unknown) => (idle ? this.idleError(idleTimeoutMs) : this.classify(error, idleTimeoutMs));
+		return {
+			destroy: () => body.destroy(),
+			[Symbol.asyncIterator]: async function* () {
+				try {
+					for await (const chunk of body) yield chunk;
+				} catch (error) {
+					throw classify(error);
+				}
+				if (idle) throw classify(undefined);
+			},
+		};
+	}
+
+	private idleError(idleTimeoutMs: number): CozeTimeoutError {
+		return new CozeTimeoutError(
+			`Coze sent nothing for ${Math.round(idleTimeoutMs / 1000)} s (Idle Timeout), so the connection was closed.`,
+			'idle',
+		);
+	}
+
+	private classify(error: unknown, idleTimeoutMs: number): Error {
+		const signal = 'getExecutionCancelSignal' in this.context ? this.context.getExecutionCancelSignal() : undefined;
+		if (signal?.aborted) return new CozeAbortedError();
+		if (error instanceof IdleTimeout) return this.idleError(idleTimeoutMs);
+		const code = networkErrorCode(error);
+		if (code && CANCEL_CODES.has(code)) return new CozeAbortedError();
+		if (code && TIMEOUT_CODES.has(code)) return this.idleError(idleTimeoutMs);
+		if (code && NEVER_SENT_CODES.has(code)) {
+			return new CozeConnectionError(`Could not connect to Coze at ${this.baseUrl} (${code})`, code, false);
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		if (String((error as { httpCode?: unknown }).httpCode) === '401') {
+			return new CozeApiError({
+				httpStatus: 401,
+				message: 'Coze rejected the access token (HTTP 401), also after it was renewed',
+				endpoint: this.baseUrl,
+			});
+		}
+		if (!code) {
+			// Not a network failure: n8n refused the request itself, e.g. the credential could not get a token.
+			return new CozeInputError('Credential', message);
+		}
+		return new CozeConnectionError(`The connection to Coze at ${this.baseUrl} failed (${code}): ${message}`, code, true);
+	}
+}

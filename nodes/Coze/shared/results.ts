@@ -1,0 +1,101 @@
+import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
+
+import type { CozeRunResult } from '../protocol/client';
+import { CozeApiError, CozeError, CozeInputError, CozeStreamEndedError, CozeTimeoutError, hintForCode } from '../protocol/errors';
+import { decodeEndOutput } from '../protocol/output';
+
+export interface OutputChoices {
+	parseOutput: boolean;
+	includeMessages: boolean;
+	includeEvents: boolean;
+}
+
+/** The output item of a run: the contract of the node's output (IDs stay strings). */
+export function runResultToJson(result: CozeRunResult, choices: OutputChoices): IDataObject {
+	const json: IDataObject = {
+		status: result.status,
+		output: decodeEndOutput(result.outputText, choices.parseOutput) as IDataObject['output'],
+		executeId: result.executeId ?? null,
+		debugUrl: result.debugUrl ?? null,
+		usage: result.usage ? { ...result.usage } : null,
+		logId: result.logId ?? null,
+	};
+	if (result.interrupt) {
+		json.interrupt = {
+			eventId: result.interrupt.eventId,
+			type: result.interrupt.type,
+			question: result.interrupt.question,
+			data: result.interrupt.data,
+			requiredParameters: (result.interrupt.requiredParameters ?? null) as IDataObject | null,
+			nodeTitle: result.interrupt.nodeTitle,
+		};
+	}
+	if (result.outputTrimmed) json.outputTrimmed = true;
+	if (choices.includeMessages) json.messages = result.messages.map((m) => ({ ...m }));
+	if (choices.includeEvents && result.events) json.events = result.events.map((e) => ({ ...e }) as IDataObject);
+	return json;
+}
+
+/** The fields a failed item carries with continue-on-fail, and the details of the thrown error. */
+export function errorDetails(error: CozeError, host: string): IDataObject {
+	const details: IDataObject = { error: error.message };
+	if (error instanceof CozeApiError) {
+		const d = error.details;
+		details.code = d.code ?? null;
+		details.httpStatus = d.httpStatus ?? null;
+		details.logId = d.logId ?? null;
+		details.debugUrl = d.debugUrl ?? null;
+		details.executeId = d.executeId ?? null;
+		details.hint = hintForCode(d.code ?? (d.httpStatus === 401 ? 4100 : undefined), { host }) ?? null;
+	} else if (error instanceof CozeTimeoutError) {
+		details.executeId = error.executeId ?? null;
+		details.debugUrl = error.debugUrl ?? null;
+	} else if (error instanceof CozeInputError) {
+		details.field = error.field;
+	}
+	return details;
+}
+
+function describe(error: CozeError, host: string): string {
+	const parts: string[] = [];
+	if (error instanceof CozeApiError) {
+		const d = error.details;
+		const hint = hintForCode(d.code ?? (d.httpStatus === 401 ? 4100 : undefined), { host });
+		if (hint) parts.push(hint);
+		const facts = [
+			d.code !== undefined ? `Coze code ${d.code}` : undefined,
+			d.httpStatus !== undefined ? `HTTP ${d.httpStatus}` : undefined,
+			d.logId ? `log ID ${d.logId}` : undefined,
+			d.executeId ? `execute ID ${d.executeId}` : undefined,
+		].filter(Boolean);
+		if (facts.length) parts.push(facts.join(', '));
+		if (d.debugUrl) parts.push(`Debug URL: ${d.debugUrl}`);
+	} else if (error instanceof CozeStreamEndedError) {
+		parts.push(`${error.eventsReceived} events had arrived before the stream ended.`);
+	} else if (error instanceof CozeTimeoutError && error.debugUrl) {
+		parts.push(`Debug URL: ${error.debugUrl}`);
+	}
+	return parts.join('\n');
+}
+
+/** An n8n error for a Coze failure: `NodeApiError` when Coze answered, `NodeOperationError` otherwise. */
+export function toNodeError(node: INode, error: unknown, itemIndex: number, host: string): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (!(error instanceof CozeError)) {
+		return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
+	}
+	const description = describe(error, host) || undefined;
+	if (error instanceof CozeApiError) {
+		const d = error.details;
+		const message = d.runFailed
+			? `The Coze workflow failed: ${d.message}`
+			: `Coze refused the request${d.code !== undefined ? ` (${d.code})` : ''}: ${d.message}`;
+		return new NodeApiError(node, errorDetails(error, host) as JsonObject, {
+			message,
+			description,
+			httpCode: d.httpStatus !== undefined ? String(d.httpStatus) : undefined,
+			itemIndex,
+		});
+	}
+	return new NodeOperationError(node, error.message, { itemIndex, description });
+}

@@ -1,0 +1,131 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { PollOptions, StreamOptions } from '../protocol/client';
+import { CozeInputError } from '../protocol/errors';
+import { isPlainObject, parseJson } from '../protocol/json';
+
+/** The node's Options collection, read and checked once per item. Times are in milliseconds. */
+export interface RunOptions {
+	botId?: string;
+	appId?: string;
+	workflowVersion?: string;
+	userId?: string;
+	parseOutput: boolean;
+	includeMessages: boolean;
+	includeEvents: boolean;
+	idleTimeoutMs: number;
+	totalTimeoutMs: number;
+	requestTimeoutMs: number;
+	poll: PollOptions;
+	fallbackToStream: boolean;
+}
+
+function seconds(options: IDataObject, key: string, label: string, fallback: number, max?: number): number {
+	const raw = options[key] ?? fallback;
+	const value = typeof raw === 'number' ? raw : Number(raw);
+	if (!Number.isFinite(value) || value <= 0) {
+		throw new CozeInputError(label, `${label} must be a positive number of seconds, not "${String(raw)}"`);
+	}
+	if (max !== undefined && value > max) {
+		throw new CozeInputError(label, `${label} can be at most ${max} seconds, not ${value}`);
+	}
+	return Math.round(value * 1000);
+}
+
+function text(options: IDataObject, key: string, label: string): string | undefined {
+	const raw = options[key];
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	if (typeof raw !== 'string' && typeof raw !== 'number') {
+		throw new CozeInputError(label, `${label} must be text, not ${typeof raw}`);
+	}
+	const value = String(raw).trim();
+	return value === '' ? undefined : value;
+}
+
+function id(options: IDataObject, key: string, label: string): string | undefined {
+	const value = text(options, key, label);
+	if (value !== undefined && !/^\d+$/.test(value)) {
+		throw new CozeInputError(label, `${label} must be a Coze ID (digits only), not "${value}"`);
+	}
+	return value;
+}
+
+export function readRunOptions(context: IExecuteFunctions, itemIndex: number): RunOptions {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const botId = id(options, 'botId', 'Bot ID');
+	const appId = id(options, 'appId', 'App ID');
+	if (botId && appId) {
+		throw new CozeInputError('Bot ID', 'Set either Bot ID or App ID, not both: Coze refuses a run that names both (code 4000)');
+	}
+	const pollInitial = seconds(options, 'pollInitialInterval', 'Poll Initial Interval', 1);
+	const pollMax = seconds(options, 'pollMaxInterval', 'Poll Max Interval', 15);
+	if (pollMax < pollInitial) {
+		throw new CozeInputError('Poll Max Interval', 'Poll Max Interval must not be shorter than Poll Initial Interval');
+	}
+	const idleTimeoutMs = seconds(options, 'idleTimeout', 'Idle Timeout', 90);
+	return {
+		botId,
+		appId,
+		workflowVersion: text(options, 'workflowVersion', 'Workflow Version'),
+		userId: text(options, 'userId', 'User ID'),
+		parseOutput: options.parseOutput !== false,
+		includeMessages: options.includeMessages === true,
+		includeEvents: options.includeEvents === true,
+		idleTimeoutMs,
+		totalTimeoutMs: seconds(options, 'totalTimeout', 'Total Timeout', 600),
+		requestTimeoutMs: seconds(options, 'requestTimeout', 'Request Timeout', 120),
+		poll: {
+			policy: { initialMs: pollInitial, maxMs: pollMax, factor: 1.6, jitter: 0.2 },
+			maxWaitMs: seconds(options, 'maxWaitTime', 'Max Wait Time', 1800, 86400),
+			idleTimeoutMs: seconds(options, 'requestTimeout', 'Request Timeout', 120),
+		},
+		fallbackToStream: options.fallbackToStream === true,
+	};
+}
+
+export function streamOptions(options: RunOptions, onChunk?: StreamOptions['onChunk']): StreamOptions {
+	return {
+		idleTimeoutMs: options.idleTimeoutMs,
+		totalTimeoutMs: options.totalTimeoutMs,
+		keepEvents: options.includeEvents,
+		onChunk,
+		poll: options.poll,
+	};
+}
+
+/** The workflow's inputs from the JSON parameter: an object, or text holding one. */
+export function readParametersJson(context: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
+	const raw = context.getNodeParameter('parametersJson', itemIndex, '{}', { rawExpressions: false }) as unknown;
+	if (raw === undefined || raw === null || raw === '') return {};
+	if (isPlainObject(raw)) return raw;
+	if (typeof raw === 'string') {
+		const parsed = jsonOrError(raw);
+		if (parsed instanceof SyntaxError) {
+			throw new CozeInputError('Inputs (JSON)', `Inputs (JSON) is not valid JSON: ${parsed.message}`);
+		}
+		if (isPlainObject(parsed)) return parsed;
+	}
+	throw new CozeInputError('Inputs (JSON)', 'Inputs (JSON) must be a JSON object of the workflow\'s inputs, e.g. {"topic": "rain"}');
+}
+
+export function readWorkflowId(context: IExecuteFunctions, itemIndex: number): string {
+	const raw = context.getNodeParameter('workflowId', itemIndex, '', { extractValue: true }) as unknown;
+	const value = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+	if (!/^\d+$/.test(value)) {
+		throw new CozeInputError(
+			'Workflow',
+			value === ''
+				? 'Workflow is empty: enter the ID of a published Coze workflow, or paste its URL'
+				: `Workflow must be a Coze workflow ID (digits only) or a URL containing workflow_id=…, not "${value}"`,
+		);
+	}
+	return value;
+}
+
+function jsonOrError(text: string): unknown {
+	try {
+		return parseJson(text);
+	} catch (error) {
+		return error instanceof SyntaxError ? error : new SyntaxError(String(error));
+	}
+}
