@@ -16,6 +16,25 @@ const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHO
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 const CANCEL_CODES = new Set(['ERR_CANCELED', 'ABORT_ERR']);
 
+/**
+ * Plain words for network failures. Messages must not contain the codes themselves: n8n's error
+ * classes replace any message that mentions ECONNRESET, ENOTFOUND… with their own generic text.
+ */
+const CODE_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be looked up',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	ERR_INVALID_URL: 'the URL is invalid',
+	ECONNRESET: 'the connection was reset',
+	EPIPE: 'the connection was closed while sending',
+};
+
+function inWords(code: string | undefined): string {
+	return (code && CODE_WORDS[code]) || 'the connection broke';
+}
+
 /** Node's error code anywhere in an error's cause chain (n8n wraps axios errors in NodeApiError). */
 export function networkErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
@@ -89,8 +108,9 @@ export class N8nHttpTransport implements HttpTransport {
 			encoding: 'stream',
 			returnFullResponse: true,
 			json: false,
-			// Until the response headers arrive; the body's silence is watched on the socket (wrapBody).
-			timeout: request.idleTimeoutMs,
+			// axios' timeout is a socket inactivity limit too; it stays a little behind the one wrapBody sets
+			// on the response, so that silence in the body is reported as such rather than as a reset.
+			timeout: request.idleTimeoutMs + 1000,
 			ignoreHttpStatusErrors: ignoreStatuses ? (this.renewsOn401 ? { ignore: true, except: [401] } : true) : false,
 		};
 		try {
@@ -105,23 +125,26 @@ export class N8nHttpTransport implements HttpTransport {
 	}
 
 	private wrapBody(body: IncomingBody, idleTimeoutMs: number): ByteStream {
-		let idle = false;
-		// Coze sends PINGs while a run works; a silent socket means the connection is gone. The socket's
-		// own inactivity timer is used (no JS timers), and it dies with the socket.
-		body.setTimeout?.(idleTimeoutMs, () => {
-			idle = true;
-			body.destroy(new IdleTimeout());
-		});
-		const classify = (error: unknown) => (idle ? this.idleError(idleTimeoutMs) : this.classify(error, idleTimeoutMs));
+		// Coze sends PINGs while a run works; a silent socket means the connection is gone. Both this
+		// socket timer and axios' (a little later) can close it, so silence is recognised by the time
+		// since the last byte rather than by which timer fired. No JS timers: they die with the socket.
+		let lastByteAt = Date.now();
+		body.setTimeout?.(idleTimeoutMs, () => body.destroy(new IdleTimeout()));
+		const classify = (error: unknown) =>
+			error instanceof IdleTimeout || Date.now() - lastByteAt >= idleTimeoutMs
+				? this.idleError(idleTimeoutMs)
+				: this.classify(error, idleTimeoutMs);
 		return {
 			destroy: () => body.destroy(),
 			[Symbol.asyncIterator]: async function* () {
 				try {
-					for await (const chunk of body) yield chunk;
+					for await (const chunk of body) {
+						lastByteAt = Date.now();
+						yield chunk;
+					}
 				} catch (error) {
 					throw classify(error);
 				}
-				if (idle) throw classify(undefined);
 			},
 		};
 	}
@@ -141,7 +164,7 @@ export class N8nHttpTransport implements HttpTransport {
 		if (code && CANCEL_CODES.has(code)) return new CozeAbortedError();
 		if (code && TIMEOUT_CODES.has(code)) return this.idleError(idleTimeoutMs);
 		if (code && NEVER_SENT_CODES.has(code)) {
-			return new CozeConnectionError(`Could not connect to Coze at ${this.baseUrl} (${code})`, code, false);
+			return new CozeConnectionError(`Could not connect to Coze at ${this.baseUrl}: ${inWords(code)}`, code, false);
 		}
 		const message = error instanceof Error ? error.message : String(error);
 		if (String((error as { httpCode?: unknown }).httpCode) === '401') {
@@ -155,6 +178,6 @@ export class N8nHttpTransport implements HttpTransport {
 			// Not a network failure: n8n refused the request itself, e.g. the credential could not get a token.
 			return new CozeInputError('Credential', message);
 		}
-		return new CozeConnectionError(`The connection to Coze at ${this.baseUrl} failed (${code}): ${message}`, code, true);
+		return new CozeConnectionError(`The connection to Coze at ${this.baseUrl} failed: ${inWords(code)}`, code, true);
 	}
 }

@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
 import type { CozeRunResult } from '../protocol/client';
-import { CozeApiError, CozeError, CozeInputError, CozeStreamEndedError, CozeTimeoutError, hintForCode } from '../protocol/errors';
+import { CozeApiError, CozeConnectionError, CozeError, CozeInputError, CozeStreamEndedError, CozeTimeoutError, hintForCode } from '../protocol/errors';
 import { decodeEndOutput } from '../protocol/output';
 
 export interface OutputChoices {
@@ -70,6 +70,8 @@ function describe(error: CozeError, host: string): string {
 		].filter(Boolean);
 		if (facts.length) parts.push(facts.join(', '));
 		if (d.debugUrl) parts.push(`Debug URL: ${d.debugUrl}`);
+	} else if (error instanceof CozeConnectionError && error.code) {
+		parts.push(`Network error code: ${error.code}`);
 	} else if (error instanceof CozeStreamEndedError) {
 		parts.push(`${error.eventsReceived} events had arrived before the stream ended.`);
 	} else if (error instanceof CozeTimeoutError && error.debugUrl) {

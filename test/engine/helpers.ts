@@ -1,0 +1,53 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import { startEmulator, type CozeEmulator, type EmulatorOptions } from '../emulator';
+import { accessTokenCredentials, runNode, type NodeRunResult, type RunNodeOptions } from '../harness/engine';
+
+/** Emulator time runs 100× faster than Coze's in these tests. */
+export const TIME_SCALE = 0.01;
+
+export async function withEmulator<T>(fn: (emu: CozeEmulator) => Promise<T>, options: EmulatorOptions = {}): Promise<T> {
+	const emu = await startEmulator({ timeScale: TIME_SCALE, ...options });
+	try {
+		return await fn(emu);
+	} finally {
+		await emu.close();
+	}
+}
+
+export function workflow(id: string): INodeParameters {
+	return { __rl: true, mode: 'id', value: id } as unknown as INodeParameters;
+}
+
+/** Fast polling for tests (seconds). */
+export const FAST_POLL = { pollInitialInterval: 0.02, pollMaxInterval: 0.1 };
+
+export function runParams(id: string, extra: INodeParameters = {}): INodeParameters {
+	return { operation: 'run', mode: 'stream', workflowId: workflow(id), parametersJson: '{}', options: {}, ...extra };
+}
+
+export async function run(
+	emu: CozeEmulator,
+	parameters: INodeParameters,
+	extra: Partial<RunNodeOptions> = {},
+): Promise<NodeRunResult> {
+	return await runNode({ parameters, credentials: accessTokenCredentials(emu.baseUrl, emu.token), ...extra });
+}
+
+export const IDS = {
+	docJoke: '7400000000000000001',
+	docParamError: '7400000000000000002',
+	docWeather: '7400000000000000003',
+	sdkNoSpace: '7400000000000000004',
+	story: '7400000000000000010',
+	answerText: '7400000000000000011',
+	variablesOnly: '7400000000000000012',
+	failing: '7400000000000000013',
+	tripQuestion: '7400000000000000014',
+	imageInput: '7400000000000000015',
+	longReport: '7400000000000000016',
+	bigOutput: '7400000000000000017',
+	draft: '7400000000000000018',
+	allTypes: '7400000000000000020',
+	versioned: '7400000000000000021',
+} as const;

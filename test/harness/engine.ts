@@ -1,0 +1,292 @@
+/**
+ * Runs the package's built nodes inside n8n-core's real `WorkflowExecute`, the engine n8n itself
+ * uses, with a credentials helper that behaves like n8n's: generic and function `authenticate`,
+ * and `preAuthentication` of expirable credentials when the token is empty or after a 401, with the
+ * renewed fields persisted for later requests.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// n8n-core keeps an instance key in the user folder; tests must not touch the real home.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-coze-engine-'));
+
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentialType,
+	type IDataObject,
+	type IHttpRequestHelper,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeCredentialsDetails,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IRunExecutionData,
+	type IWorkflowExecuteAdditionalData,
+	type NodeExecutionHint,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+export const PACKAGE_NAME = 'n8n-nodes-coze-openclaw';
+const DIST = resolve(__dirname, '../../dist');
+
+type NodeClass = new () => INodeType;
+type CredentialClass = new () => ICredentialType;
+
+function loadExport<T>(file: string, exportName: string): T {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const mod = require(join(DIST, file)) as Record<string, unknown>;
+	const value = mod[exportName];
+	if (!value) throw new Error(`${file} does not export ${exportName}: run npm run build first`);
+	return value as T;
+}
+
+const nodeClasses: Record<string, () => NodeClass> = {
+	cozeWorkflow: () => loadExport<NodeClass>('nodes/Coze/CozeWorkflow.node.js', 'CozeWorkflow'),
+};
+const credentialClasses: Record<string, () => CredentialClass> = {
+	cozeAccessTokenApi: () => loadExport<CredentialClass>('credentials/CozeAccessTokenApi.credentials.js', 'CozeAccessTokenApi'),
+	cozeJwtApi: () => loadExport<CredentialClass>('credentials/CozeJwtApi.credentials.js', 'CozeJwtApi'),
+};
+
+const nodeInstances = new Map<string, INodeType>();
+function nodeType(name: string): INodeType {
+	let instance = nodeInstances.get(name);
+	if (!instance) {
+		const make = nodeClasses[name];
+		if (!make) throw new Error(`unknown node ${name}`);
+		instance = new (make())();
+		nodeInstances.set(name, instance);
+	}
+	return instance;
+}
+
+const nodeTypes: INodeTypes = {
+	getByName: (type: string) => nodeType(type.replace(`${PACKAGE_NAME}.`, '')),
+	getByNameAndVersion: (type: string) => nodeType(type.replace(`${PACKAGE_NAME}.`, '')),
+	getKnownTypes: () => ({}),
+} as unknown as INodeTypes;
+
+export function credentialType(name: string): ICredentialType {
+	const make = credentialClasses[name];
+	if (!make) throw new Error(`unknown credential ${name}`);
+	return new (make())();
+}
+
+/** Replaces `{{$credentials.x}}` in a generic authenticate template. */
+function resolveTemplate(value: unknown, credentials: ICredentialDataDecryptedObject): string {
+	return String(value)
+		.replace(/^=/, '')
+		.replace(/\{\{\s*\$credentials\??\.(\w+)\s*\}\}/g, (_m, key: string) => String(credentials[key] ?? ''));
+}
+
+/** Stored credentials, and what n8n would do with them. */
+export class TestCredentialsHelper extends ICredentialsHelper {
+	/** How often preAuthentication ran (a JWT exchange), per credential type. */
+	readonly renewals: Record<string, number> = {};
+
+	constructor(private readonly store: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+
+	stored(type: string): ICredentialDataDecryptedObject {
+		return { ...this.store[type] };
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const auth = credentialType(typeName).authenticate;
+		if (!auth) return requestOptions;
+		if (typeof auth === 'function') return await auth(credentials, requestOptions);
+		const headers = { ...(requestOptions.headers ?? {}) } as Record<string, string>;
+		for (const [key, value] of Object.entries(auth.properties.headers ?? {})) headers[key] = resolveTemplate(value, credentials);
+		return { ...requestOptions, headers };
+	}
+
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		_node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = credentialType(typeName);
+		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
+		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
+		const output = await type.preAuthentication.call(helpers, credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		this.renewals[typeName] = (this.renewals[typeName] ?? 0) + 1;
+		// n8n persists the renewed fields, so later requests and items reuse them.
+		this.store[typeName] = { ...this.store[typeName], ...output };
+		return Object.assign(credentials, output);
+	}
+
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used by the harness');
+	}
+
+	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, nodeCredentials: INodeCredentialsDetails, type: string) {
+		void nodeCredentials;
+		const stored = this.store[type];
+		if (!stored) throw new Error(`the test set no credentials of type ${type}`);
+		return { ...stored };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return credentialType(type).properties;
+	}
+}
+
+export interface StructuredChunk {
+	type: 'begin' | 'item' | 'end' | 'error';
+	content?: string;
+	metadata: { nodeId: string; nodeName: string; itemIndex: number; runIndex: number; timestamp: number };
+}
+
+export interface RunNodeOptions {
+	node?: keyof typeof nodeClasses;
+	parameters: INodeParameters;
+	credentials: TestCredentialsHelper;
+	/** Which credential types the node is given (default: the Coze access token). */
+	credentialTypes?: string[];
+	items?: IDataObject[];
+	mode?: WorkflowExecuteMode;
+	/** Enables n8n's streaming response (sendChunk) for this execution. */
+	streaming?: boolean;
+	onChunk?: (chunk: StructuredChunk) => void;
+	continueOnFail?: boolean;
+	/** Stops the execution (as the user's Stop button does) after this long. */
+	cancelAfterMs?: number;
+}
+
+export interface NodeRunResult {
+	status: IRun['status'];
+	items: INodeExecutionData[];
+	error?: { message: string; description?: string | null; httpCode?: string | null; name: string; context?: IDataObject };
+	chunks: StructuredChunk[];
+	hints: NodeExecutionHint[];
+	run: IRun;
+}
+
+const NODE_NAME = 'Coze Workflow';
+
+export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
+	const mode = options.mode ?? 'manual';
+	const credentialTypes = options.credentialTypes ?? ['cozeAccessTokenApi'];
+	const node: INode = {
+		id: 'node-under-test',
+		name: NODE_NAME,
+		type: `${PACKAGE_NAME}.${options.node ?? 'cozeWorkflow'}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: Object.fromEntries(credentialTypes.map((t) => [t, { id: t, name: t }])),
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const workflowData = { id: 'wf-test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} };
+	const workflow = new Workflow({ ...workflowData, nodeTypes });
+	const hooks = new ExecutionLifecycleHooks(mode, 'exec-test', workflowData);
+	const chunks: StructuredChunk[] = [];
+	if (options.streaming) {
+		hooks.addHandler('sendChunk', (chunk: StructuredChunk) => {
+			chunks.push(chunk);
+			options.onChunk?.(chunk);
+		});
+	}
+	let finish!: (run: IRun) => void;
+	const finished = new Promise<IRun>((r) => (finish = r));
+	hooks.addHandler('workflowExecuteAfter', (run: IRun) => finish(run));
+
+	const additionalData = {
+		executionId: 'exec-test',
+		hooks,
+		streamingEnabled: options.streaming === true,
+		credentialsHelper: options.credentials,
+		restApiUrl: 'http://localhost/rest',
+		instanceBaseUrl: 'http://localhost',
+		webhookBaseUrl: 'http://localhost/webhook',
+		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost/webhook-test',
+		formWaitingBaseUrl: 'http://localhost/form-waiting',
+		variables: {},
+		currentNodeParameters: undefined,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const items = (options.items ?? [{}]).map((json) => ({ json }));
+	const runExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node, data: { main: [items] }, source: null }],
+		},
+	} as unknown as IRunExecutionData;
+
+	const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	let cancelTimer: NodeJS.Timeout | undefined;
+	if (options.cancelAfterMs !== undefined) cancelTimer = setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	const run = await finished;
+	if (cancelTimer) clearTimeout(cancelTimer);
+	await execution.catch(() => undefined);
+
+	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+	const error = run.data.resultData.error as (Error & { description?: string; httpCode?: string; context?: IDataObject }) | undefined;
+	return {
+		status: run.status,
+		items: taskData?.data?.main?.[0] ?? [],
+		error: error && {
+			message: error.message,
+			description: error.description,
+			httpCode: error.httpCode,
+			name: error.name,
+			context: error.context,
+		},
+		chunks,
+		hints: (taskData?.hints ?? []) as NodeExecutionHint[],
+		run,
+	};
+}
+
+/** Credentials for the access-token credential pointing at an emulator. */
+export function accessTokenCredentials(baseUrl: string, token: string): TestCredentialsHelper {
+	return new TestCredentialsHelper({
+		cozeAccessTokenApi: { accessToken: token, region: 'custom', baseUrl, studioUrl: '' },
+	});
+}
