@@ -19,6 +19,15 @@ function testFiles(dir) {
 }
 
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+// tsx runs the tests without checking types; the test code is checked here.
+const typecheck = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'test/tsconfig.json')], {
+	cwd: root,
+	stdio: 'inherit',
+});
+if (typecheck.status !== 0) {
+	console.error('npm test: type errors in the test code (above)');
+	process.exit(1);
+}
 const selected = process.argv.slice(2);
 const files = selected.length ? selected : suites.flatMap((suite) => testFiles(join(root, suite)));
 const result = spawnSync(

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import type { INodeParameters } from 'n8n-workflow';
+
 import { runNode, TestCredentialsHelper } from '../harness/engine';
 import { FAST_POLL, IDS, run, runParams, withEmulator, workflow } from './helpers';
 
@@ -267,12 +269,12 @@ describe('Coze Workflow: OAuth JWT credential', () => {
 });
 
 describe('Coze Workflow: bad input is refused before any request', () => {
-	const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+	const cases: Array<[string, INodeParameters, RegExp]> = [
 		['Inputs (JSON) not JSON', { parametersJson: '{topic: rain' }, /Inputs \(JSON\) is not valid JSON/],
 		['Inputs (JSON) an array', { parametersJson: '[1,2]' }, /Inputs \(JSON\) must be a JSON object/],
 		['Bot ID and App ID', { options: { botId: '7400000000000000001', appId: '7400000000000000002' } }, /Bot ID or App ID, not both/],
 		['Bot ID not an ID', { options: { botId: 'my bot' } }, /Bot ID must be a Coze ID/],
-		['Workflow not an ID', { workflowId: workflow('my-flow') }, /Workflow must be a Coze workflow ID/],
+		['Workflow from an expression, not an ID', { workflowId: workflow('={{ "my-flow" }}') }, /Workflow must be a Coze workflow ID/],
 		['Idle Timeout negative', { options: { idleTimeout: -1 } }, /Idle Timeout must be a positive number/],
 		['Max Wait Time too long', { options: { maxWaitTime: 90000 } }, /Max Wait Time can be at most 86400/],
 	];

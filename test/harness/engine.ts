@@ -29,6 +29,7 @@ import {
 	type INodeTypes,
 	type IRun,
 	type IRunExecutionData,
+	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
 	type NodeExecutionHint,
 	type WorkflowExecuteMode,
@@ -136,7 +137,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (output[expirable.name] === undefined) return undefined;
 		this.renewals[typeName] = (this.renewals[typeName] ?? 0) + 1;
 		// n8n persists the renewed fields, so later requests and items reuse them.
-		this.store[typeName] = { ...this.store[typeName], ...output };
+		this.store[typeName] = { ...this.store[typeName], ...output } as ICredentialDataDecryptedObject;
 		return Object.assign(credentials, output);
 	}
 
@@ -212,7 +213,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	};
 	const workflowData = { id: 'wf-test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} };
 	const workflow = new Workflow({ ...workflowData, nodeTypes });
-	const hooks = new ExecutionLifecycleHooks(mode, 'exec-test', workflowData);
+	const hooks = new ExecutionLifecycleHooks(mode, 'exec-test', workflowData as unknown as IWorkflowBase);
 	const chunks: StructuredChunk[] = [];
 	if (options.streaming) {
 		hooks.addHandler('sendChunk', (chunk: StructuredChunk) => {

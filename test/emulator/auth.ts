@@ -1,0 +1,75 @@
+import { randomTokenText } from './ids';
+
+// Bearer tokens the emulator knows, and what each may do. Real Coze tokens carry permission
+// scopes; a token of the other region, an unknown token and a missing token all look alike
+// (4100), while revoked or expired tokens answer 700012006.
+
+export type Permission = 'run' | 'listRunHistory' | 'listWorkflow' | 'getMetaData' | 'listWorkspace' | 'uploadFile';
+
+export const ALL_PERMISSIONS: readonly Permission[] = ['run', 'listRunHistory', 'listWorkflow', 'getMetaData', 'listWorkspace', 'uploadFile'];
+
+export type TokenCheck =
+  | { kind: 'ok'; permissions: ReadonlySet<Permission> }
+  /** Missing, unknown or other-region token → HTTP 401 code 4100. */
+  | { kind: 'invalid' }
+  /** Revoked or expired token → HTTP 401 code 700012006. */
+  | { kind: 'expired' };
+
+export interface NamedTokens {
+  valid: string;
+  otherRegion: string;
+  noScope: string;
+  revoked: string;
+}
+
+interface IssuedToken {
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+export class TokenRegistry {
+  readonly named: NamedTokens;
+  private readonly issued = new Map<string, IssuedToken>();
+  private issuedCount = 0;
+
+  constructor(validToken?: string) {
+    this.named = {
+      valid: validToken ?? `pat_emulator_${randomTokenText(40)}`,
+      otherRegion: `pat_emulator_otherregion_${randomTokenText(32)}`,
+      noScope: `pat_emulator_noscope_${randomTokenText(32)}`,
+      revoked: `pat_emulator_revoked_${randomTokenText(32)}`,
+    };
+  }
+
+  check(authorization: string | undefined): TokenCheck {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    const token = match?.[1];
+    if (token === undefined) return { kind: 'invalid' };
+    if (token === this.named.valid) return { kind: 'ok', permissions: new Set(ALL_PERMISSIONS) };
+    if (token === this.named.noScope) return { kind: 'ok', permissions: new Set<Permission>(['listWorkspace']) };
+    if (token === this.named.revoked) return { kind: 'expired' };
+    const issued = this.issued.get(token);
+    if (issued) {
+      return Date.now() / 1000 < issued.expiresAt ? { kind: 'ok', permissions: new Set(ALL_PERMISSIONS) } : { kind: 'expired' };
+    }
+    // Includes named.otherRegion: the other region's server has never heard of it.
+    return { kind: 'invalid' };
+  }
+
+  /** A new OAuth (JWT flow) access token. */
+  issue(expiresAt: number): string {
+    const token = `czs_${randomTokenText(64)}`;
+    this.issued.set(token, { expiresAt });
+    this.issuedCount += 1;
+    return token;
+  }
+
+  get issuedTotal(): number {
+    return this.issuedCount;
+  }
+
+  expireAll(): void {
+    const now = Math.floor(Date.now() / 1000);
+    for (const token of this.issued.values()) token.expiresAt = Math.min(token.expiresAt, now);
+  }
+}

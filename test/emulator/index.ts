@@ -1,0 +1,29 @@
+import { EmulatorServer } from './server';
+import type { CozeEmulator, EmulatorOptions } from './types';
+
+// Entry point of the Coze emulator (see README.md).
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<CozeEmulator> {
+  return EmulatorServer.start(options);
+}
+
+export type { CozeEmulator, EmulatorOptions, RecordedRequest, SetKnobsOptions } from './types';
+export type { NamedTokens, Permission } from './auth';
+export type { Region, UploadedFile } from './context';
+export type { ExecutionRecord, ExecuteStatus, RunMode } from './executions';
+export type { JwtApp } from './jwt';
+export type { Flavor, Framing, Knobs, PayloadVariant, WriteBoundaries } from './knobs';
+export type {
+  Dynamic,
+  NodeRef,
+  ParameterSchema,
+  ParameterType,
+  ResumeRule,
+  ScriptContext,
+  ScriptStep,
+  Usage,
+  WorkflowScenario,
+  WorkflowVersion,
+} from './scenario-model';
+export { signJwt } from './jwt';
+export { PERSONAL_WORKSPACE_ID, TEAM_WORKSPACE_ID, WORKSPACES } from './scenarios';

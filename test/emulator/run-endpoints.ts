@@ -1,0 +1,415 @@
+import { debugUrlFor, isRecord, type RequestContext, type Route } from './context';
+import { ExecutionRecord, executeIdOfEvent, type RunMode } from './executions';
+import type { Flavor } from './knobs';
+import { newId19 } from './ids';
+import { MSG } from './messages';
+import { compileResume, compileScript, type PendingInterrupt, type RunOutcome, type RunPlan } from './plan';
+import { PERSONAL_WORKSPACE_ID } from './scenarios';
+import type { ScriptContext, WorkflowScenario } from './scenario-model';
+import { SSE_HEADERS, StreamBodyWriter } from './sse';
+import { StreamPlayer } from './stream-player';
+
+// Running workflows: POST /v1/workflow/run (sync and async), /v1/workflow/stream_run, and the two
+// resume endpoints. A run compiles the scenario's script once; streams play it, sync runs wait for
+// its duration, async runs let the execution record settle later.
+
+/** The cloud drops a sync run's connection after 90 s without a response. */
+const SYNC_TIMEOUT_MS = 90_000;
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+interface RunRequest {
+  workflowId: string;
+  parameters: Record<string, unknown>;
+  botId: string | undefined;
+  appId: string | undefined;
+  ext: Record<string, string>;
+  isAsync: boolean;
+  version: string | undefined;
+  connectorId: string;
+}
+
+interface ResumeRequest {
+  workflowId: string;
+  eventId: string;
+  interruptType: number;
+  resumeData: string;
+}
+
+function optionalString(body: Record<string, unknown>, name: string): Parsed<string | undefined> {
+  const value = body[name];
+  if (value === undefined || value === null) return { ok: true, value: undefined };
+  return typeof value === 'string' ? { ok: true, value } : { ok: false, reason: `${name} must be a string` };
+}
+
+/** Validation of the run/stream_run body (spec §2.1, §10). Studio names workflow_version `version`. */
+function parseRunRequest(body: unknown, flavor: Flavor): Parsed<RunRequest> {
+  if (!isRecord(body)) return { ok: false, reason: 'the body must be a JSON object' };
+  const workflowId = body['workflow_id'];
+  if (typeof workflowId !== 'string' || workflowId === '') return { ok: false, reason: 'workflow_id is required and must be a string' };
+
+  const strings: Record<string, string | undefined> = {};
+  const versionField = flavor === 'studio' ? 'version' : 'workflow_version';
+  for (const name of ['bot_id', 'app_id', versionField, 'connector_id']) {
+    const parsed = optionalString(body, name);
+    if (!parsed.ok) return parsed;
+    strings[name] = parsed.value;
+  }
+  if (strings['bot_id'] && strings['app_id']) return { ok: false, reason: 'bot_id and app_id cannot both be set' };
+
+  const ext: Record<string, string> = {};
+  const rawExt = body['ext'];
+  if (rawExt !== undefined && rawExt !== null) {
+    if (!isRecord(rawExt)) return { ok: false, reason: 'ext must be an object of strings' };
+    for (const [key, value] of Object.entries(rawExt)) {
+      if (typeof value !== 'string') return { ok: false, reason: `ext.${key} must be a string` };
+      ext[key] = value;
+    }
+  }
+
+  let parameters: Record<string, unknown> = {};
+  const rawParameters = body['parameters'];
+  if (typeof rawParameters === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawParameters);
+    } catch {
+      return { ok: false, reason: 'parameters is a string but not JSON' };
+    }
+    if (!isRecord(parsed)) return { ok: false, reason: 'parameters must be a JSON object (or a string of one)' };
+    parameters = parsed;
+  } else if (isRecord(rawParameters)) {
+    parameters = rawParameters;
+  } else if (rawParameters !== undefined && rawParameters !== null) {
+    return { ok: false, reason: 'parameters must be a JSON object (or a string of one)' };
+  }
+
+  const isAsync = body['is_async'];
+  if (isAsync !== undefined && isAsync !== null && typeof isAsync !== 'boolean') return { ok: false, reason: 'is_async must be a boolean' };
+
+  return {
+    ok: true,
+    value: {
+      workflowId,
+      parameters,
+      botId: strings['bot_id'],
+      appId: strings['app_id'],
+      ext,
+      isAsync: isAsync === true,
+      version: strings[versionField],
+      connectorId: strings['connector_id'] || '1024',
+    },
+  };
+}
+
+/** Validation of the stream_resume / workflows/resume body (spec §4.1). */
+function parseResumeRequest(body: unknown): Parsed<ResumeRequest> {
+  if (!isRecord(body)) return { ok: false, reason: 'the body must be a JSON object' };
+  const { workflow_id: workflowId, event_id: eventId, interrupt_type: interruptType, resume_data: resumeData } = body;
+  if (typeof workflowId !== 'string' || workflowId === '') return { ok: false, reason: 'workflow_id is required and must be a string' };
+  if (eventId === undefined && body['id'] !== undefined) return { ok: false, reason: 'event_id is required (the legacy field "id" is not accepted)' };
+  if (typeof eventId !== 'string' || eventId === '') return { ok: false, reason: 'event_id is required and must be a string' };
+  if (typeof interruptType !== 'number' || !Number.isInteger(interruptType)) return { ok: false, reason: 'interrupt_type is required and must be an integer' };
+  if (typeof resumeData !== 'string') return { ok: false, reason: 'resume_data is required and must be a string' };
+  return { ok: true, value: { workflowId, eventId, interruptType, resumeData } };
+}
+
+function paramError(ctx: RequestContext, reason: string): void {
+  ctx.reply.error(4000, MSG.paramError, { reason });
+}
+
+function scaled(ctx: RequestContext, cozeMs: number): number {
+  return cozeMs * ctx.state.timeScale;
+}
+
+/** A published scenario, or undefined (unknown and draft workflows both answer 4200). */
+function runnableScenario(ctx: RequestContext, workflowId: string): WorkflowScenario | undefined {
+  const scenario = ctx.state.scenarios.get(workflowId);
+  return scenario && scenario.publishStatus !== 'unpublished_draft' ? scenario : undefined;
+}
+
+function versionProblem(scenario: WorkflowScenario, version: string | undefined): string | undefined {
+  if (version === undefined || version === '') return undefined;
+  if (scenario.versions?.some((v) => v.version === version)) return undefined;
+  return `workflow_version ${version} does not exist for this workflow`;
+}
+
+/** code 720701013: no run started, no execute_id field (only inside the debug_url). */
+function transientFailure(ctx: RequestContext, scenario: WorkflowScenario): void {
+  const debugUrl = debugUrlFor(ctx.state, {
+    executeId: newId19('76'),
+    spaceId: scenario.workspaceId ?? PERSONAL_WORKSPACE_ID,
+    workflowId: scenario.id,
+  });
+  ctx.reply.error(720701013, MSG.transientFailure, { extra: { debug_url: debugUrl } });
+}
+
+function startExecution(ctx: RequestContext, scenario: WorkflowScenario, request: RunRequest, runMode: RunMode): { record: ExecutionRecord; plan: RunPlan } {
+  const { state } = ctx;
+  const executeId = scenario.executeId ?? newId19('76');
+  const spaceId = scenario.workspaceId ?? PERSONAL_WORKSPACE_ID;
+  const version = request.version || scenario.versions?.[scenario.versions.length - 1]?.version;
+  const record = new ExecutionRecord({
+    executeId,
+    workflowId: scenario.id,
+    spaceId,
+    runMode,
+    debugUrl: debugUrlFor(state, { executeId, spaceId, workflowId: scenario.id }),
+    botId: request.botId || '0',
+    connectorId: request.connectorId,
+    connectorUid: request.ext['user_id'] ?? state.userId,
+    parameters: request.parameters,
+    version,
+    outputTrimmed: ctx.knobs.trimOutput ?? false,
+  });
+  state.executions.set(executeId, record);
+  state.startedRuns.push(scenario.id);
+  const scriptCtx: ScriptContext = {
+    workflowId: scenario.id,
+    executeId,
+    spaceId,
+    parameters: request.parameters,
+    version,
+    resumeData: undefined,
+    answers: [],
+  };
+  return { record, plan: compileScript(scenario.script, scriptCtx) };
+}
+
+function interruptData(pending: PendingInterrupt): Record<string, unknown> {
+  const data: Record<string, unknown> = { data: pending.data };
+  if (pending.requiredParameters) data['required_parameters'] = pending.requiredParameters;
+  data['event_id'] = pending.eventId;
+  data['type'] = pending.interruptType;
+  return data;
+}
+
+/** The JSON answer of a finished sync run or sync resume. */
+function syncResultBody(ctx: RequestContext, record: ExecutionRecord, outcome: RunOutcome): Record<string, unknown> {
+  const studio = ctx.state.flavor === 'studio';
+  switch (outcome.status) {
+    case 'success': {
+      if (studio) {
+        return { code: 0, msg: '', data: outcome.output, token: outcome.usage.token_count, cost: '0.00000', debug_url: record.debugUrl, execute_id: record.executeId };
+      }
+      const legacy = ctx.knobs.legacyRunFields === true;
+      const body: Record<string, unknown> = {
+        code: 0,
+        msg: legacy ? 'Success' : '',
+        data: outcome.output,
+        execute_id: record.executeId,
+        debug_url: record.debugUrl,
+        usage: outcome.usage,
+      };
+      if (legacy) Object.assign(body, { token: outcome.usage.token_count, cost: '0' });
+      return body;
+    }
+    case 'fail':
+      return { code: outcome.errorCode, msg: outcome.errorMessage, debug_url: record.debugUrl };
+    case 'interrupt':
+      return { code: 0, msg: '', debug_url: record.debugUrl, interrupt_data: interruptData(outcome.interrupt), execute_id: record.executeId };
+  }
+}
+
+function asyncAcceptedBody(ctx: RequestContext, record: ExecutionRecord): Record<string, unknown> {
+  return { code: 0, msg: ctx.state.flavor === 'studio' ? '' : 'Success', execute_id: record.executeId, debug_url: record.debugUrl };
+}
+
+/** Let an async execution finish later: after asyncPollsUntilDone polls or a duration. */
+function settleAsync(ctx: RequestContext, record: ExecutionRecord, plan: RunPlan): void {
+  const { knobs } = ctx;
+  let outcome = plan.outcome;
+  if (knobs.failAsync !== undefined && knobs.failAsync !== false) {
+    outcome = { status: 'fail', errorCode: 720712000, errorMessage: knobs.failAsync === true ? MSG.asyncNodeFailed : knobs.failAsync };
+  }
+  if (knobs.asyncPollsUntilDone !== undefined) {
+    record.settleLater(outcome, plan.outputNodes, { polls: knobs.asyncPollsUntilDone });
+  } else {
+    record.settleLater(outcome, plan.outputNodes, { atMs: Date.now() + scaled(ctx, knobs.asyncDurationMs ?? plan.durationMs) });
+  }
+}
+
+/** Wait like a sync call (dropping the connection at 90 s), then answer with the outcome. */
+async function answerSync(ctx: RequestContext, record: ExecutionRecord, plan: RunPlan, outcome: RunOutcome): Promise<void> {
+  const durationMs = ctx.knobs.syncLatencyMs ?? plan.durationMs;
+  record.settleLater(outcome, plan.outputNodes, { atMs: Date.now() + scaled(ctx, durationMs) });
+  if (durationMs > SYNC_TIMEOUT_MS) {
+    await ctx.sleep(SYNC_TIMEOUT_MS);
+    ctx.reply.reset();
+    return;
+  }
+  await ctx.sleep(durationMs);
+  ctx.reply.json(syncResultBody(ctx, record, outcome));
+}
+
+/** Play a plan as SSE and settle the execution with what actually happened. */
+async function streamAndSettle(ctx: RequestContext, record: ExecutionRecord, plan: RunPlan): Promise<void> {
+  const { knobs, state } = ctx;
+  const writer = new StreamBodyWriter(ctx.res, {
+    headers: { ...SSE_HEADERS },
+    boundaries: knobs.writeBoundaries,
+    boundarySeed: knobs.boundarySeed,
+    dripBytes: knobs.dripBytes,
+    pieceGapMs: knobs.dripIntervalMs ?? 1,
+    cutAfterBytes: knobs.cutAfterBytes,
+    sleep: (ms) => ctx.sleepReal(ms),
+    signal: ctx.signal,
+  });
+  const player = new StreamPlayer({
+    knobs,
+    flavor: state.flavor,
+    render: { variant: knobs.payloadVariant, flavor: state.flavor, debugUrl: record.debugUrl },
+    writer,
+    sleep: (ms) => ctx.sleep(ms),
+    replyJson: async (body) => ctx.reply.json(body),
+    jsonErrorText: (body) => ctx.reply.envelopeText(body),
+  });
+  const result = await player.play(plan);
+  switch (result.kind) {
+    case 'completed':
+      record.settle(plan.outcome, plan.outputNodes);
+      break;
+    case 'failed':
+      record.settle({ status: 'fail', errorCode: 5000, errorMessage: result.errorMessage }, plan.outputNodes);
+      break;
+    case 'cut':
+    case 'gone':
+      // The workflow keeps running server-side; a client can still poll its run history.
+      record.settleLater(plan.outcome, plan.outputNodes, { atMs: Date.now() + scaled(ctx, plan.durationMs - result.consumedMs) });
+      break;
+  }
+}
+
+/** stream_run for an unknown/unpublished workflow: a single SSE Error (id 0), no Done. */
+async function streamNotFound(ctx: RequestContext, workflowId: string): Promise<void> {
+  const plan: RunPlan = {
+    items: [
+      {
+        kind: 'emit',
+        event: { kind: 'raw', event: 'Error', data: { node_execute_uuid: '', error_message: MSG.workflowNotFound, error_code: 4200 } },
+      },
+    ],
+    outcome: { status: 'fail', errorCode: 4200, errorMessage: MSG.workflowNotFound },
+    outputNodes: [],
+    durationMs: 0,
+  };
+  // A throwaway record: it is never stored, so no run is counted.
+  const record = new ExecutionRecord({
+    executeId: '0',
+    workflowId,
+    spaceId: '0',
+    runMode: 1,
+    debugUrl: '',
+    botId: '0',
+    connectorId: '1024',
+    connectorUid: ctx.state.userId,
+    parameters: {},
+    version: undefined,
+    outputTrimmed: false,
+  });
+  await streamAndSettle(ctx, record, plan);
+}
+
+async function workflowRun(ctx: RequestContext): Promise<void> {
+  const parsed = parseRunRequest(ctx.json, ctx.state.flavor);
+  if (!parsed.ok) return paramError(ctx, parsed.reason);
+  const request = parsed.value;
+  const scenario = runnableScenario(ctx, request.workflowId);
+  if (!scenario) return ctx.reply.error(4200, MSG.workflowNotFound);
+  const versionIssue = versionProblem(scenario, request.version);
+  if (versionIssue) return paramError(ctx, versionIssue);
+  if (ctx.knobs.transientFailure) return transientFailure(ctx, scenario);
+
+  if (request.isAsync) {
+    if (!ctx.knobs.asyncAllowed) return ctx.reply.error(6003, MSG.asyncPremium);
+    const { record, plan } = startExecution(ctx, scenario, request, 2);
+    settleAsync(ctx, record, plan);
+    return ctx.reply.json(asyncAcceptedBody(ctx, record));
+  }
+
+  const { record, plan } = startExecution(ctx, scenario, request, 0);
+  let outcome = plan.outcome;
+  // Only input nodes (type 5) can interrupt a sync run on the cloud; Studio refuses all.
+  if (outcome.status === 'interrupt' && (ctx.state.flavor === 'studio' || outcome.interrupt.interruptType !== 5)) {
+    outcome = { status: 'fail', errorCode: 6039, errorMessage: MSG.syncInterrupt };
+  }
+  await answerSync(ctx, record, plan, outcome);
+}
+
+async function streamRun(ctx: RequestContext): Promise<void> {
+  const parsed = parseRunRequest(ctx.json, ctx.state.flavor);
+  if (!parsed.ok) return paramError(ctx, parsed.reason);
+  const request = parsed.value;
+  const scenario = runnableScenario(ctx, request.workflowId);
+  if (!scenario) {
+    if (ctx.knobs.unknownWorkflowAs === 'json') return ctx.reply.error(4200, MSG.workflowNotFound);
+    return streamNotFound(ctx, request.workflowId);
+  }
+  const versionIssue = versionProblem(scenario, request.version);
+  if (versionIssue) return paramError(ctx, versionIssue);
+  if (ctx.knobs.transientFailure) return transientFailure(ctx, scenario);
+  const { record, plan } = startExecution(ctx, scenario, request, 1);
+  await streamAndSettle(ctx, record, plan);
+}
+
+/** The execution and interrupt a resume refers to, or undefined after answering the error. */
+function pendingFor(ctx: RequestContext, request: ResumeRequest): { record: ExecutionRecord; pending: PendingInterrupt } | undefined {
+  const executeId = executeIdOfEvent(request.eventId);
+  if (executeId === undefined) {
+    paramError(ctx, 'event_id must look like <execute_id>/<event number>');
+    return undefined;
+  }
+  const record = ctx.state.executions.get(executeId);
+  if (!record || record.workflowId !== request.workflowId) {
+    ctx.reply.error(4314, MSG.recordNotFound);
+    return undefined;
+  }
+  const pending = record.pendingInterrupt;
+  if (!pending) {
+    if (record.finished) ctx.reply.error(4315, MSG.executionEnded);
+    else ctx.reply.error(4314, MSG.recordNotFound, { reason: 'the execution is not waiting for a resume' });
+    return undefined;
+  }
+  if (pending.eventId !== request.eventId) {
+    ctx.reply.error(4314, MSG.recordNotFound, { reason: 'event_id is not the pending interrupt of this execution' });
+    return undefined;
+  }
+  if (pending.interruptType !== request.interruptType) {
+    paramError(ctx, `interrupt_type ${request.interruptType} does not match the pending interrupt (type ${pending.interruptType})`);
+    return undefined;
+  }
+  return { record, pending };
+}
+
+async function streamResume(ctx: RequestContext): Promise<void> {
+  const parsed = parseResumeRequest(ctx.json);
+  if (!parsed.ok) return paramError(ctx, parsed.reason);
+  const found = pendingFor(ctx, parsed.value);
+  if (!found) return;
+  const plan = compileResume(found.pending, parsed.value.resumeData);
+  found.record.markRunning();
+  await streamAndSettle(ctx, found.record, plan);
+}
+
+async function workflowsResume(ctx: RequestContext): Promise<void> {
+  const parsed = parseResumeRequest(ctx.json);
+  if (!parsed.ok) return paramError(ctx, parsed.reason);
+  const found = pendingFor(ctx, parsed.value);
+  if (!found) return;
+  const { record, pending } = found;
+  const plan = compileResume(pending, parsed.value.resumeData);
+  record.markRunning();
+  // A run started async is resumed async: poll run_histories for the result.
+  if (record.runMode === 2) {
+    settleAsync(ctx, record, plan);
+    return ctx.reply.json(asyncAcceptedBody(ctx, record));
+  }
+  await answerSync(ctx, record, plan, plan.outcome);
+}
+
+export const RUN_ROUTES: Route[] = [
+  { method: 'POST', pattern: '/v1/workflow/run', permission: 'run', flavors: ['cloud', 'studio'], handler: workflowRun },
+  { method: 'POST', pattern: '/v1/workflow/stream_run', permission: 'run', flavors: ['cloud', 'studio'], handler: streamRun },
+  { method: 'POST', pattern: '/v1/workflow/stream_resume', permission: 'run', flavors: ['cloud', 'studio'], handler: streamResume },
+  { method: 'POST', pattern: '/v1/workflows/resume', permission: 'run', flavors: ['cloud'], handler: workflowsResume },
+];
