@@ -135,6 +135,19 @@ export class CozeWorkflowClient {
 		const { envelope, logId } = await this.requestJson(
 			{ method: 'POST', path: RUN_PATH, json: runBody(request, false), idleTimeoutMs: timeoutMs },
 			'starts-run',
+		).then(
+			(answer) => answer,
+			(error: unknown) => {
+				// Coze drops a sync request that has no answer after 90 s, without a response.
+				if (error instanceof CozeConnectionError && error.mayHaveReachedServer) {
+					throw new CozeConnectionError(
+						`Coze closed the connection before answering the sync run. Coze cuts sync runs after 90 s: use stream or async mode for long workflows. The run may have started; check its history in Coze before running it again.`,
+						error.code,
+						true,
+					);
+				}
+				throw error;
+			},
 		);
 		return this.resultFromRunResponse(envelope, logId, 'sync');
 	}

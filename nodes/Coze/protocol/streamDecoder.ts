@@ -36,6 +36,13 @@ export class CozeStreamDecoder {
 						error instanceof CozeProtocolError ? error : new CozeProtocolError(String(error));
 				}
 			},
+			// A JSON error envelope written into the stream instead of an event (coze-js handles the same
+			// case) arrives as a line that is no SSE field.
+			onError: (error) => {
+				if (this.failure || error.type !== 'unknown-field') return;
+				const envelope = errorFromBareJson(error.line ?? '');
+				if (envelope) this.decoded.push(envelope);
+			},
 		});
 	}
 
@@ -103,4 +110,16 @@ function errorDataFromText(text: string): { error_message: string; error_code?: 
 	const message =
 		typeof parsed.error_message === 'string' ? parsed.error_message : typeof parsed.msg === 'string' ? parsed.msg : text;
 	return { error_message: message, error_code: code };
+}
+
+/** An Error event from a bare JSON envelope line such as `{"code":4000,"msg":"…"}`, if it is one. */
+function errorFromBareJson(line: string): CozeStreamEvent | undefined {
+	if (!line.trimStart().startsWith('{')) return undefined;
+	const parsed = tryParseJson(line);
+	if (!isPlainObject(parsed)) return undefined;
+	const code = typeof parsed.code === 'number' ? parsed.code : typeof parsed.error_code === 'number' ? parsed.error_code : undefined;
+	if (code === undefined || code === 0) return undefined;
+	const message = typeof parsed.msg === 'string' ? parsed.msg : typeof parsed.error_message === 'string' ? parsed.error_message : '';
+	const debugUrl = typeof parsed.debug_url === 'string' ? parsed.debug_url : undefined;
+	return { type: 'Error', data: { error_code: code, error_message: message || `Coze error ${code}`, debug_url: debugUrl } };
 }

@@ -110,7 +110,7 @@ export class N8nHttpTransport implements HttpTransport {
 			json: false,
 			// axios' timeout is a socket inactivity limit too; it stays a little behind the one wrapBody sets
 			// on the response, so that silence in the body is reported as such rather than as a reset.
-			timeout: request.idleTimeoutMs + 1000,
+			timeout: request.idleTimeoutMs + Math.min(1000, Math.ceil(request.idleTimeoutMs / 10)),
 			ignoreHttpStatusErrors: ignoreStatuses ? (this.renewsOn401 ? { ignore: true, except: [401] } : true) : false,
 		};
 		try {
