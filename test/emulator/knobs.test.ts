@@ -65,6 +65,13 @@ describe('knobs', () => {
       }
     });
 
+    it('a PING is the first byte when the first-byte delay ends while the workflow is busy', async () => {
+      const events = eventsOf(await streamRun(emu, LONG, { firstByteDelayMs: 30_000, pingIntervalMs: 100_000 }));
+      assert.deepEqual(events.map((e) => e.event), ['PING', 'Message', 'Done']);
+      const idle = eventsOf(await streamRun(emu, LONG, { firstByteDelayMs: 30_000 }));
+      assert.deepEqual(idle.map((e) => e.event), ['Message', 'Done']);
+    });
+
     it('pingIntervalMs: PINGs while the workflow waits, consuming ids, with the cloud payload', async () => {
       const response = await streamRun(emu, LONG, { pingIntervalMs: 4000 });
       const events = eventsOf(response);
@@ -219,6 +226,14 @@ describe('knobs', () => {
       assert.ok(wire.chunkSizes.length > 10);
       assert.ok(wire.chunkSizes.every((size) => size <= 16));
       assert.deepEqual(eventsOf({ body: wire.body } as RawResponse).map((e) => e.event), ['Message', 'Done']);
+    });
+
+    it('dripIntervalMs: the pieces are that far apart (real time)', async () => {
+      const response = await streamRun(emu, VARIABLES, { dripBytes: 64, dripIntervalMs: 15 });
+      const pieces = Math.ceil(response.body.length / 64);
+      assert.ok(response.totalMs >= (pieces - 2) * 15, `${pieces} pieces in ${response.totalMs} ms`);
+      const fast = await streamRun(emu, VARIABLES, { dripBytes: 64, dripIntervalMs: 0 });
+      assert.ok(fast.totalMs < response.totalMs / 2);
     });
 
     it('writeBoundaries: one write per event by default', async () => {

@@ -1,9 +1,9 @@
-import { debugUrlFor, isRecord, type RequestContext, type Route } from './context';
+import { debugUrlFor, type RequestContext, type Route } from './context';
 import { ExecutionRecord, executeIdOfEvent, type RunMode } from './executions';
-import type { Flavor } from './knobs';
 import { newId19 } from './ids';
 import { MSG } from './messages';
 import { compileResume, compileScript, type PendingInterrupt, type RunOutcome, type RunPlan } from './plan';
+import { parseResumeRequest, parseRunRequest, type ResumeRequest, type RunRequest } from './run-requests';
 import { PERSONAL_WORKSPACE_ID } from './scenarios';
 import type { ScriptContext, WorkflowScenario } from './scenario-model';
 import { SSE_HEADERS, StreamBodyWriter } from './sse';
@@ -15,104 +15,6 @@ import { StreamPlayer } from './stream-player';
 
 /** The cloud drops a sync run's connection after 90 s without a response. */
 const SYNC_TIMEOUT_MS = 90_000;
-
-type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-interface RunRequest {
-  workflowId: string;
-  parameters: Record<string, unknown>;
-  botId: string | undefined;
-  appId: string | undefined;
-  ext: Record<string, string>;
-  isAsync: boolean;
-  version: string | undefined;
-  connectorId: string;
-}
-
-interface ResumeRequest {
-  workflowId: string;
-  eventId: string;
-  interruptType: number;
-  resumeData: string;
-}
-
-function optionalString(body: Record<string, unknown>, name: string): Parsed<string | undefined> {
-  const value = body[name];
-  if (value === undefined || value === null) return { ok: true, value: undefined };
-  return typeof value === 'string' ? { ok: true, value } : { ok: false, reason: `${name} must be a string` };
-}
-
-/** Validation of the run/stream_run body (spec §2.1, §10). Studio names workflow_version `version`. */
-function parseRunRequest(body: unknown, flavor: Flavor): Parsed<RunRequest> {
-  if (!isRecord(body)) return { ok: false, reason: 'the body must be a JSON object' };
-  const workflowId = body['workflow_id'];
-  if (typeof workflowId !== 'string' || workflowId === '') return { ok: false, reason: 'workflow_id is required and must be a string' };
-
-  const strings: Record<string, string | undefined> = {};
-  const versionField = flavor === 'studio' ? 'version' : 'workflow_version';
-  for (const name of ['bot_id', 'app_id', versionField, 'connector_id']) {
-    const parsed = optionalString(body, name);
-    if (!parsed.ok) return parsed;
-    strings[name] = parsed.value;
-  }
-  if (strings['bot_id'] && strings['app_id']) return { ok: false, reason: 'bot_id and app_id cannot both be set' };
-
-  const ext: Record<string, string> = {};
-  const rawExt = body['ext'];
-  if (rawExt !== undefined && rawExt !== null) {
-    if (!isRecord(rawExt)) return { ok: false, reason: 'ext must be an object of strings' };
-    for (const [key, value] of Object.entries(rawExt)) {
-      if (typeof value !== 'string') return { ok: false, reason: `ext.${key} must be a string` };
-      ext[key] = value;
-    }
-  }
-
-  let parameters: Record<string, unknown> = {};
-  const rawParameters = body['parameters'];
-  if (typeof rawParameters === 'string') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(rawParameters);
-    } catch {
-      return { ok: false, reason: 'parameters is a string but not JSON' };
-    }
-    if (!isRecord(parsed)) return { ok: false, reason: 'parameters must be a JSON object (or a string of one)' };
-    parameters = parsed;
-  } else if (isRecord(rawParameters)) {
-    parameters = rawParameters;
-  } else if (rawParameters !== undefined && rawParameters !== null) {
-    return { ok: false, reason: 'parameters must be a JSON object (or a string of one)' };
-  }
-
-  const isAsync = body['is_async'];
-  if (isAsync !== undefined && isAsync !== null && typeof isAsync !== 'boolean') return { ok: false, reason: 'is_async must be a boolean' };
-
-  return {
-    ok: true,
-    value: {
-      workflowId,
-      parameters,
-      botId: strings['bot_id'],
-      appId: strings['app_id'],
-      ext,
-      isAsync: isAsync === true,
-      version: strings[versionField],
-      connectorId: strings['connector_id'] || '1024',
-    },
-  };
-}
-
-/** Validation of the stream_resume / workflows/resume body (spec §4.1). */
-function parseResumeRequest(body: unknown): Parsed<ResumeRequest> {
-  if (!isRecord(body)) return { ok: false, reason: 'the body must be a JSON object' };
-  const { workflow_id: workflowId, event_id: eventId, interrupt_type: interruptType, resume_data: resumeData } = body;
-  if (typeof workflowId !== 'string' || workflowId === '') return { ok: false, reason: 'workflow_id is required and must be a string' };
-  if (eventId === undefined && body['id'] !== undefined) return { ok: false, reason: 'event_id is required (the legacy field "id" is not accepted)' };
-  if (typeof eventId !== 'string' || eventId === '') return { ok: false, reason: 'event_id is required and must be a string' };
-  if (typeof interruptType !== 'number' || !Number.isInteger(interruptType)) return { ok: false, reason: 'interrupt_type is required and must be an integer' };
-  if (typeof resumeData !== 'string') return { ok: false, reason: 'resume_data is required and must be a string' };
-  return { ok: true, value: { workflowId, eventId, interruptType, resumeData } };
-}
 
 function paramError(ctx: RequestContext, reason: string): void {
   ctx.reply.error(4000, MSG.paramError, { reason });

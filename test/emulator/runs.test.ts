@@ -89,7 +89,13 @@ describe('runs', () => {
 
   describe('async runs', () => {
     it('Running for the scenario duration, then Success, with every history field', async () => {
-      const accepted = await post(emu, '/v1/workflow/run', { workflow_id: LONG, is_async: true, parameters: { subject: 'Q4' } });
+      // 250 ms of Running: the scenario's own 20 s × 0.001 can pass before the first poll on a busy CI machine.
+      const accepted = await post(
+        emu,
+        '/v1/workflow/run',
+        { workflow_id: LONG, is_async: true, parameters: { subject: 'Q4' } },
+        { knobs: { asyncDurationMs: 250_000 } },
+      );
       const body = jsonOf(accepted);
       assert.deepEqual(Object.keys(body), ['code', 'msg', 'execute_id', 'debug_url', 'detail']);
       assert.equal(body['code'], 0);
@@ -107,7 +113,7 @@ describe('runs', () => {
       assert.equal(running['run_mode'], 2);
       assert.equal(emu.executions.get(executeId)?.status, 'Running');
 
-      await sleep(40);
+      await sleep(400);
       const done = await history(emu, LONG, executeId);
       assert.deepEqual(Object.keys(done), HISTORY_FIELDS);
       assert.equal(done['execute_status'], 'Success');
