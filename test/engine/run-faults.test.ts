@@ -48,6 +48,18 @@ describe('Coze Workflow: more of the emulator knobs', () => {
 		});
 	});
 
+	it('HTTP 429 and 503 on a run are Coze errors with their status, and are not retried', async () => {
+		await withEmulator(async (emu) => {
+			for (const status of [429, 503]) {
+				emu.setKnobs({ httpStatus: status }, { times: 1 });
+				const result = await run(emu, runParams(IDS.story));
+				assert.equal(result.error!.httpCode, String(status));
+			}
+			assert.equal(emu.requests.filter((r) => r.path === '/v1/workflow/stream_run').length, 2);
+			assert.equal(emu.runsStarted(), 0);
+		});
+	});
+
 	it('repeated or missing ids do not change the result', async () => {
 		await withEmulator(async (emu) => {
 			const plain = (await run(emu, runParams(IDS.story, { parametersJson: '{"topic":"t"}' }))).items[0].json.output;
