@@ -1,6 +1,6 @@
 import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties, IAuthenticateGeneric } from 'n8n-workflow';
 
-import { STUDIO_DEFAULT_URL } from '../nodes/Coze/protocol/endpoint';
+import { REGION_BASE_URLS, STUDIO_DEFAULT_URL } from '../nodes/Coze/protocol/endpoint';
 
 export const COZE_REGION_OPTIONS = [
 	{ name: 'Coze.com (International)', value: 'com', description: 'https://api.coze.com' },
@@ -10,8 +10,7 @@ export const COZE_REGION_OPTIONS = [
 ];
 
 /** The API base URL of a Coze credential, as an n8n expression (for credential tests). */
-export const COZE_BASE_URL_EXPRESSION =
-	'={{ $credentials.region === "cn" ? "https://api.coze.cn" : $credentials.region === "studio" ? $credentials.studioUrl : $credentials.region === "custom" ? $credentials.baseUrl : "https://api.coze.com" }}';
+export const COZE_BASE_URL_EXPRESSION = `={{ $credentials.region === "cn" ? "${REGION_BASE_URLS.cn}" : $credentials.region === "studio" ? $credentials.studioUrl : $credentials.region === "custom" ? $credentials.baseUrl : "${REGION_BASE_URLS.com}" }}`;
 
 const REGION_HINT =
 	'A token works only on the Coze site that issued it: check the token, and switch Region if it is from the other site (coze.cn or coze.com).';

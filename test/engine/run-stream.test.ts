@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { accessTokenCredentials, runNode } from '../harness/engine';
 import { IDS, run, runParams, withEmulator } from './helpers';
 
 const JOKE = '为什么小明要带一把尺子去看电影？\n因为他听说电影很长，怕坐不下！';
@@ -241,6 +242,5 @@ describe('Coze Workflow: stream mode, through n8n-core against the emulator', ()
 });
 
 async function runWithToken(emu: Parameters<typeof run>[0], token: string) {
-	const { runNode, accessTokenCredentials } = await import('../harness/engine');
 	return await runNode({ parameters: runParams(IDS.story), credentials: accessTokenCredentials(emu.baseUrl, token) });
 }

@@ -149,8 +149,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used by the harness');
 	}
 
-	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, nodeCredentials: INodeCredentialsDetails, type: string) {
-		void nodeCredentials;
+	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _nodeCredentials: INodeCredentialsDetails, type: string) {
 		const stored = this.store[type];
 		if (!stored) throw new Error(`the test set no credentials of type ${type}`);
 		return { ...stored };

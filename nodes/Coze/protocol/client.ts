@@ -18,7 +18,6 @@ import { CozeStreamDecoder } from './streamDecoder';
 import {
 	readText,
 	type ClientRuntime,
-	type FilePart,
 	type HttpTransport,
 	type TransportRequest,
 	type TransportResponse,
@@ -327,28 +326,6 @@ export class CozeWorkflowClient {
 		return recovered;
 	}
 
-	// ---- uploads ----
-
-	async uploadFile(file: FilePart, timeoutMs: number): Promise<{ id: string; fileName: string; bytes: number }> {
-		const { envelope } = await this.requestJson(
-			{ method: 'POST', path: '/v1/files/upload', file, idleTimeoutMs: timeoutMs },
-			'starts-run',
-		);
-		const data = isPlainObject(envelope.data) ? envelope.data : {};
-		const id = idString(data.id);
-		if (!id) throw new CozeProtocolError('Coze accepted the upload but sent no file id');
-		return { id, fileName: String(data.file_name ?? file.fileName), bytes: Number(data.bytes ?? file.data.byteLength) };
-	}
-
-	/** A GET of any JSON endpoint (discovery, credential tests). */
-	async getJson(
-		path: string,
-		query: TransportRequest['query'],
-		idleTimeoutMs: number,
-	): Promise<{ envelope: CozeEnvelope; logId?: string }> {
-		return await this.requestJson({ method: 'GET', path, query, idleTimeoutMs }, 'read');
-	}
-
 	// ---- streaming ----
 
 	private async stream(
@@ -374,7 +351,7 @@ export class CozeWorkflowClient {
 		const assembler = new RunAssembler({ keepEvents: options.keepEvents });
 		const decoder = new CozeStreamDecoder();
 		let firstBytes: string | undefined = '';
-		let jsonBody: string[] | undefined;
+		let jsonBody: Uint8Array[] | undefined;
 		let breakage: unknown;
 		try {
 			for await (const chunk of response.body) {
@@ -396,7 +373,7 @@ export class CozeWorkflowClient {
 					}
 				}
 				if (jsonBody) {
-					jsonBody.push(Buffer.from(chunk).toString('latin1'));
+					jsonBody.push(chunk);
 					continue;
 				}
 				for (const event of decoder.push(chunk)) this.take(assembler, event, options);
@@ -420,7 +397,7 @@ export class CozeWorkflowClient {
 		if (fatal) throw breakage;
 
 		if (jsonBody) {
-			const text = Buffer.from(jsonBody.join(''), 'latin1').toString('utf8');
+			const text = Buffer.concat(jsonBody).toString('utf8');
 			throw this.errorFromBody(text, response.status, logId, endpoint, 'application/json');
 		}
 

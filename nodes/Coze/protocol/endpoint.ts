@@ -1,8 +1,5 @@
 import type { CozeFlavor } from './client';
 
-/** Where a credential points: the region choice of both Coze credential types. */
-export type CozeRegion = 'com' | 'cn' | 'studio' | 'custom';
-
 export interface CozeEndpoint {
 	baseUrl: string;
 	flavor: CozeFlavor;

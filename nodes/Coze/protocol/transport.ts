@@ -7,13 +7,6 @@
  * `CozeAbortedError`, from `send` and from iterating a body alike.
  */
 
-export interface FilePart {
-	fieldName: string;
-	fileName: string;
-	contentType: string;
-	data: Uint8Array;
-}
-
 export interface TransportRequest {
 	method: 'GET' | 'POST';
 	/** Path below the base URL, e.g. `/v1/workflow/stream_run`. */
@@ -21,8 +14,6 @@ export interface TransportRequest {
 	query?: Record<string, string | number | boolean | undefined>;
 	/** Sent as `application/json`. */
 	json?: unknown;
-	/** Sent as `multipart/form-data` with one part. */
-	file?: FilePart;
 	accept?: string;
 	/** The request fails when no byte arrives for this long (socket inactivity), headers and body alike. */
 	idleTimeoutMs: number;

@@ -79,5 +79,3 @@ export interface RunHistoryRecord {
 	createTime?: number;
 	updateTime?: number;
 }
-
-export type InterruptType = number;

@@ -89,15 +89,10 @@ export class N8nHttpTransport implements HttpTransport {
 
 	private async request(request: TransportRequest, ignoreStatuses: boolean): Promise<IN8nHttpFullResponse> {
 		const headers: Record<string, string> = { Accept: request.accept ?? 'application/json' };
-		let body: IHttpRequestOptions['body'];
+		let body: string | undefined;
 		if (request.json !== undefined) {
 			headers['Content-Type'] = 'application/json';
 			body = JSON.stringify(request.json);
-		} else if (request.file) {
-			const form = new FormData();
-			const blob = new Blob([request.file.data], { type: request.file.contentType });
-			form.append(request.file.fieldName, blob, request.file.fileName);
-			body = form as unknown as IHttpRequestOptions['body'];
 		}
 		const options: IHttpRequestOptions = {
 			method: request.method,

@@ -36,6 +36,12 @@ export function runResultToJson(result: CozeRunResult, choices: OutputChoices): 
 	return json;
 }
 
+/** A 401 without a Coze code is the same trouble as 4100. */
+function hintFor(error: CozeApiError, host: string): string | undefined {
+	const { code, httpStatus } = error.details;
+	return hintForCode(code ?? (httpStatus === 401 ? 4100 : undefined), { host });
+}
+
 /** The fields a failed item carries with continue-on-fail, and the details of the thrown error. */
 export function errorDetails(error: CozeError, host: string): IDataObject {
 	const details: IDataObject = { error: error.message };
@@ -46,7 +52,7 @@ export function errorDetails(error: CozeError, host: string): IDataObject {
 		details.logId = d.logId ?? null;
 		details.debugUrl = d.debugUrl ?? null;
 		details.executeId = d.executeId ?? null;
-		details.hint = hintForCode(d.code ?? (d.httpStatus === 401 ? 4100 : undefined), { host }) ?? null;
+		details.hint = hintFor(error, host) ?? null;
 	} else if (error instanceof CozeTimeoutError) {
 		details.executeId = error.executeId ?? null;
 		details.debugUrl = error.debugUrl ?? null;
@@ -60,7 +66,7 @@ function describe(error: CozeError, host: string): string {
 	const parts: string[] = [];
 	if (error instanceof CozeApiError) {
 		const d = error.details;
-		const hint = hintForCode(d.code ?? (d.httpStatus === 401 ? 4100 : undefined), { host });
+		const hint = hintFor(error, host);
 		if (hint) parts.push(hint);
 		const facts = [
 			d.code !== undefined ? `Coze code ${d.code}` : undefined,

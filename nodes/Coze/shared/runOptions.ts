@@ -63,6 +63,7 @@ export function readRunOptions(context: IExecuteFunctions, itemIndex: number): R
 		throw new CozeInputError('Poll Max Interval', 'Poll Max Interval must not be shorter than Poll Initial Interval');
 	}
 	const idleTimeoutMs = seconds(options, 'idleTimeout', 'Idle Timeout', 90);
+	const requestTimeoutMs = seconds(options, 'requestTimeout', 'Request Timeout', 120);
 	return {
 		botId,
 		appId,
@@ -73,11 +74,11 @@ export function readRunOptions(context: IExecuteFunctions, itemIndex: number): R
 		includeEvents: options.includeEvents === true,
 		idleTimeoutMs,
 		totalTimeoutMs: seconds(options, 'totalTimeout', 'Total Timeout', 600),
-		requestTimeoutMs: seconds(options, 'requestTimeout', 'Request Timeout', 120),
+		requestTimeoutMs,
 		poll: {
 			policy: { initialMs: pollInitial, maxMs: pollMax, factor: 1.6, jitter: 0.2 },
 			maxWaitMs: seconds(options, 'maxWaitTime', 'Max Wait Time', 1800, 86400),
-			idleTimeoutMs: seconds(options, 'requestTimeout', 'Request Timeout', 120),
+			idleTimeoutMs: requestTimeoutMs,
 		},
 		fallbackToStream: options.fallbackToStream === true,
 	};
