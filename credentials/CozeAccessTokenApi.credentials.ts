@@ -12,22 +12,42 @@ export const COZE_REGION_OPTIONS = [
 /** The API base URL of a Coze credential, as an n8n expression (for credential tests). */
 export const COZE_BASE_URL_EXPRESSION = `={{ $credentials.region === "cn" ? "${REGION_BASE_URLS.cn}" : $credentials.region === "studio" ? $credentials.studioUrl : $credentials.region === "custom" ? $credentials.baseUrl : "${REGION_BASE_URLS.com}" }}`;
 
-const REGION_HINT =
-	'A token works only on the Coze site that issued it: check the token, and switch Region if it is from the other site (coze.cn or coze.com).';
+/**
+ * The request of both Coze credential tests. It needs the listRunHistory permission, which the run
+ * modes need too, and not listWorkspace, which only the editor's lists need: a token that can run
+ * workflows passes. The probed run does not exist, so a valid token gets a "not found" answer.
+ * (Coze Studio has its own history path; spec §12.)
+ */
+export const COZE_TOKEN_TEST_URL =
+	'={{ $credentials.region === "studio" ? "/v1/workflow/get_run_history?workflow_id=0&execute_id=0" : "/v1/workflows/0/run_histories/0" }}';
 
-/** Coze answers most token problems with HTTP 200 and a code; a 401 gets n8n's own "authorization failed". */
-export const COZE_TOKEN_TEST_RULES: ICredentialTestRequest['rules'] = [
-	{ type: 'responseSuccessBody', properties: { key: 'code', value: 4100, message: `Coze rejected the token (4100). ${REGION_HINT}` } },
-	{ type: 'responseSuccessBody', properties: { key: 'code', value: 700012006, message: `The token is invalid or has expired (700012006). ${REGION_HINT}` } },
+const REGION_HINT =
+	'A token works only on the Coze site that issued it: check the token, and switch Region if it comes from the other site (coze.cn or coze.com).';
+
+/**
+ * Coze answers token problems with HTTP 401 (4100, 700012006) or HTTP 200 and a code. n8n applies
+ * the `responseCode` rules to failed responses and the `responseSuccessBody` rules to the others, so
+ * one list holds both kinds; n8n-workflow's type allows only one kind per list, hence the cast.
+ */
+export const COZE_TOKEN_TEST_RULES = [
+	{
+		type: 'responseCode',
+		properties: { value: 401, message: `Coze did not accept the token (HTTP 401): it is wrong, has expired or was revoked. ${REGION_HINT}` },
+	},
+	{ type: 'responseSuccessBody', properties: { key: 'code', value: 4100, message: `Coze did not accept the token (4100). ${REGION_HINT}` } },
+	{
+		type: 'responseSuccessBody',
+		properties: { key: 'code', value: 700012006, message: `The token is invalid or has expired (700012006): create a new one. ${REGION_HINT}` },
+	},
 	{
 		type: 'responseSuccessBody',
 		properties: {
 			key: 'code',
 			value: 4101,
-			message: `Coze refused the token for this request (4101): either it is from the other site or it lacks the listWorkspace permission. ${REGION_HINT}`,
+			message: `Coze refused the token (4101): either it comes from the other Coze site, or it lacks the listRunHistory permission that runs need. ${REGION_HINT}`,
 		},
 	},
-];
+] as unknown as ICredentialTestRequest['rules'];
 
 export class CozeAccessTokenApi implements ICredentialType {
 	name = 'cozeAccessTokenApi';
@@ -84,12 +104,7 @@ export class CozeAccessTokenApi implements ICredentialType {
 	};
 
 	test: ICredentialTestRequest = {
-		request: {
-			baseURL: COZE_BASE_URL_EXPRESSION,
-			// Coze Studio has no workspace list; an unknown run answers with a JSON error, proving the token works.
-			url: '={{ $credentials.region === "studio" ? "/v1/workflow/get_run_history?workflow_id=0&execute_id=0" : "/v1/workspaces?page_size=1" }}',
-			method: 'GET',
-		},
+		request: { baseURL: COZE_BASE_URL_EXPRESSION, url: COZE_TOKEN_TEST_URL, method: 'GET' },
 		rules: COZE_TOKEN_TEST_RULES,
 	};
 }

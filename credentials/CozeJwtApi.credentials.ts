@@ -1,16 +1,16 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
+	ICredentialTestRequest,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { describeOAuthError, parsePrivateKey, signCozeJwt } from '../nodes/Coze/protocol/jwt';
+import { buildExchangeRequest, readExchangeResponse } from '../nodes/Coze/protocol/oauthToken';
 import { resolveEndpoint } from '../nodes/Coze/protocol/endpoint';
-import { COZE_BASE_URL_EXPRESSION, COZE_REGION_OPTIONS, COZE_TOKEN_TEST_RULES } from './CozeAccessTokenApi.credentials';
+import { COZE_BASE_URL_EXPRESSION, COZE_REGION_OPTIONS, COZE_TOKEN_TEST_RULES, COZE_TOKEN_TEST_URL } from './CozeAccessTokenApi.credentials';
 
 /** n8n calls preAuthentication only when the token is empty or after a 401; see `authenticate`. */
 const REFRESH_MARGIN_SECONDS = 60;
@@ -102,45 +102,26 @@ export class CozeJwtApi implements ICredentialType {
 	/** Signs a JWT and exchanges it for an access token (spec §1.4). n8n stores the result. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const endpoint = resolveEndpoint(String(credentials.region ?? 'com'), String(credentials.baseUrl ?? ''));
-		const appId = String(credentials.appId ?? '').trim();
-		const keyId = String(credentials.publicKeyId ?? '').trim();
-		if (!appId) throw new Error('App ID is empty: enter the ID of the Coze OAuth service app');
-		if (!keyId) throw new Error('Public Key Fingerprint is empty: enter the fingerprint of the app\'s key pair');
-		const privateKey = parsePrivateKey(String(credentials.privateKey ?? ''));
-		const lifetime = Math.max(60, Math.min(Number(credentials.durationSeconds) || 900, 86_399));
+		const settings = {
+			appId: String(credentials.appId ?? ''),
+			keyId: String(credentials.publicKeyId ?? ''),
+			privateKeyPem: String(credentials.privateKey ?? ''),
+			durationSeconds: Number(credentials.durationSeconds) || 900,
+			sessionName: String(credentials.sessionName ?? ''),
+		};
 		const nowSeconds = Math.floor(Date.now() / 1000);
-		const jwt = signCozeJwt(
-			{
-				appId,
-				keyId,
-				audience: endpoint.host,
-				lifetimeSeconds: 600,
-				sessionName: String(credentials.sessionName ?? '').trim() || undefined,
-				nowSeconds,
-			},
-			privateKey,
-		);
+		const exchange = buildExchangeRequest(settings, endpoint, nowSeconds);
 		const response = (await this.helpers.httpRequest({
 			method: 'POST',
-			url: `${endpoint.baseUrl}/api/permission/oauth2/token`,
-			headers: { Authorization: `Bearer ${jwt}`, 'Content-Type': 'application/json' },
-			body: { duration_seconds: lifetime, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer' },
+			url: exchange.url,
+			headers: exchange.headers,
+			body: exchange.body,
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		})) as { statusCode: number; body: unknown };
-		const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<string, unknown>;
-		const accessToken = typeof body.access_token === 'string' ? body.access_token : '';
-		if (response.statusCode >= 400 || !accessToken) {
-			const errorCode = typeof body.error_code === 'string' ? body.error_code : undefined;
-			const errorMessage =
-				typeof body.error_message === 'string' ? body.error_message : typeof body.msg === 'string' ? body.msg : undefined;
-			const detail = errorCode || errorMessage ? describeOAuthError(errorCode, errorMessage) : `Coze answered HTTP ${response.statusCode} without an access token.`;
-			throw new Error(`Could not get a Coze access token from ${endpoint.host}. ${detail}`);
-		}
-		// expires_in is an absolute Unix time (seconds), not a duration.
-		const expiresIn = Number(body.expires_in);
-		return { accessToken, expiresAt: Number.isFinite(expiresIn) ? expiresIn : nowSeconds + lifetime };
+		const token = readExchangeResponse({ status: response.statusCode, body: response.body }, endpoint, settings, nowSeconds);
+		return { accessToken: token.accessToken, expiresAt: token.expiresAt };
 	}
 
 	/**
@@ -160,9 +141,9 @@ export class CozeJwtApi implements ICredentialType {
 		};
 	}
 
-	/** n8n renews the token before a credential test, so this also tests the key pair. */
+	/** n8n gets a token (preAuthentication) before the test request, so this also tests the key pair. */
 	test: ICredentialTestRequest = {
-		request: { baseURL: COZE_BASE_URL_EXPRESSION, url: '/v1/workspaces?page_size=1', method: 'GET' },
+		request: { baseURL: COZE_BASE_URL_EXPRESSION, url: COZE_TOKEN_TEST_URL, method: 'GET' },
 		rules: COZE_TOKEN_TEST_RULES,
 	};
 }

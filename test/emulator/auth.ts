@@ -19,6 +19,8 @@ export interface NamedTokens {
   valid: string;
   otherRegion: string;
   noScope: string;
+  /** Valid with every permission but listWorkspace: what a credential test must report as valid, with a note. */
+  noWorkspaceScope: string;
   revoked: string;
 }
 
@@ -37,6 +39,7 @@ export class TokenRegistry {
       valid: validToken ?? `pat_emulator_${randomTokenText(40)}`,
       otherRegion: `pat_emulator_otherregion_${randomTokenText(32)}`,
       noScope: `pat_emulator_noscope_${randomTokenText(32)}`,
+      noWorkspaceScope: `pat_emulator_noworkspace_${randomTokenText(32)}`,
       revoked: `pat_emulator_revoked_${randomTokenText(32)}`,
     };
   }
@@ -47,6 +50,9 @@ export class TokenRegistry {
     if (token === undefined) return { kind: 'invalid' };
     if (token === this.named.valid) return { kind: 'ok', permissions: new Set(ALL_PERMISSIONS) };
     if (token === this.named.noScope) return { kind: 'ok', permissions: new Set<Permission>(['listWorkspace']) };
+    if (token === this.named.noWorkspaceScope) {
+      return { kind: 'ok', permissions: new Set(ALL_PERMISSIONS.filter((permission) => permission !== 'listWorkspace')) };
+    }
     if (token === this.named.revoked) return { kind: 'expired' };
     const issued = this.issued.get(token);
     if (issued) {

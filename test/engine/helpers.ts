@@ -1,4 +1,4 @@
-import type { INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type CozeEmulator, type EmulatorOptions } from '../emulator';
 import { accessTokenCredentials, runNode, type NodeRunResult, type RunNodeOptions } from '../harness/engine';
@@ -51,3 +51,22 @@ export const IDS = {
 	allTypes: '7400000000000000020',
 	versioned: '7400000000000000021',
 } as const;
+
+/** The data of a Coze OAuth JWT credential for the emulator's service app. */
+export function jwtCredentialData(
+	emu: Pick<CozeEmulator, 'baseUrl' | 'jwtApp'>,
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject {
+	return {
+		appId: emu.jwtApp.appId,
+		publicKeyId: emu.jwtApp.keyId,
+		privateKey: emu.jwtApp.privateKeyPem,
+		region: 'custom',
+		baseUrl: emu.baseUrl,
+		durationSeconds: 900,
+		sessionName: '',
+		accessToken: '',
+		expiresAt: 0,
+		...overrides,
+	};
+}

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import type { INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import { runNode, TestCredentialsHelper } from '../harness/engine';
-import { FAST_POLL, IDS, run, runParams, withEmulator, workflow } from './helpers';
+import { FAST_POLL, IDS, jwtCredentialData, run, runParams, withEmulator, workflow } from './helpers';
 
 describe('Coze Workflow: sync and async modes', () => {
 	it('sync: decodes the End output and keeps the execute ID', async () => {
@@ -202,21 +202,8 @@ describe('Coze Workflow: Coze Studio flavour', () => {
 });
 
 describe('Coze Workflow: OAuth JWT credential', () => {
-	const jwtCredentials = (emu: { baseUrl: string; jwtApp: { appId: string; keyId: string; privateKeyPem: string } }, overrides = {}) =>
-		new TestCredentialsHelper({
-			cozeJwtApi: {
-				appId: emu.jwtApp.appId,
-				publicKeyId: emu.jwtApp.keyId,
-				privateKey: emu.jwtApp.privateKeyPem,
-				region: 'custom',
-				baseUrl: emu.baseUrl,
-				durationSeconds: 900,
-				sessionName: '',
-				accessToken: '',
-				expiresAt: 0,
-				...overrides,
-			},
-		});
+	const jwtCredentials = (emu: Parameters<typeof jwtCredentialData>[0], overrides: ICredentialDataDecryptedObject = {}) =>
+		new TestCredentialsHelper({ cozeJwtApi: jwtCredentialData(emu, overrides) });
 
 	it('exchanges a JWT, and renews an expired token once for the rest of a multi-item run', async () => {
 		await withEmulator(async (emu) => {
@@ -231,6 +218,28 @@ describe('Coze Workflow: OAuth JWT credential', () => {
 			assert.ok(many.items.every((i) => i.json.status === 'succeeded'));
 			assert.equal(emu.issuedTokens(), 2, 'one renewal for four items');
 			assert.equal(credentials.renewals.cozeJwtApi, 2);
+		});
+	});
+
+	it('a token that expires in the middle of a multi-item execution is renewed once, not once per item', async () => {
+		await withEmulator(async (emu) => {
+			const credentials = jwtCredentials(emu);
+			const params = { ...runParams(IDS.story, { parametersJson: '{"topic":"x"}' }), authentication: 'jwt' };
+			// Expire the token while the second item's run streams; items 3 to 5 then meet a dead token.
+			let expiredDuringRun = 0;
+			const watch = setInterval(() => {
+				if (expiredDuringRun === 0 && emu.runsStarted() >= 2) {
+					emu.expireTokens();
+					expiredDuringRun = emu.runsStarted();
+				}
+			}, 1);
+			const result = await runNode({ parameters: params, credentials, credentialTypes: ['cozeJwtApi'], items: [{}, {}, {}, {}, {}] });
+			clearInterval(watch);
+			assert.equal(expiredDuringRun, 2, 'the token expired while the second run was under way');
+			assert.equal(result.items.length, 5, result.error?.message);
+			assert.ok(result.items.every((i) => i.json.status === 'succeeded'));
+			assert.equal(emu.issuedTokens(), 2, 'one renewal for the three items after the expiry');
+			assert.equal(emu.runsStarted(), 5, 'no run was started twice');
 		});
 	});
 

@@ -33,6 +33,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 	type NodeExecutionHint,
 	type WorkflowExecuteMode,
+	type INodeCredentialTestResult,
 } from 'n8n-workflow';
 
 export const PACKAGE_NAME = 'n8n-nodes-coze-openclaw';
@@ -282,6 +283,81 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		hints: (taskData?.hints ?? []) as NodeExecutionHint[],
 		run,
 	};
+}
+
+/** Evaluates a `={{ … }}` credential-test expression with `$credentials` (the harness's stand-in for n8n's expression engine). */
+function credentialExpression(value: unknown, credentials: ICredentialDataDecryptedObject): string {
+	const text = String(value ?? '');
+	const match = /^=\{\{([\s\S]*)\}\}$/.exec(text.trim());
+	if (!match) return text.replace(/^=/, '');
+	return String(new Function('$credentials', `return (${match[1]});`)(credentials));
+}
+
+/** n8n's request helper for preAuthentication, over fetch. */
+const fetchHelpers: IHttpRequestHelper = {
+	helpers: {
+		httpRequest: async (options: IHttpRequestOptions) => {
+			const response = await fetch(String(options.url), {
+				method: options.method ?? 'GET',
+				headers: options.headers as Record<string, string>,
+				body: options.body === undefined ? undefined : JSON.stringify(options.body),
+			});
+			const text = await response.text();
+			let body: unknown = text;
+			try {
+				body = JSON.parse(text);
+			} catch {}
+			return options.returnFullResponse ? { statusCode: response.status, body, headers: {} } : body;
+		},
+	},
+} as unknown as IHttpRequestHelper;
+
+/**
+ * Tests a credential as n8n's CredentialsTester does with a declarative `test`: get a token first
+ * for an expirable credential (preAuthentication), send the authenticated request, then apply the
+ * rules: `responseCode` rules to a failed response (else its status text), `responseSuccessBody`
+ * rules to a successful one; a network failure gives the error's code.
+ */
+export async function testCredentialLikeN8n(type: string, data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult> {
+	const definition = credentialType(type);
+	const test = definition.test;
+	if (!test) throw new Error(`${type} has no declarative test`);
+	const helper = new TestCredentialsHelper({ [type]: { ...data } });
+	let credentials = { ...data };
+	try {
+		credentials = (await helper.preAuthentication(fetchHelpers, credentials, type, {} as INode, false)) ?? credentials;
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	}
+	const url = credentialExpression(test.request.baseURL, credentials) + credentialExpression(test.request.url, credentials);
+	const options = await helper.authenticate(credentials, type, { url, method: test.request.method ?? 'GET', headers: {} });
+	let response: Response;
+	try {
+		response = await fetch(url, { method: options.method, headers: options.headers as Record<string, string> });
+	} catch (error) {
+		const cause = (error as { cause?: { code?: string } }).cause;
+		return { status: 'Error', message: cause?.code ?? (error as Error).message };
+	}
+	const rules = (test.rules ?? []) as Array<{ type: string; properties: { value: unknown; key?: string; message: string } }>;
+	const text = await response.text();
+	if (response.status < 200 || response.status > 299) {
+		const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === response.status);
+		return { status: 'Error', message: rule?.properties.message ?? (response.statusText || `Received HTTP status code: ${response.status}`) };
+	}
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		body = {};
+	}
+	for (const rule of rules) {
+		if (rule.type !== 'responseSuccessBody') continue;
+		const found = String(rule.properties.key)
+			.split('.')
+			.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body);
+		if (found === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
 }
 
 /** Credentials for the access-token credential pointing at an emulator. */

@@ -1,0 +1,167 @@
+// The credential tests of both Coze credential types, run the way n8n runs a declarative test
+// (token first for the JWT app, then the request and the rules), against the emulator.
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { accessTokenCredentials, runNode, testCredentialLikeN8n } from '../harness/engine';
+import { IDS, jwtCredentialData, runParams, withEmulator } from './helpers';
+
+function tokenData(baseUrl: string, accessToken: string): ICredentialDataDecryptedObject {
+	return { accessToken, region: 'custom', baseUrl, studioUrl: '' };
+}
+
+async function listen(server: Server): Promise<string> {
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A port that nothing listens on. */
+async function closedPortUrl(): Promise<string> {
+	const server = createServer();
+	const url = await listen(server);
+	await new Promise((resolve) => server.close(resolve));
+	return url;
+}
+
+const SWITCH_REGION = /switch Region if it comes from the other site \(coze\.cn or coze\.com\)/;
+
+describe('Coze credential test (access token)', () => {
+	it('a valid token passes; the probe asks for a run that does not exist', async () => {
+		await withEmulator(async (emu) => {
+			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(emu.baseUrl, emu.token));
+			assert.equal(result.status, 'OK', result.message);
+			assert.deepEqual(
+				emu.requests.map((r) => r.path),
+				['/v1/workflows/0/run_histories/0'],
+			);
+		});
+	});
+
+	it('a wrong token fails with the region hint, and the token is not in the message', async () => {
+		await withEmulator(async (emu) => {
+			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(emu.baseUrl, 'pat_not_a_real_token_canary_4411'));
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /did not accept the token \(HTTP 401\): it is wrong, has expired or was revoked/);
+			assert.match(result.message, SWITCH_REGION);
+			assert.doesNotMatch(result.message, /canary_4411/);
+		});
+	});
+
+	it('a token of the other site fails with the hint to switch Region', async () => {
+		await withEmulator(async (emu) => {
+			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(emu.baseUrl, emu.tokens.otherRegion));
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, SWITCH_REGION);
+		});
+	});
+
+	it('a revoked token fails', async () => {
+		await withEmulator(async (emu) => {
+			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(emu.baseUrl, emu.tokens.revoked));
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /expired or was revoked/);
+		});
+	});
+
+	it('a valid token without the listWorkspace permission passes: runs do not need it', async () => {
+		await withEmulator(async (emu) => {
+			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(emu.baseUrl, emu.tokens.noWorkspaceScope));
+			assert.equal(result.status, 'OK', result.message);
+		});
+	});
+
+	it('a token without the permissions runs need fails with 4101 and says which', async () => {
+		await withEmulator(async (emu) => {
+			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(emu.baseUrl, emu.tokens.noScope));
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /\(4101\): either it comes from the other Coze site, or it lacks the listRunHistory permission/);
+		});
+	});
+
+	it('a host that does not answer fails with the network error, not as a bad token', async () => {
+		const url = await closedPortUrl();
+		const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(url, 'pat_whatever'));
+		assert.equal(result.status, 'Error');
+		assert.equal(result.message, 'ECONNREFUSED');
+	});
+
+	it('a host that answers but is not Coze fails with its HTTP status', async () => {
+		const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html>Not here</html>'));
+		const url = await listen(server);
+		try {
+			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(url, 'pat_whatever'));
+			assert.equal(result.status, 'Error');
+			assert.equal(result.message, 'Not Found');
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it('Coze Studio: a valid token passes, a wrong one fails', async () => {
+		await withEmulator(
+			async (emu) => {
+				const studio = (token: string) => ({ accessToken: token, region: 'studio', studioUrl: emu.baseUrl, baseUrl: '' });
+				const good = await testCredentialLikeN8n('cozeAccessTokenApi', studio(emu.token));
+				assert.equal(good.status, 'OK', good.message);
+				assert.ok(emu.requests.some((r) => r.path === '/v1/workflow/get_run_history'));
+				const bad = await testCredentialLikeN8n('cozeAccessTokenApi', studio('pat_wrong'));
+				assert.equal(bad.status, 'Error');
+			},
+			{ flavor: 'studio' },
+		);
+	});
+});
+
+describe('Coze credential test (OAuth JWT)', () => {
+	const jwtData = jwtCredentialData;
+
+	it('a working service app passes (JWT exchanged, then the token probed)', async () => {
+		await withEmulator(async (emu) => {
+			const result = await testCredentialLikeN8n('cozeJwtApi', jwtData(emu));
+			assert.equal(result.status, 'OK', result.message);
+			assert.equal(emu.issuedTokens(), 1);
+		});
+	});
+
+	it('a private key of another app names the key fields', async () => {
+		await withEmulator(async (emu) => {
+			const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+			const result = await testCredentialLikeN8n('cozeJwtApi', jwtData(emu, { privateKey: other }));
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /Private Key|Public Key Fingerprint/);
+		});
+	});
+
+	it('an unknown app ID names App ID', async () => {
+		await withEmulator(async (emu) => {
+			const result = await testCredentialLikeN8n('cozeJwtApi', jwtData(emu, { appId: '1111111111' }));
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /App ID/);
+		});
+	});
+
+	it('a malformed key is refused before anything is sent', async () => {
+		await withEmulator(async (emu) => {
+			const result = await testCredentialLikeN8n('cozeJwtApi', jwtData(emu, { privateKey: '-----BEGIN PRIVATE KEY-----\nnope' }));
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /Private Key is not a valid RSA private key/);
+			assert.equal(emu.requests.length, 0);
+		});
+	});
+});
+
+describe('Coze Workflow with a token of the other site', () => {
+	it('a run fails with the hint to switch the region, and starts nothing', async () => {
+		await withEmulator(async (emu) => {
+			const result = await runNode({ parameters: runParams(IDS.variablesOnly), credentials: accessTokenCredentials(emu.baseUrl, emu.tokens.otherRegion) });
+			assert.equal(result.status, 'error');
+			assert.match(`${result.error?.message} ${result.error?.description}`, /switch the region in the credential/);
+			assert.equal(emu.runsStarted(), 0);
+		});
+	});
+});
