@@ -3,3 +3,5 @@
 export { CozeWorkflow } from './nodes/Coze/CozeWorkflow.node';
 export { CozeAccessTokenApi } from './credentials/CozeAccessTokenApi.credentials';
 export { CozeJwtApi } from './credentials/CozeJwtApi.credentials';
+export { OpenClawTaskFlow } from './nodes/OpenClaw/OpenClawTaskFlow.node';
+export { OpenClawWebhookApi } from './credentials/OpenClawWebhookApi.credentials';

@@ -1,0 +1,18 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { flowIdParam } from '../shared/params';
+import { flowJson } from '../shared/results';
+import type { OperationContext } from './types';
+
+/** A 202 `cancel_pending` is a result, not an error: the flow is cancelled once its child tasks settle. */
+export async function cancelFlow(this: IExecuteFunctions, itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
+	const flowId = flowIdParam(this, itemIndex);
+	const result = await client.cancelFlow(flowId);
+	return {
+		...(result.flow ? flowJson(result.flow) : { flowId }),
+		cancelled: result.cancelled,
+		cancelPending: result.cancelPending,
+		...(result.reason ? { reason: result.reason } : {}),
+		tasks: result.tasks as unknown as IDataObject[],
+	};
+}

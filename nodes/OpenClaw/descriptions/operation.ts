@@ -1,0 +1,36 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Operations that act on one flow, picked with the Flow parameter. */
+export const FLOW_OPERATIONS = ['getFlow', 'getTaskSummary', 'setWaiting', 'resumeFlow', 'finishFlow', 'failFlow', 'requestCancel', 'cancelFlow', 'runTask'];
+
+/** Operations that change a flow at a revision (optimistic concurrency). */
+export const REVISED_OPERATIONS = ['setWaiting', 'resumeFlow', 'finishFlow', 'failFlow', 'requestCancel'];
+
+export const operationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Cancel Flow', value: 'cancelFlow', action: 'Cancel a flow', description: 'Cancel a flow now, or once its active child tasks settle' },
+		{ name: 'Create Flow', value: 'createFlow', action: 'Create a flow', description: 'Create a managed TaskFlow for the route\'s agent session' },
+		{ name: 'Fail Flow', value: 'failFlow', action: 'Fail a flow', description: 'Mark a flow as failed' },
+		{ name: 'Find Latest Flow', value: 'findLatestFlow', action: 'Find the latest flow', description: 'Get the newest flow of the route\'s session' },
+		{ name: 'Finish Flow', value: 'finishFlow', action: 'Finish a flow', description: 'Mark a flow as succeeded' },
+		{ name: 'Get Flow', value: 'getFlow', action: 'Get a flow', description: 'Get a flow by ID' },
+		{ name: 'Get Task Summary', value: 'getTaskSummary', action: 'Get the task summary of a flow', description: 'Count a flow\'s child tasks by status and runtime' },
+		{
+			name: 'Hand Off',
+			value: 'handOff',
+			action: 'Hand off a result to a flow',
+			description: 'Turn an incoming result (e.g. a Coze run) into a flow, once per idempotency key',
+		},
+		{ name: 'List Flows', value: 'listFlows', action: 'List flows', description: 'List the flows of the route\'s session, newest first' },
+		{ name: 'Request Cancel', value: 'requestCancel', action: 'Request cancellation of a flow', description: 'Ask a flow to stop: it then takes no new tasks' },
+		{ name: 'Resolve Flow', value: 'resolveFlow', action: 'Resolve a flow', description: 'Find a flow by flow ID, or the active flow of a session key' },
+		{ name: 'Resume Flow', value: 'resumeFlow', action: 'Resume a flow', description: 'Continue a waiting or blocked flow' },
+		{ name: 'Run Task', value: 'runTask', action: 'Add a child task to a flow', description: 'Record a child task in a flow (it does not start an agent)' },
+		{ name: 'Set Waiting', value: 'setWaiting', action: 'Set a flow to waiting', description: 'Mark a flow as waiting (or blocked, with a blocker)' },
+	],
+	default: 'handOff',
+};

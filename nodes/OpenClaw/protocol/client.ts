@@ -1,0 +1,286 @@
+import { readAnswer } from './answer';
+import {
+	OpenClawAbortedError,
+	OpenClawApiError,
+	OpenClawConnectionError,
+	OpenClawInputError,
+	OpenClawRateLimitError,
+	OpenClawTimeoutError,
+} from './errors';
+import { fieldLabel } from './fields';
+import { gateFor, type RateGate } from './rateGate';
+import type { ClientRuntime, WebhookTransport } from './transport';
+import type { ActionAnswer, ActionBody, FlowView, RevisedAction, TaskSummary, TaskView } from './types';
+import { validateAction } from './validate';
+
+/** The gateway reads at most 256 KiB of body (spec §3, stage 6). */
+export const MAX_BODY_BYTES = 262_144;
+
+export interface TaskFlowClientOptions {
+	transport: WebhookTransport;
+	runtime: ClientRuntime;
+	/** The route's URL, for messages and the per-route rate gate. Never holds the secret. */
+	route: string;
+	/** How long one request may take. */
+	timeoutMs: number;
+	/** How long a call may wait in all for the rate limit before it gives up. */
+	rateLimitMaxWaitMs: number;
+	/** How often a `persist_failed` answer (nothing was written) is tried again. */
+	persistRetries?: number;
+	gate?: RateGate;
+}
+
+export interface RevisionPolicy {
+	/** A known revision, or `current` to read the flow first. */
+	revision: number | 'current';
+	onConflict: 'fail' | 'retry';
+	/** Retries after a conflict, with the revision the gateway reports. */
+	maxRetries: number;
+}
+
+export interface MutationResult {
+	flow: FlowView;
+	/** The revision the change was applied on. */
+	appliedOnRevision: number;
+	/** Conflicts that were retried. */
+	conflictRetries: number;
+	/** The answer was lost, but reading the flow showed the change applied. */
+	recovered: boolean;
+}
+
+export interface CancelResult {
+	found: boolean;
+	cancelled: boolean;
+	/** 202 `cancel_pending`: child tasks are still active; the flow is cancelled once they settle. */
+	cancelPending: boolean;
+	reason?: string;
+	flow?: FlowView;
+	tasks: TaskView[];
+}
+
+const PAUSE_SLICE_MS = 500;
+
+/** What an action's fields must look like after a change, to recognise a change whose answer was lost. */
+function looksApplied(action: RevisedAction, body: ActionBody, flow: FlowView): boolean {
+	switch (action) {
+		case 'finish_flow':
+			return flow.status === 'succeeded';
+		case 'fail_flow':
+			return flow.status === 'failed';
+		case 'set_waiting':
+			return flow.status === 'waiting' || flow.status === 'blocked';
+		case 'resume_flow':
+			return flow.status === (body.status ?? 'queued');
+		case 'request_cancel':
+			return flow.cancelRequestedAt !== undefined;
+	}
+}
+
+function outcomeUnknown(error: unknown): boolean {
+	return error instanceof OpenClawTimeoutError || (error instanceof OpenClawConnectionError && error.mayHaveReachedGateway);
+}
+
+/** The biggest top-level field of a body, to name in a size error. */
+function biggestField(body: ActionBody): string {
+	let best = 'action';
+	let size = -1;
+	for (const [key, value] of Object.entries(body)) {
+		const bytes = Buffer.byteLength(JSON.stringify(value) ?? '');
+		if (bytes > size) {
+			best = key;
+			size = bytes;
+		}
+	}
+	return best;
+}
+
+/** A client of one webhooks-plugin route: every action, the route's limits, revisions. */
+export class TaskFlowClient {
+	private readonly gate: RateGate;
+
+	constructor(private readonly options: TaskFlowClientOptions) {
+		this.gate = options.gate ?? gateFor(options.route);
+	}
+
+	get route(): string {
+		return this.options.route;
+	}
+
+	private async pause(ms: number): Promise<void> {
+		const { runtime } = this.options;
+		let left = ms;
+		while (left > 0) {
+			if (runtime.isAborted()) throw new OpenClawAbortedError();
+			const slice = Math.min(PAUSE_SLICE_MS, left);
+			await runtime.sleep(slice);
+			left -= slice;
+		}
+		if (runtime.isAborted()) throw new OpenClawAbortedError();
+	}
+
+	/**
+	 * Sends one action: checks it, keeps within the route's limits, waits out a 429 (which has no
+	 * Retry-After) and repeats a `persist_failed` (nothing was written). Throws `OpenClawError`s.
+	 */
+	async call<T>(body: ActionBody): Promise<ActionAnswer<T>> {
+		validateAction(body);
+		const bodyText = JSON.stringify(body);
+		const bytes = Buffer.byteLength(bodyText);
+		if (bytes > MAX_BODY_BYTES) {
+			const field = fieldLabel(biggestField(body));
+			throw new OpenClawInputError(
+				field,
+				`The request would be ${Math.ceil(bytes / 1024)} KiB, over the gateway's 256 KiB limit, so it was not sent: ${field} is the biggest part; make it smaller.`,
+			);
+		}
+		const { runtime, transport, timeoutMs, rateLimitMaxWaitMs } = this.options;
+		const started = runtime.now();
+		let persistRetries = this.options.persistRetries ?? 2;
+		let rateLimited = 0;
+		for (;;) {
+			let wait = this.gate.waitMs(runtime.now());
+			while (wait > 0) {
+				if (runtime.now() - started + wait > rateLimitMaxWaitMs) {
+					throw new OpenClawRateLimitError(
+						`The rate limit of ${this.route} (120 requests per 60 s) would need a wait of ${Math.ceil(wait / 1000)} s more, beyond Rate Limit Max Wait (${Math.round(rateLimitMaxWaitMs / 1000)} s).`,
+					);
+				}
+				await this.pause(Math.min(wait, PAUSE_SLICE_MS));
+				wait = this.gate.waitMs(runtime.now());
+			}
+			if (runtime.isAborted()) throw new OpenClawAbortedError();
+			const release = this.gate.take(runtime.now());
+			let response;
+			try {
+				response = await transport.post(bodyText, timeoutMs);
+			} finally {
+				release();
+			}
+			if (response.status === 429) {
+				// Someone else (or 8 requests in flight) used the route's budget; the window ends
+				// within 60 s. Back off 1, 2, 4, 8 s, then every 10 s; 429s count too, so not faster.
+				const delay = Math.min(10_000, 1_000 * 2 ** rateLimited);
+				rateLimited += 1;
+				if (runtime.now() - started + delay > rateLimitMaxWaitMs) {
+					throw new OpenClawRateLimitError(
+						`The gateway's rate limit for ${this.route} stayed used up for ${Math.round((runtime.now() - started) / 1000)} s, the longest Rate Limit Max Wait allows (120 requests per 60 s and 8 at a time per route and client address).`,
+					);
+				}
+				await this.pause(delay);
+				continue;
+			}
+			let answer: ActionAnswer<T> | Error;
+			try {
+				answer = readAnswer<T>(response.status, response.text, body, this.route);
+			} catch (error) {
+				answer = error as Error;
+			}
+			if (answer instanceof OpenClawApiError && answer.details.code === 'persist_failed' && persistRetries > 0) {
+				persistRetries -= 1;
+				await this.pause(500);
+				continue;
+			}
+			if (answer instanceof Error) throw answer;
+			return answer;
+		}
+	}
+
+	async createFlow(fields: Omit<ActionBody, 'action'>): Promise<FlowView> {
+		const answer = await this.call<{ created: boolean; flow: FlowView }>({ action: 'create_flow', ...fields });
+		return answer.result.flow;
+	}
+
+	async getFlow(flowId: string): Promise<FlowView | null> {
+		return (await this.call<{ flow: FlowView | null }>({ action: 'get_flow', flowId })).result.flow ?? null;
+	}
+
+	async listFlows(): Promise<FlowView[]> {
+		return (await this.call<{ flows: FlowView[] }>({ action: 'list_flows' })).result.flows ?? [];
+	}
+
+	async findLatestFlow(): Promise<FlowView | null> {
+		return (await this.call<{ flow: FlowView | null }>({ action: 'find_latest_flow' })).result.flow ?? null;
+	}
+
+	async resolveFlow(token: string): Promise<FlowView | null> {
+		return (await this.call<{ flow: FlowView | null }>({ action: 'resolve_flow', token })).result.flow ?? null;
+	}
+
+	async getTaskSummary(flowId: string): Promise<TaskSummary | null> {
+		return (await this.call<{ summary: TaskSummary | null }>({ action: 'get_task_summary', flowId })).result.summary ?? null;
+	}
+
+	async runTask(fields: Omit<ActionBody, 'action'>): Promise<{ flow: FlowView; task: TaskView }> {
+		const answer = await this.call<{ flow: FlowView; task: TaskView }>({ action: 'run_task', ...fields });
+		return { flow: answer.result.flow, task: answer.result.task };
+	}
+
+	async cancelFlow(flowId: string): Promise<CancelResult> {
+		const answer = await this.call<{ found?: boolean; cancelled?: boolean; reason?: string; flow?: FlowView; tasks?: TaskView[] }>({
+			action: 'cancel_flow',
+			flowId,
+		});
+		const result = answer.result;
+		return {
+			found: result.found !== false,
+			cancelled: result.cancelled === true,
+			cancelPending: answer.code === 'cancel_pending',
+			reason: result.reason,
+			flow: result.flow,
+			tasks: result.tasks ?? [],
+		};
+	}
+
+	private notFound(flowId: string): OpenClawApiError {
+		return new OpenClawApiError(
+			`TaskFlow ${flowId} was not found on ${this.route}: check Flow ID. A route only sees the flows of its own session.`,
+			{ httpStatus: 200, code: 'not_found', route: this.route },
+		);
+	}
+
+	/**
+	 * A change that takes `expectedRevision`. With `current`, reads the flow first. A conflict fails
+	 * or is retried with the revision the gateway reports. When the answer is lost, reads the flow:
+	 * a change that landed is recognised (no second change), one that did not is sent again.
+	 */
+	async mutate(action: RevisedAction, flowId: string, fields: Omit<ActionBody, 'action' | 'flowId' | 'expectedRevision'>, policy: RevisionPolicy): Promise<MutationResult> {
+		let revision: number;
+		if (policy.revision === 'current') {
+			const flow = await this.getFlow(flowId);
+			if (!flow) throw this.notFound(flowId);
+			revision = flow.revision;
+		} else {
+			revision = policy.revision;
+		}
+		let conflictRetries = 0;
+		let lostAnswers = 0;
+		for (;;) {
+			const body: ActionBody = { action, flowId, expectedRevision: revision, ...fields };
+			let outcome: { flow: FlowView } | Error;
+			try {
+				outcome = (await this.call<{ applied: boolean; flow: FlowView }>(body)).result;
+			} catch (error) {
+				outcome = error as Error;
+			}
+			if (!(outcome instanceof Error)) return { flow: outcome.flow, appliedOnRevision: revision, conflictRetries, recovered: false };
+			if (outcome instanceof OpenClawApiError && outcome.details.code === 'revision_conflict') {
+				const current = (outcome.details.result as { current?: FlowView } | undefined)?.current;
+				if (policy.onConflict === 'retry' && current && conflictRetries < policy.maxRetries) {
+					conflictRetries += 1;
+					revision = current.revision;
+					continue;
+				}
+				throw outcome;
+			}
+			if (outcomeUnknown(outcome) && lostAnswers < 2) {
+				lostAnswers += 1;
+				const flow = await this.getFlow(flowId);
+				if (flow && flow.revision === revision + 1 && looksApplied(action, body, flow)) {
+					return { flow, appliedOnRevision: revision, conflictRetries, recovered: true };
+				}
+				if (flow && flow.revision === revision) continue;
+			}
+			throw outcome;
+		}
+	}
+}

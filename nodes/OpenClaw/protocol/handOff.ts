@@ -1,0 +1,196 @@
+import type { TaskFlowClient } from './client';
+import { OpenClawConnectionError, OpenClawInputError, OpenClawTimeoutError } from './errors';
+import type { ActionBody, CreateStatus, FlowView, JsonValue, NotifyPolicy, TaskView } from './types';
+
+/**
+ * Hand-off: turn one result (e.g. a Coze run) into a TaskFlow, at most once per idempotency key.
+ * The plugin has no idempotency of its own (spec §5.1), so the key is stored in the flow's
+ * `stateJson.idempotencyKey` and looked up with `list_flows` before anything is created. After a
+ * request whose outcome is unknown (a timeout, a lost answer) the list is read again before
+ * anything is repeated.
+ */
+
+export const IDEMPOTENCY_FIELD = 'idempotencyKey';
+
+export interface HandOffTask {
+	runtime: 'subagent' | 'acp';
+	task: string;
+	label?: string;
+	agentId?: string;
+}
+
+export interface HandOffWait {
+	currentStep?: string;
+	waitJson?: JsonValue;
+}
+
+export interface HandOffRequest {
+	key: string;
+	goal: string;
+	/** Stored as `stateJson`, with the key added. */
+	state: Record<string, JsonValue>;
+	controllerId?: string;
+	notifyPolicy?: NotifyPolicy;
+	status?: CreateStatus;
+	currentStep?: string;
+	task?: HandOffTask;
+	wait?: HandOffWait;
+}
+
+export interface HandOffResult {
+	/** False when a flow with this key already existed (the item was handed off before). */
+	created: boolean;
+	/** The flow was created by a request whose answer was lost, and found again by its key. */
+	recovered: boolean;
+	flow: FlowView;
+	task?: TaskView;
+	/** The child task already existed on a flow that was handed off before. */
+	taskExisted?: boolean;
+}
+
+function keyOf(flow: FlowView): string | undefined {
+	const state = flow.stateJson;
+	if (state === null || typeof state !== 'object' || Array.isArray(state)) return undefined;
+	const key = state[IDEMPOTENCY_FIELD];
+	return typeof key === 'string' ? key : undefined;
+}
+
+function outcomeUnknown(error: unknown): boolean {
+	return error instanceof OpenClawTimeoutError || (error instanceof OpenClawConnectionError && error.mayHaveReachedGateway);
+}
+
+/** The route's flows by idempotency key, read once per execution and kept up to date by the hand-offs. */
+export class HandOffIndex {
+	private byKey: Map<string, FlowView> | undefined;
+
+	constructor(private readonly client: TaskFlowClient) {}
+
+	async find(key: string, options: { fresh?: boolean } = {}): Promise<FlowView | undefined> {
+		if (!this.byKey || options.fresh) {
+			const flows = await this.client.listFlows();
+			this.byKey = new Map();
+			// list_flows is newest first: keep the oldest flow of a key, the one handed off first.
+			for (const flow of flows) {
+				const key = keyOf(flow);
+				if (key !== undefined) this.byKey.set(key, flow);
+			}
+		}
+		return this.byKey.get(key);
+	}
+
+	remember(key: string, flow: FlowView): void {
+		this.byKey?.set(key, flow);
+	}
+}
+
+const RECHECK_DELAY_MS = 1_000;
+
+export async function handOff(
+	client: TaskFlowClient,
+	index: HandOffIndex,
+	request: HandOffRequest,
+	pause: (ms: number) => Promise<void>,
+): Promise<HandOffResult> {
+	const key = request.key.trim();
+	if (!key) {
+		throw new OpenClawInputError(
+			'Idempotency Key',
+			'Idempotency Key is empty: it identifies the result so that it is handed off once (by default the Coze execute ID, {{ $json.executeId }}).',
+		);
+	}
+	const existing = await index.find(key);
+	if (existing) return await completeEarlierHandOff(client, existing, request);
+
+	const fields: Omit<ActionBody, 'action'> = {
+		goal: request.goal,
+		stateJson: { ...request.state, [IDEMPOTENCY_FIELD]: key },
+		controllerId: request.controllerId,
+		notifyPolicy: request.notifyPolicy,
+		status: request.status,
+		currentStep: request.currentStep,
+	};
+	let flow: FlowView | undefined;
+	let recovered = false;
+	for (let attempt = 1; !flow; attempt++) {
+		let created: FlowView | Error;
+		try {
+			created = await client.createFlow(fields);
+		} catch (error) {
+			created = error as Error;
+		}
+		if (!(created instanceof Error)) {
+			flow = created;
+			break;
+		}
+		if (!outcomeUnknown(created) || attempt >= 3) throw created;
+		// The flow may exist now. Give the gateway a moment to finish, then look before creating.
+		await pause(RECHECK_DELAY_MS);
+		const found = await index.find(key, { fresh: true });
+		if (found) {
+			flow = found;
+			recovered = true;
+		}
+	}
+	index.remember(key, flow);
+	const result: HandOffResult = { created: true, recovered, flow };
+	if (request.task) {
+		const ran = await runTaskOnce(client, flow.flowId, request.task);
+		result.task = ran.task;
+		if (ran.flow) result.flow = ran.flow;
+	}
+	if (request.wait) result.flow = await setWaiting(client, result.flow, request.wait);
+	index.remember(key, result.flow);
+	return result;
+}
+
+/**
+ * A flow with this key exists. If it is untouched since its creation (revision 0), finish what
+ * the earlier hand-off may not have done (its child task, its waiting state); a flow that has
+ * moved on is left as it is.
+ */
+async function completeEarlierHandOff(client: TaskFlowClient, flow: FlowView, request: HandOffRequest): Promise<HandOffResult> {
+	const result: HandOffResult = { created: false, recovered: false, flow };
+	const current = (await client.getFlow(flow.flowId)) ?? flow;
+	result.flow = current;
+	if (current.revision !== 0) return result;
+	if (request.task) {
+		const summary = await client.getTaskSummary(current.flowId);
+		if (summary && summary.total > 0) {
+			result.taskExisted = true;
+		} else {
+			const ran = await runTaskOnce(client, current.flowId, request.task);
+			result.task = ran.task;
+		}
+	}
+	if (request.wait && current.status !== 'waiting' && current.status !== 'blocked') {
+		result.flow = await setWaiting(client, current, request.wait);
+	}
+	return result;
+}
+
+/** run_task with status queued (an unbacked running task would block the gateway's shutdown). */
+async function runTaskOnce(client: TaskFlowClient, flowId: string, task: HandOffTask): Promise<{ task?: TaskView; flow?: FlowView }> {
+	const fields = { flowId, runtime: task.runtime, task: task.task, label: task.label, agentId: task.agentId, status: 'queued' };
+	let first: { task?: TaskView; flow?: FlowView } | Error;
+	try {
+		first = await client.runTask(fields);
+	} catch (error) {
+		first = error as Error;
+	}
+	if (!(first instanceof Error)) return first;
+	if (!outcomeUnknown(first)) throw first;
+	// The answer was lost: a task may exist now. Only a flow without tasks gets one again.
+	const summary = await client.getTaskSummary(flowId);
+	if (summary && summary.total > 0) return {};
+	return await client.runTask(fields);
+}
+
+async function setWaiting(client: TaskFlowClient, flow: FlowView, wait: HandOffWait): Promise<FlowView> {
+	const result = await client.mutate(
+		'set_waiting',
+		flow.flowId,
+		{ currentStep: wait.currentStep, waitJson: wait.waitJson },
+		{ revision: flow.revision, onConflict: 'fail', maxRetries: 0 },
+	);
+	return result.flow;
+}

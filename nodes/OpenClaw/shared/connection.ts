@@ -1,0 +1,40 @@
+import { sleep, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
+
+import { TaskFlowClient } from '../protocol/client';
+import { OpenClawInputError } from '../protocol/errors';
+import { N8nWebhookTransport, OPENCLAW_CREDENTIAL_TYPE } from './n8nTransport';
+
+export interface ClientSettings {
+	timeoutMs: number;
+	rateLimitMaxWaitMs: number;
+}
+
+export const DEFAULT_CLIENT_SETTINGS: ClientSettings = { timeoutMs: 30_000, rateLimitMaxWaitMs: 150_000 };
+
+/** The route URL of an OpenClaw Webhook Route credential. Throws `OpenClawInputError` naming the field. */
+export function routeUrl(gatewayUrl: string, routePath: string): string {
+	const base = gatewayUrl.trim().replace(/\/+$/, '');
+	const parsed = URL.canParse(base) ? new URL(base) : undefined;
+	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+		throw new OpenClawInputError('Gateway URL', `Gateway URL "${gatewayUrl}" must be an http:// or https:// URL, e.g. http://127.0.0.1:18789`);
+	}
+	const path = routePath.trim();
+	if (!path) throw new OpenClawInputError('Route Path', 'Route Path is empty: enter the route\'s path, e.g. /plugins/webhooks/n8n');
+	return `${base}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+export async function createTaskFlowClient(
+	context: IExecuteFunctions | ILoadOptionsFunctions,
+	settings: ClientSettings = DEFAULT_CLIENT_SETTINGS,
+): Promise<TaskFlowClient> {
+	const credentials = await context.getCredentials(OPENCLAW_CREDENTIAL_TYPE);
+	const url = routeUrl(String(credentials.gatewayUrl ?? ''), String(credentials.routePath ?? ''));
+	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	return new TaskFlowClient({
+		transport: new N8nWebhookTransport(context, url),
+		runtime: { sleep: async (ms) => await sleep(ms), now: () => Date.now(), isAborted: () => signal?.aborted === true },
+		route: url,
+		timeoutMs: settings.timeoutMs,
+		rateLimitMaxWaitMs: settings.rateLimitMaxWaitMs,
+	});
+}

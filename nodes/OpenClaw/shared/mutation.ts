@@ -1,0 +1,24 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { TaskFlowClient } from '../protocol/client';
+import type { ActionBody, RevisedAction } from '../protocol/types';
+import { flowIdParam, revisionPolicy } from './params';
+import { flowJson } from './results';
+
+/** A change at a revision, with the node's revision settings; the output is the changed flow. */
+export async function mutateFlow(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	client: TaskFlowClient,
+	action: RevisedAction,
+	fields: Omit<ActionBody, 'action' | 'flowId' | 'expectedRevision'>,
+): Promise<IDataObject> {
+	const result = await client.mutate(action, flowIdParam(context, itemIndex), fields, revisionPolicy(context, itemIndex));
+	return {
+		...flowJson(result.flow),
+		applied: true,
+		appliedOnRevision: result.appliedOnRevision,
+		revisionRetries: result.conflictRetries,
+		...(result.recovered ? { recoveredAfterLostAnswer: true } : {}),
+	};
+}
