@@ -1,12 +1,14 @@
 // npm test: builds the package (the engine tests run the built bundles, as n8n would), then runs
-// every unit, emulator and engine test with Node's test runner. Extra arguments select files.
-import { execFileSync, spawnSync } from 'node:child_process';
+// every unit, emulator, engine and OpenClaw test with Node's test runner. Extra arguments select
+// files. The OpenClaw tests share one real gateway (about 1 GB, 15 s to start), started here
+// before the test processes and stopped by PID after them.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const suites = ['test/unit', 'test/emulator', 'test/engine'];
+const suites = ['test/unit', 'test/emulator', 'test/engine', 'test/openclaw'];
 
 function testFiles(dir) {
 	const out = [];
@@ -30,9 +32,26 @@ if (typecheck.status !== 0) {
 }
 const selected = process.argv.slice(2);
 const files = selected.length ? selected : suites.flatMap((suite) => testFiles(join(root, suite)));
-const result = spawnSync(
-	process.execPath,
-	['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
-	{ cwd: root, stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
-);
-process.exit(result.status ?? 1);
+let gateway;
+let gatewayEnv = {};
+if (files.some((file) => file.replace(/\\/g, '/').includes('test/openclaw/'))) {
+	const { tsImport } = await import('tsx/esm/api');
+	const { startSharedGateway, SUITE_ROUTE_IDS } = await tsImport('../test/openclaw/shared-gateway.ts', import.meta.url);
+	const started = Date.now();
+	console.log('npm test: starting a real OpenClaw gateway for the OpenClaw tests (installs openclaw on first use)');
+	({ gateway, env: gatewayEnv } = await startSharedGateway(SUITE_ROUTE_IDS, { log: (line) => console.log(`  ${line}`) }));
+	console.log(`npm test: gateway pid ${gateway.pid} ready at ${gateway.baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+let status = 1;
+try {
+	// Asynchronous, so that this process stays responsive to signals and can stop the gateway.
+	const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, ...gatewayEnv, NODE_NO_WARNINGS: '1' },
+	});
+	status = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+} finally {
+	if (gateway) await gateway.stop();
+}
+process.exit(status);

@@ -52,10 +52,12 @@ function loadExport<T>(file: string, exportName: string): T {
 
 const nodeClasses: Record<string, () => NodeClass> = {
 	cozeWorkflow: () => loadExport<NodeClass>('nodes/Coze/CozeWorkflow.node.js', 'CozeWorkflow'),
+	openClawTaskFlow: () => loadExport<NodeClass>('nodes/OpenClaw/OpenClawTaskFlow.node.js', 'OpenClawTaskFlow'),
 };
 const credentialClasses: Record<string, () => CredentialClass> = {
 	cozeAccessTokenApi: () => loadExport<CredentialClass>('credentials/CozeAccessTokenApi.credentials.js', 'CozeAccessTokenApi'),
 	cozeJwtApi: () => loadExport<CredentialClass>('credentials/CozeJwtApi.credentials.js', 'CozeJwtApi'),
+	openClawWebhookApi: () => loadExport<CredentialClass>('credentials/OpenClawWebhookApi.credentials.js', 'OpenClawWebhookApi'),
 };
 
 const nodeInstances = new Map<string, INodeType>();
@@ -196,10 +198,11 @@ export interface NodeRunResult {
 	run: IRun;
 }
 
-const NODE_NAME = 'Coze Workflow';
+const NODE_NAMES: Record<string, string> = { cozeWorkflow: 'Coze Workflow', openClawTaskFlow: 'OpenClaw TaskFlow' };
 
 export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	const mode = options.mode ?? 'manual';
+	const NODE_NAME = NODE_NAMES[options.node ?? 'cozeWorkflow'] ?? 'Node';
 	const credentialTypes = options.credentialTypes ?? ['cozeAccessTokenApi'];
 	const node: INode = {
 		id: 'node-under-test',
@@ -330,10 +333,15 @@ export async function testCredentialLikeN8n(type: string, data: ICredentialDataD
 		return { status: 'Error', message: (error as Error).message };
 	}
 	const url = credentialExpression(test.request.baseURL, credentials) + credentialExpression(test.request.url, credentials);
-	const options = await helper.authenticate(credentials, type, { url, method: test.request.method ?? 'GET', headers: {} });
+	const requestBody = test.request.body === undefined ? undefined : JSON.stringify(test.request.body);
+	const options = await helper.authenticate(credentials, type, {
+		url,
+		method: test.request.method ?? 'GET',
+		headers: { ...(requestBody ? { 'Content-Type': 'application/json' } : {}), ...((test.request.headers ?? {}) as Record<string, string>) },
+	});
 	let response: Response;
 	try {
-		response = await fetch(url, { method: options.method, headers: options.headers as Record<string, string> });
+		response = await fetch(url, { method: options.method, headers: options.headers as Record<string, string>, body: requestBody });
 	} catch (error) {
 		const cause = (error as { cause?: { code?: string } }).cause;
 		return { status: 'Error', message: cause?.code ?? (error as Error).message };

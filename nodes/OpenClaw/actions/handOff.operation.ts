@@ -1,6 +1,6 @@
 import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { handOff as handOffResult } from '../protocol/handOff';
+import { handOff as handOffResult, requireIdempotencyKey } from '../protocol/handOff';
 import type { JsonValue } from '../protocol/types';
 import { jsonValue, text } from '../shared/params';
 import { flowJson } from '../shared/results';
@@ -10,9 +10,10 @@ import type { OperationContext } from './types';
 export async function handOff(this: IExecuteFunctions, itemIndex: number, { client, handOffIndex }: OperationContext): Promise<IDataObject> {
 	const param = (name: string, fallback: unknown = '') => this.getNodeParameter(name, itemIndex, fallback);
 	const fields = param('handOffFields', {}) as IDataObject;
-	const key = text(param('idempotencyKey')) ?? '';
+	const key = requireIdempotencyKey(text(param('idempotencyKey')) ?? '');
 	const state: Record<string, JsonValue> = {
-		result: jsonValue(param('result', null), 'Result') ?? null,
+		// A Coze result may be plain text: a string that is not JSON is kept as it is.
+		result: jsonValue(param('result', null), 'Result', { textAllowed: true }) ?? null,
 		executeId: text(param('executeId')) ?? null,
 		debugUrl: text(param('debugUrl')) ?? null,
 	};

@@ -85,19 +85,25 @@ export class HandOffIndex {
 
 const RECHECK_DELAY_MS = 1_000;
 
+/** The trimmed key. Throws `OpenClawInputError` when it is empty. */
+export function requireIdempotencyKey(key: string): string {
+	const trimmed = key.trim();
+	if (!trimmed) {
+		throw new OpenClawInputError(
+			'Idempotency Key',
+			'Idempotency Key is empty: it identifies the result so that it is handed off once (by default the Coze execute ID, {{ $json.executeId }}).',
+		);
+	}
+	return trimmed;
+}
+
 export async function handOff(
 	client: TaskFlowClient,
 	index: HandOffIndex,
 	request: HandOffRequest,
 	pause: (ms: number) => Promise<void>,
 ): Promise<HandOffResult> {
-	const key = request.key.trim();
-	if (!key) {
-		throw new OpenClawInputError(
-			'Idempotency Key',
-			'Idempotency Key is empty: it identifies the result so that it is handed off once (by default the Coze execute ID, {{ $json.executeId }}).',
-		);
-	}
+	const key = requireIdempotencyKey(request.key);
 	const existing = await index.find(key);
 	if (existing) return await completeEarlierHandOff(client, existing, request);
 

@@ -6,7 +6,7 @@ import type { JsonValue } from '../protocol/types';
 import type { ClientSettings } from './connection';
 
 /** A JSON parameter: typed in the editor as text, or an object from an expression. */
-export function jsonValue(raw: unknown, label: string): JsonValue | undefined {
+export function jsonValue(raw: unknown, label: string, options: { textAllowed?: boolean } = {}): JsonValue | undefined {
 	if (raw === undefined || raw === '') return undefined;
 	if (typeof raw !== 'string') return raw as JsonValue;
 	let parsed: { value: JsonValue } | undefined;
@@ -15,6 +15,7 @@ export function jsonValue(raw: unknown, label: string): JsonValue | undefined {
 	} catch {
 		parsed = undefined;
 	}
+	if (!parsed && options.textAllowed) return raw;
 	if (!parsed) throw new OpenClawInputError(label, `${label} is not valid JSON: check quotes, commas and brackets`);
 	return parsed.value;
 }

@@ -1,0 +1,94 @@
+// Hand Off against a real gateway, fed with real Coze Workflow results from the emulator:
+// one flow per result, however often the items run.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { IDS, run, runParams, withEmulator } from '../engine/helpers';
+import { listFlowsDirect, routeFor, runTaskFlow, type RouteUnderTest } from './helpers';
+
+describe('OpenClaw TaskFlow: Hand Off', () => {
+	let target: RouteUnderTest;
+	let cozeItems: IDataObject[];
+	before(async () => {
+		target = await routeFor('handoff');
+		// Three real Coze runs (stream mode) give the items, with their execute IDs and debug URLs.
+		cozeItems = await withEmulator(async (emu) => {
+			const result = await run(emu, runParams(IDS.story, { parametersJson: '={{ JSON.stringify({ topic: $json.topic }) }}' }), {
+				items: [{ topic: 'sea' }, { topic: 'sky' }, { topic: 'sand' }],
+			});
+			assert.equal(result.items.length, 3, result.error?.message);
+			return result.items.map((i) => i.json);
+		});
+	});
+	after(async () => await target?.release());
+
+	const handOffParams = { operation: 'handOff', goal: '=Review the story of run {{ $json.executeId }}', idempotencyKey: '={{ $json.executeId }}' };
+
+	it('turns each Coze result into one flow holding the result, execute ID and debug URL', async () => {
+		const result = await runTaskFlow(
+			target,
+			{
+				...handOffParams,
+				result: '={{ $json.output }}',
+				executeId: '={{ $json.executeId }}',
+				debugUrl: '={{ $json.debugUrl }}',
+				addTask: true,
+				taskRuntime: 'subagent',
+				taskText: 'Review the story',
+				thenWait: true,
+				waitJson: '{"for":"review"}',
+				waitStep: 'await-review',
+			},
+			{ items: cozeItems },
+		);
+		assert.equal(result.status, 'success', result.error?.message);
+		assert.equal(result.items.length, 3);
+		for (const [index, item] of result.items.entries()) {
+			const coze = cozeItems[index];
+			assert.equal(item.json.created, true);
+			assert.equal(item.json.idempotencyKey, coze.executeId);
+			assert.equal(item.json.goal, `Review the story of run ${String(coze.executeId)}`);
+			assert.deepEqual(item.json.stateJson, { result: coze.output, executeId: coze.executeId, debugUrl: coze.debugUrl, idempotencyKey: coze.executeId } as IDataObject);
+			assert.equal(item.json.status, 'waiting');
+			assert.equal(item.json.currentStep, 'await-review');
+			assert.deepEqual(item.json.waitJson, { for: 'review' });
+			assert.equal((item.json.task as IDataObject).status, 'queued');
+			assert.deepEqual(item.pairedItem, { item: index });
+		}
+		assert.match(String(cozeItems[0].executeId), /^\d{19}$/, 'Coze execute IDs stay strings with all their digits');
+	});
+
+	it('running the same items again finds their flows: no second flow, no second task', async () => {
+		const before = await listFlowsDirect(target);
+		const again = await runTaskFlow(target, { ...handOffParams, addTask: true, taskRuntime: 'subagent', taskText: 'Review the story' }, { items: cozeItems });
+		assert.equal(again.status, 'success', again.error?.message);
+		assert.deepEqual(
+			again.items.map((i) => i.json.created),
+			[false, false, false],
+		);
+		const after = await listFlowsDirect(target);
+		assert.equal(after.length, before.length);
+		for (const item of again.items) {
+			const flow = after.find((f) => f.flowId === item.json.flowId);
+			assert.ok(flow, 'the output names an existing flow');
+		}
+	});
+
+	it('the same key twice in one execution gives one flow', async () => {
+		const items = [{ executeId: '7500000000000000999' }, { executeId: '7500000000000000999' }];
+		const result = await runTaskFlow(target, handOffParams, { items });
+		assert.deepEqual(
+			result.items.map((i) => i.json.created),
+			[true, false],
+		);
+		assert.equal(result.items[0].json.flowId, result.items[1].json.flowId);
+	});
+
+	it('an empty idempotency key is refused, naming the field', async () => {
+		const result = await runTaskFlow(target, handOffParams, { items: [{ output: 'no execute id' }] });
+		assert.equal(result.status, 'error');
+		assert.match(result.error!.message, /^Idempotency Key is empty/);
+	});
+});
