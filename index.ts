@@ -4,4 +4,5 @@ export { CozeWorkflow } from './nodes/Coze/CozeWorkflow.node';
 export { CozeAccessTokenApi } from './credentials/CozeAccessTokenApi.credentials';
 export { CozeJwtApi } from './credentials/CozeJwtApi.credentials';
 export { OpenClawTaskFlow } from './nodes/OpenClaw/OpenClawTaskFlow.node';
+export { OpenClawTaskFlowTrigger } from './nodes/OpenClaw/OpenClawTaskFlowTrigger.node';
 export { OpenClawWebhookApi } from './credentials/OpenClawWebhookApi.credentials';

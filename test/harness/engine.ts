@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 // n8n-core keeps an instance key in the user folder; tests must not touch the real home.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-coze-engine-'));
 
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
@@ -53,6 +53,7 @@ function loadExport<T>(file: string, exportName: string): T {
 const nodeClasses: Record<string, () => NodeClass> = {
 	cozeWorkflow: () => loadExport<NodeClass>('nodes/Coze/CozeWorkflow.node.js', 'CozeWorkflow'),
 	openClawTaskFlow: () => loadExport<NodeClass>('nodes/OpenClaw/OpenClawTaskFlow.node.js', 'OpenClawTaskFlow'),
+	openClawTaskFlowTrigger: () => loadExport<NodeClass>('nodes/OpenClaw/OpenClawTaskFlowTrigger.node.js', 'OpenClawTaskFlowTrigger'),
 };
 const credentialClasses: Record<string, () => CredentialClass> = {
 	cozeAccessTokenApi: () => loadExport<CredentialClass>('credentials/CozeAccessTokenApi.credentials.js', 'CozeAccessTokenApi'),
@@ -198,6 +199,17 @@ export interface NodeRunResult {
 	run: IRun;
 }
 
+/** The URLs n8n's additional data carries; the nodes under test never call them. */
+const INSTANCE_URLS = {
+	restApiUrl: 'http://localhost/rest',
+	instanceBaseUrl: 'http://localhost',
+	webhookBaseUrl: 'http://localhost/webhook',
+	webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+	webhookTestBaseUrl: 'http://localhost/webhook-test',
+	formWaitingBaseUrl: 'http://localhost/form-waiting',
+	variables: {},
+};
+
 const NODE_NAMES: Record<string, string> = { cozeWorkflow: 'Coze Workflow', openClawTaskFlow: 'OpenClaw TaskFlow' };
 
 export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
@@ -233,13 +245,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		hooks,
 		streamingEnabled: options.streaming === true,
 		credentialsHelper: options.credentials,
-		restApiUrl: 'http://localhost/rest',
-		instanceBaseUrl: 'http://localhost',
-		webhookBaseUrl: 'http://localhost/webhook',
-		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost/webhook-test',
-		formWaitingBaseUrl: 'http://localhost/form-waiting',
-		variables: {},
+		...INSTANCE_URLS,
 		currentNodeParameters: undefined,
 		executeWorkflow: async () => {
 			throw new Error('not used');
@@ -366,6 +372,57 @@ export async function testCredentialLikeN8n(type: string, data: ICredentialDataD
 		if (found === rule.properties.value) return { status: 'Error', message: rule.properties.message };
 	}
 	return { status: 'OK', message: 'Connection successful!' };
+}
+
+export interface PollOptions {
+	node: string;
+	parameters: INodeParameters;
+	credentials: TestCredentialsHelper;
+	credentialTypes: string[];
+	/** The workflow's static data from an earlier poll (a restart keeps it). */
+	staticData?: IDataObject;
+	/** `manual`: the editor's test of the trigger. */
+	mode?: 'trigger' | 'manual';
+}
+
+export interface PollResult {
+	items: INodeExecutionData[] | null;
+	/** The workflow's static data after the poll, as n8n would store it. */
+	staticData: IDataObject;
+}
+
+/** Runs a polling trigger's `poll()` once in n8n-core's PollContext, as n8n's poller does. */
+export async function pollTrigger(options: PollOptions): Promise<PollResult> {
+	const mode = options.mode ?? 'trigger';
+	const node: INode = {
+		id: 'trigger-under-test',
+		name: 'Trigger',
+		type: `${PACKAGE_NAME}.${options.node}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: Object.fromEntries(options.credentialTypes.map((t) => [t, { id: t, name: t }])),
+	};
+	const workflow = new Workflow({
+		id: 'wf-poll',
+		name: 'poll',
+		nodes: [node],
+		connections: {},
+		active: mode === 'trigger',
+		nodeTypes,
+		staticData: structuredClone(options.staticData ?? {}),
+	});
+	const additionalData = {
+		executionId: undefined,
+		credentialsHelper: options.credentials,
+		...INSTANCE_URLS,
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const context = new PollContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+	const type = nodeType(options.node);
+	if (!type.poll) throw new Error(`${options.node} has no poll()`);
+	const output = await type.poll.call(context);
+	// n8n's static data is an observable proxy; JSON is how n8n stores it anyway.
+	return { items: output?.[0] ?? null, staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject };
 }
 
 /** Credentials for the access-token credential pointing at an emulator. */

@@ -1,4 +1,4 @@
-import { sleep, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import { sleep, type IExecuteFunctions, type ILoadOptionsFunctions, type IPollFunctions } from 'n8n-workflow';
 
 import { TaskFlowClient } from '../protocol/client';
 import { OpenClawInputError } from '../protocol/errors';
@@ -24,7 +24,7 @@ export function routeUrl(gatewayUrl: string, routePath: string): string {
 }
 
 export async function createTaskFlowClient(
-	context: IExecuteFunctions | ILoadOptionsFunctions,
+	context: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions,
 	settings: ClientSettings = DEFAULT_CLIENT_SETTINGS,
 ): Promise<TaskFlowClient> {
 	const credentials = await context.getCredentials(OPENCLAW_CREDENTIAL_TYPE);

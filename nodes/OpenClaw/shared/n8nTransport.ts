@@ -1,10 +1,10 @@
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse, IPollFunctions } from 'n8n-workflow';
 
 import { CANCEL_CODES, inWords, NEVER_SENT_CODES, networkErrorCode, TIMEOUT_CODES } from '../../shared/networkErrors';
 import { OpenClawAbortedError, OpenClawConnectionError, OpenClawTimeoutError } from '../protocol/errors';
 import type { WebhookResponse, WebhookTransport } from '../protocol/transport';
 
-type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export const OPENCLAW_CREDENTIAL_TYPE = 'openClawWebhookApi';
 

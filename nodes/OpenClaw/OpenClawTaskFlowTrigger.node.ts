@@ -1,0 +1,157 @@
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { OpenClawError, OpenClawRateLimitError } from './protocol/errors';
+import { diffFlows, emptyWatchState, matchesFilters, WATCH_EVENTS, type WatchEvent, type WatchFilters, type WatchState } from './protocol/flowWatch';
+import { createTaskFlowClient } from './shared/connection';
+import { flowJson, toNodeError } from './shared/results';
+
+const EVENT_NAMES: Record<WatchEvent, string> = {
+	created: 'Flow Created',
+	waiting: 'Flow Waiting',
+	blocked: 'Flow Blocked',
+	succeeded: 'Flow Succeeded',
+	failed: 'Flow Failed',
+	cancelled: 'Flow Cancelled',
+	lost: 'Flow Lost',
+	anyChange: 'Any Change',
+};
+
+/** A poll never waits for the rate limit: a 429 skips it, and the next poll tries again. */
+const POLL_SETTINGS = { timeoutMs: 30_000, rateLimitMaxWaitMs: 0 };
+
+export class OpenClawTaskFlowTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OpenClaw TaskFlow Trigger',
+		name: 'openClawTaskFlowTrigger',
+		icon: { light: 'file:../../icons/openclaw.svg', dark: 'file:../../icons/openclaw.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["events"].join(", ") }}',
+		description: 'Starts the workflow when TaskFlows of an OpenClaw webhook route change state',
+		defaults: { name: 'OpenClaw TaskFlow Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'openClawWebhookApi', required: true }],
+		properties: [
+			{
+				displayName: 'Each poll sends one list_flows request, which counts against the route\'s 120 requests per minute.',
+				name: 'pollNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				options: WATCH_EVENTS.map((value) => ({ name: EVENT_NAMES[value], value })),
+				default: ['succeeded', 'failed', 'waiting'],
+				description: 'Which changes start the workflow. A flow changes status at most once per poll: its latest status counts.',
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					{ displayName: 'Controller ID', name: 'controllerId', type: 'string', default: '', description: 'Only flows with this controller ID' },
+					{ displayName: 'Goal Contains', name: 'goalContains', type: 'string', default: '', description: 'Only flows whose goal contains this text (any case)' },
+					{
+						displayName: 'State Field',
+						name: 'stateFieldPath',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. executeId',
+						description: 'A field of the flow\'s state (dotted path), used with State Field Equals',
+					},
+					{
+						displayName: 'State Field Equals',
+						name: 'stateFieldEquals',
+						type: 'string',
+						default: '',
+						description: 'Only flows whose State Field has this value',
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Emit Existing Flows on Activation',
+						name: 'emitExisting',
+						type: 'boolean',
+						default: false,
+						description: 'Whether the first poll after activation reports the flows that already exist, instead of only noting them',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const events = new Set(this.getNodeParameter('events', []) as WatchEvent[]);
+		if (events.size === 0) throw new NodeOperationError(this.getNode(), 'Events is empty: choose at least one change to react to');
+		const raw = this.getNodeParameter('filters', {}) as IDataObject;
+		const filters: WatchFilters = {
+			controllerId: String(raw.controllerId ?? '').trim() || undefined,
+			goalContains: String(raw.goalContains ?? '').trim() || undefined,
+			stateField: String(raw.stateFieldPath ?? '').trim()
+				? { path: String(raw.stateFieldPath).trim(), equals: String(raw.stateFieldEquals ?? '') }
+				: undefined,
+		};
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+
+		let flows;
+		try {
+			const client = await createTaskFlowClient(this, POLL_SETTINGS);
+			flows = await client.listFlows();
+		} catch (error) {
+			flows = error as Error;
+		}
+		if (flows instanceof OpenClawRateLimitError) {
+			this.logger.warn(`OpenClaw TaskFlow Trigger skipped a poll: ${flows.message}`);
+			return null;
+		}
+		if (flows instanceof OpenClawError) {
+			const nodeError = toNodeError(this.getNode(), flows, 0);
+			if (nodeError instanceof NodeApiError) throw new NodeApiError(this.getNode(), nodeError as unknown as JsonObject);
+			throw new NodeOperationError(this.getNode(), nodeError);
+		}
+		if (flows instanceof Error) throw new NodeOperationError(this.getNode(), flows);
+
+		if (this.getMode() === 'manual') {
+			// A test in the editor shows the newest matching flow, and leaves the trigger's memory alone.
+			const latest = flows.find((flow) => matchesFilters(flow, filters));
+			if (!latest) return null;
+			return [[{ json: { event: 'manual', previousStatus: null, previousRevision: null, ...flowJson(latest) } }]];
+		}
+
+		const staticData = this.getWorkflowStaticData('node');
+		const state = (staticData.watch as WatchState | undefined) ?? emptyWatchState();
+		const { transitions, next } = diffFlows(state, flows, { events, filters, emitExisting: options.emitExisting === true });
+		// Only now, after a successful poll, does the memory move on.
+		staticData.watch = next as unknown as IDataObject;
+		if (transitions.length === 0) return null;
+		return [
+			transitions.map((t) => ({
+				json: { event: t.event, previousStatus: t.previousStatus, previousRevision: t.previousRevision, ...flowJson(t.flow) },
+			})),
+		];
+	}
+}
