@@ -10,6 +10,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { optionsCollection } from '../shared/descriptions';
 import { OpenClawError, OpenClawRateLimitError } from './protocol/errors';
 import { diffFlows, emptyWatchState, matchesFilters, WATCH_EVENTS, type WatchEvent, type WatchFilters, type WatchState } from './protocol/flowWatch';
 import { createTaskFlowClient } from './shared/connection';
@@ -33,7 +34,10 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'OpenClaw TaskFlow Trigger',
 		name: 'openClawTaskFlowTrigger',
-		icon: { light: 'file:../../icons/openclaw.svg', dark: 'file:../../icons/openclaw.dark.svg' },
+		icon: {
+			light: 'file:../../icons/openclaw.svg',
+			dark: 'file:../../icons/openclaw.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["events"].join(", ") }}',
@@ -45,7 +49,7 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 		credentials: [{ name: 'openClawWebhookApi', required: true }],
 		properties: [
 			{
-				displayName: 'Each poll sends one list_flows request, which counts against the route\'s 120 requests per minute.',
+				displayName: "Each poll sends one list_flows request, which counts against the route's 120 requests per minute.",
 				name: 'pollNotice',
 				type: 'notice',
 				default: '',
@@ -55,7 +59,10 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				required: true,
-				options: WATCH_EVENTS.map((value) => ({ name: EVENT_NAMES[value], value })),
+				options: WATCH_EVENTS.map((value) => ({
+					name: EVENT_NAMES[value],
+					value,
+				})),
 				default: ['succeeded', 'failed', 'waiting'],
 				description: 'Which changes start the workflow. A flow changes status at most once per poll: its latest status counts.',
 			},
@@ -66,15 +73,27 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 				placeholder: 'Add Filter',
 				default: {},
 				options: [
-					{ displayName: 'Controller ID', name: 'controllerId', type: 'string', default: '', description: 'Only flows with this controller ID' },
-					{ displayName: 'Goal Contains', name: 'goalContains', type: 'string', default: '', description: 'Only flows whose goal contains this text (any case)' },
+					{
+						displayName: 'Controller ID',
+						name: 'controllerId',
+						type: 'string',
+						default: '',
+						description: 'Only flows with this controller ID',
+					},
+					{
+						displayName: 'Goal Contains',
+						name: 'goalContains',
+						type: 'string',
+						default: '',
+						description: 'Only flows whose goal contains this text (any case)',
+					},
 					{
 						displayName: 'State Field',
 						name: 'stateFieldPath',
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. executeId',
-						description: 'A field of the flow\'s state (dotted path), used with State Field Equals',
+						description: "A field of the flow's state (dotted path), used with State Field Equals",
 					},
 					{
 						displayName: 'State Field Equals',
@@ -85,22 +104,15 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 					},
 				],
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Emit Existing Flows on Activation',
-						name: 'emitExisting',
-						type: 'boolean',
-						default: false,
-						description: 'Whether the first poll after activation reports the flows that already exist, instead of only noting them',
-					},
-				],
-			},
+			optionsCollection([
+				{
+					displayName: 'Emit Existing Flows on Activation',
+					name: 'emitExisting',
+					type: 'boolean',
+					default: false,
+					description: 'Whether the first poll after activation reports the flows that already exist, instead of only noting them',
+				},
+			]),
 		],
 	};
 
@@ -112,7 +124,10 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 			controllerId: String(raw.controllerId ?? '').trim() || undefined,
 			goalContains: String(raw.goalContains ?? '').trim() || undefined,
 			stateField: String(raw.stateFieldPath ?? '').trim()
-				? { path: String(raw.stateFieldPath).trim(), equals: String(raw.stateFieldEquals ?? '') }
+				? {
+						path: String(raw.stateFieldPath).trim(),
+						equals: String(raw.stateFieldEquals ?? ''),
+					}
 				: undefined,
 		};
 		const options = this.getNodeParameter('options', {}) as IDataObject;
@@ -139,18 +154,38 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 			// A test in the editor shows the newest matching flow, and leaves the trigger's memory alone.
 			const latest = flows.find((flow) => matchesFilters(flow, filters));
 			if (!latest) return null;
-			return [[{ json: { event: 'manual', previousStatus: null, previousRevision: null, ...flowJson(latest) } }]];
+			return [
+				[
+					{
+						json: {
+							event: 'manual',
+							previousStatus: null,
+							previousRevision: null,
+							...flowJson(latest),
+						},
+					},
+				],
+			];
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
 		const state = (staticData.watch as WatchState | undefined) ?? emptyWatchState();
-		const { transitions, next } = diffFlows(state, flows, { events, filters, emitExisting: options.emitExisting === true });
+		const { transitions, next } = diffFlows(state, flows, {
+			events,
+			filters,
+			emitExisting: options.emitExisting === true,
+		});
 		// Only now, after a successful poll, does the memory move on.
 		staticData.watch = next as unknown as IDataObject;
 		if (transitions.length === 0) return null;
 		return [
 			transitions.map((t) => ({
-				json: { event: t.event, previousStatus: t.previousStatus, previousRevision: t.previousRevision, ...flowJson(t.flow) },
+				json: {
+					event: t.event,
+					previousStatus: t.previousStatus,
+					previousRevision: t.previousRevision,
+					...flowJson(t.flow),
+				},
 			})),
 		];
 	}

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 // n8n-core keeps an instance key in the user folder; tests must not touch the real home.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-coze-engine-'));
 
-import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, PollContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
@@ -34,6 +34,8 @@ import {
 	type NodeExecutionHint,
 	type WorkflowExecuteMode,
 	type INodeCredentialTestResult,
+	type IWebhookData,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 export const PACKAGE_NAME = 'n8n-nodes-coze-openclaw';
@@ -52,12 +54,14 @@ function loadExport<T>(file: string, exportName: string): T {
 
 const nodeClasses: Record<string, () => NodeClass> = {
 	cozeWorkflow: () => loadExport<NodeClass>('nodes/Coze/CozeWorkflow.node.js', 'CozeWorkflow'),
+	cozeTrigger: () => loadExport<NodeClass>('nodes/Coze/CozeTrigger.node.js', 'CozeTrigger'),
 	openClawTaskFlow: () => loadExport<NodeClass>('nodes/OpenClaw/OpenClawTaskFlow.node.js', 'OpenClawTaskFlow'),
 	openClawTaskFlowTrigger: () => loadExport<NodeClass>('nodes/OpenClaw/OpenClawTaskFlowTrigger.node.js', 'OpenClawTaskFlowTrigger'),
 };
 const credentialClasses: Record<string, () => CredentialClass> = {
 	cozeAccessTokenApi: () => loadExport<CredentialClass>('credentials/CozeAccessTokenApi.credentials.js', 'CozeAccessTokenApi'),
 	cozeJwtApi: () => loadExport<CredentialClass>('credentials/CozeJwtApi.credentials.js', 'CozeJwtApi'),
+	cozeWebhookSecretApi: () => loadExport<CredentialClass>('credentials/CozeWebhookSecretApi.credentials.js', 'CozeWebhookSecretApi'),
 	openClawWebhookApi: () => loadExport<CredentialClass>('credentials/OpenClawWebhookApi.credentials.js', 'OpenClawWebhookApi'),
 };
 
@@ -330,7 +334,16 @@ const fetchHelpers: IHttpRequestHelper = {
 export async function testCredentialLikeN8n(type: string, data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult> {
 	const definition = credentialType(type);
 	const test = definition.test;
-	if (!test) throw new Error(`${type} has no declarative test`);
+	if (!test) {
+		// A test function of a node (testedBy), as n8n falls back to when the credential has no request.
+		for (const name of Object.keys(nodeClasses)) {
+			const node = nodeType(name);
+			const entry = node.description.credentials?.find((c) => c.name === type && typeof c.testedBy === 'string');
+			const fn = entry ? node.methods?.credentialTest?.[entry.testedBy as string] : undefined;
+			if (fn) return await fn.call({ helpers: {} } as never, { id: 'test', name: 'test', type, data });
+		}
+		throw new Error(`${type} has no test`);
+	}
 	const helper = new TestCredentialsHelper({ [type]: { ...data } });
 	let credentials = { ...data };
 	try {
@@ -423,6 +436,83 @@ export async function pollTrigger(options: PollOptions): Promise<PollResult> {
 	const output = await type.poll.call(context);
 	// n8n's static data is an observable proxy; JSON is how n8n stores it anyway.
 	return { items: output?.[0] ?? null, staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject };
+}
+
+export interface WebhookCall {
+	node: string;
+	parameters: INodeParameters;
+	credentials: TestCredentialsHelper;
+	credentialTypes: string[];
+	headers: Record<string, string>;
+	/** The bytes as sent; n8n keeps them as \`rawBody\` next to the parsed body. */
+	rawBody: Buffer;
+	query?: IDataObject;
+	/** The trigger's node ID, which keys its memory of seen signatures. */
+	nodeId?: string;
+}
+
+export interface WebhookOutcome {
+	result: IWebhookResponseData;
+	/** What the node wrote to the response itself (a rejection), if anything. */
+	sent?: { status: number; body: unknown };
+}
+
+/** Calls a webhook trigger's \`webhook()\` in n8n-core's WebhookContext with a request as n8n hands it over. */
+export async function callWebhook(call: WebhookCall): Promise<WebhookOutcome> {
+	const node: INode = {
+		id: call.nodeId ?? 'webhook-under-test',
+		name: 'Trigger',
+		type: `${PACKAGE_NAME}.${call.node}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: call.parameters,
+		webhookId: 'f3c1b5a2-0000-4000-8000-000000000001',
+		credentials: Object.fromEntries(call.credentialTypes.map((t) => [t, { id: t, name: t }])),
+	};
+	const workflow = new Workflow({ id: 'wf-webhook', name: 'webhook', nodes: [node], connections: {}, active: true, nodeTypes });
+	let parsed: unknown = {};
+	try {
+		parsed = JSON.parse(call.rawBody.toString('utf8'));
+	} catch {}
+	const headers = Object.fromEntries(Object.entries(call.headers).map(([k, v]) => [k.toLowerCase(), v]));
+	const request = { method: 'POST', headers, body: parsed, rawBody: call.rawBody, query: call.query ?? {}, params: {} };
+	let sent: WebhookOutcome['sent'];
+	const response = {
+		statusCode: 200,
+		status(code: number) {
+			this.statusCode = code;
+			return this;
+		},
+		json(body: unknown) {
+			sent = { status: this.statusCode, body };
+			return this;
+		},
+		send(body: unknown) {
+			sent = { status: this.statusCode, body };
+			return this;
+		},
+		end() {
+			sent ??= { status: this.statusCode, body: undefined };
+			return this;
+		},
+		setHeader() {
+			return this;
+		},
+	};
+	const additionalData = { ...INSTANCE_URLS, credentialsHelper: call.credentials, httpRequest: request, httpResponse: response } as unknown as IWorkflowExecuteAdditionalData;
+	const type = nodeType(call.node);
+	const webhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path: 'coze',
+		webhookDescription: type.description.webhooks![0],
+		workflowId: 'wf-webhook',
+		workflowExecuteAdditionalData: additionalData,
+	} as unknown as IWebhookData;
+	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
+	if (!type.webhook) throw new Error(`${call.node} has no webhook()`);
+	const result = await type.webhook.call(context);
+	return { result, sent };
 }
 
 /** Credentials for the access-token credential pointing at an emulator. */

@@ -1,0 +1,28 @@
+import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+
+/**
+ * The secret a Coze workflow sends to the Coze Trigger (as a header, or as the key of an HMAC
+ * signature). Nothing remote holds it, so its test (on the Coze Trigger) checks it locally.
+ */
+export class CozeWebhookSecretApi implements ICredentialType {
+	name = 'cozeWebhookSecretApi';
+
+	displayName = 'Coze Webhook Secret API';
+
+	icon: Icon = { light: 'file:../icons/coze.svg', dark: 'file:../icons/coze.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-coze-openclaw/n8n-nodes-coze-openclaw#coze-trigger';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'At least 16 characters; the same value goes into the Coze workflow that calls n8n. E.g. the output of: openssl rand -hex 32.',
+		},
+	];
+}

@@ -1,0 +1,166 @@
+import {
+	NodeConnectionTypes,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeCredentialTestResult,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { ReplayGuard, verifyHmac, verifySecretHeader, type WebhookVerdict } from './protocol/webhookAuth';
+import { readWebhookBody } from './protocol/webhookBody';
+import { cozeTriggerProperties } from './descriptions/trigger';
+
+export const WEBHOOK_SECRET_CREDENTIAL = 'cozeWebhookSecretApi';
+const MIN_SECRET_LENGTH = 16;
+
+/** Signatures seen per trigger node, for replay protection (per n8n process). */
+const replayGuards = new Map<string, ReplayGuard>();
+
+/** Headers that carry the secret or signature are never part of the output. */
+const SECRET_HEADERS = new Set(['authorization', 'x-coze-signature', 'cookie']);
+
+interface RawRequest {
+	rawBody?: Buffer;
+	readRawBody?: () => Promise<void>;
+}
+
+async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer | undefined> {
+	const request = context.getRequestObject() as unknown as RawRequest;
+	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') await request.readRawBody();
+	return Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
+}
+
+function header(context: IWebhookFunctions, name: string): string | undefined {
+	const value = context.getHeaderData()[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/** Answers a rejected request with a fixed text, and starts no execution. */
+function reject(context: IWebhookFunctions, status: number, reason: string): IWebhookResponseData {
+	context.getResponseObject().status(status).json({ received: false, error: reason });
+	return { noWebhookResponse: true };
+}
+
+export class CozeTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Coze Trigger',
+		name: 'cozeTrigger',
+		icon: { light: 'file:../../icons/coze.svg', dark: 'file:../../icons/coze.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "POST, " + ($parameter["authentication"] === "none" ? "no authentication" : $parameter["authentication"] === "hmac" ? "signed" : "secret header") }}',
+		description: 'Starts the workflow when a Coze workflow or agent pushes a result to n8n',
+		defaults: { name: 'Coze Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'cozeWebhookSecretApi',
+				required: true,
+				testedBy: 'cozeWebhookSecretTest',
+				displayOptions: { show: { authentication: ['header', 'hmac'] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: '={{ $parameter["responseMode"] }}',
+				responseData: 'firstEntryJson',
+				path: 'coze',
+			},
+		],
+		properties: cozeTriggerProperties,
+	};
+
+	methods = {
+		credentialTest: {
+			/** Nothing remote knows the secret: the test checks that it is long enough to be one. */
+			async cozeWebhookSecretTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				const secret = String(credential.data?.secret ?? '');
+				if (secret.trim().length < MIN_SECRET_LENGTH) {
+					return { status: 'Error', message: `Secret must have at least ${MIN_SECRET_LENGTH} characters, e.g. the output of: openssl rand -hex 32` };
+				}
+				return { status: 'OK', message: 'The secret is long enough. Put the same value into the Coze workflow that calls n8n.' };
+			},
+		},
+	};
+
+	// The URL is pasted into Coze by hand: there is no webhook registration to make or undo.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const authentication = this.getNodeParameter('authentication', 'header') as string;
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const rawBody = await rawBodyOf(this);
+
+		if (authentication !== 'none') {
+			const credentials = await this.getCredentials(WEBHOOK_SECRET_CREDENTIAL);
+			const secret = String(credentials.secret ?? '');
+			let verdict: WebhookVerdict;
+			if (secret.trim().length < MIN_SECRET_LENGTH) {
+				// A weak secret is refused for every request rather than accepted.
+				verdict = { ok: false, status: 401, reason: 'The trigger\'s secret is not set up.' };
+			} else if (authentication === 'hmac') {
+				const node = this.getNode();
+				const key = `${this.getWorkflow().id ?? ''}:${node.id}`;
+				let replays = replayGuards.get(key);
+				if (!replays) replayGuards.set(key, (replays = new ReplayGuard()));
+				verdict = verifyHmac({
+					secret,
+					timestampHeader: header(this, String(this.getNodeParameter('timestampHeader', 'x-coze-timestamp'))),
+					signatureHeader: header(this, String(this.getNodeParameter('signatureHeader', 'x-coze-signature'))),
+					rawBody: rawBody ?? Buffer.alloc(0),
+					toleranceSeconds: Number(this.getNodeParameter('toleranceSeconds', 300)),
+					nowMs: Date.now(),
+					replays,
+				});
+			} else {
+				const headerName = String(this.getNodeParameter('headerName', 'Authorization')).trim() || 'Authorization';
+				verdict = verifySecretHeader(header(this, headerName), secret, headerName.toLowerCase() === 'authorization');
+			}
+			if (!verdict.ok) return reject(this, verdict.status, verdict.reason);
+		}
+
+		const body = readWebhookBody({
+			contentType: header(this, 'content-type'),
+			rawBody: rawBody ?? Buffer.from(JSON.stringify(this.getBodyData() ?? {})),
+			maxBytes: Math.round(Number(options.maxBodySizeKb ?? 1024) * 1024),
+			decodeNested: options.decodeNestedJson !== false,
+		});
+		if (!body.ok) return reject(this, body.status, body.reason);
+
+		const json: IDataObject = { body: body.body as IDataObject };
+		if (options.includeHeaders === true) {
+			const hidden = new Set([
+				...SECRET_HEADERS,
+				String(this.getNodeParameter('headerName', 'Authorization')).toLowerCase(),
+				String(this.getNodeParameter('signatureHeader', 'x-coze-signature')).toLowerCase(),
+			]);
+			json.headers = Object.fromEntries(Object.entries(this.getHeaderData()).filter(([name]) => !hidden.has(name))) as IDataObject;
+		}
+		if (options.includeQuery === true) json.query = this.getQueryData() as IDataObject;
+		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
+		return {
+			workflowData: [[{ json }]],
+			...(responseMode === 'onReceived' ? { webhookResponse: { received: true } } : {}),
+		};
+	}
+}
