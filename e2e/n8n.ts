@@ -1,0 +1,218 @@
+/**
+ * Real n8n processes for the end-to-end suite: a user folder with the packed package installed the
+ * way n8n installs community packages, credentials and workflows imported with n8n's CLI,
+ * `n8n execute`, `n8n start`, `n8n worker`; every process started and stopped by its PID.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+
+import type { N8nInstall } from './install';
+
+export const PACKAGE_NAME = 'n8n-nodes-coze-openclaw';
+export const ENCRYPTION_KEY = 'e2e-encryption-key-not-a-secret-0001';
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}
+
+export interface N8nSetup {
+	install: N8nInstall;
+	/** N8N_USER_FOLDER: n8n keeps its data in `<userFolder>/.n8n`. */
+	userFolder: string;
+	logDir: string;
+}
+
+/** A fresh user folder with the packed package extracted to `.n8n/nodes/node_modules/<name>`, as a real install would. */
+export async function prepareUserFolder(install: N8nInstall, root: string, tarball: string): Promise<N8nSetup> {
+	rmSync(root, { recursive: true, force: true });
+	const nodes = join(root, '.n8n', 'nodes', 'node_modules');
+	mkdirSync(nodes, { recursive: true });
+	const unpack = join(root, 'unpack');
+	mkdirSync(unpack, { recursive: true });
+	await run('tar', ['-xzf', tarball, '-C', unpack]);
+	renameSync(join(unpack, 'package'), join(nodes, PACKAGE_NAME));
+	rmSync(unpack, { recursive: true, force: true });
+	const logDir = join(root, 'logs');
+	mkdirSync(logDir, { recursive: true });
+	return { install, userFolder: root, logDir };
+}
+
+export interface ProcessOptions {
+	port?: number;
+	brokerPort?: number;
+	env?: Record<string, string>;
+}
+
+export function n8nEnv(setup: N8nSetup, options: ProcessOptions = {}): NodeJS.ProcessEnv {
+	const { install } = setup;
+	const env: NodeJS.ProcessEnv = {
+		PATH: `${dirname(install.nodeBin)}:${process.env.PATH ?? ''}`,
+		HOME: setup.userFolder,
+		TMPDIR: process.env.TMPDIR ?? '/tmp',
+		N8N_USER_FOLDER: setup.userFolder,
+		DB_TYPE: 'sqlite',
+		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HOST: '127.0.0.1',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_PORT: String(options.port ?? 5678),
+		N8N_RUNNERS_BROKER_PORT: String(options.brokerPort ?? 5679),
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_LOG_LEVEL: 'info',
+		// 1.x on Node 20 has no isolated-vm build; on 2.x the vm engine sometimes crashed at exit.
+		N8N_EXPRESSION_ENGINE: 'legacy',
+		...(install.line === 'v2' ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
+		...options.env,
+	};
+	return env;
+}
+
+async function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ code: number; output: string }> {
+	return await new Promise((resolve, reject) => {
+		const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+		child.on('error', reject);
+		child.on('exit', (code) => resolve({ code: code ?? 1, output }));
+	});
+}
+
+/** One n8n CLI command to completion; its output goes to `<logDir>/<name>.log`. */
+export async function n8nCommand(setup: N8nSetup, name: string, args: string[], options: ProcessOptions = {}): Promise<{ code: number; output: string }> {
+	const result = await run(setup.install.nodeBin, [setup.install.n8nBin, ...args], { env: n8nEnv(setup, options), cwd: setup.userFolder });
+	writeFileSync(join(setup.logDir, `${name}.log`), result.output);
+	return result;
+}
+
+export async function importAll(setup: N8nSetup, credentials: object[], workflowFiles: string[]): Promise<void> {
+	const credentialsFile = join(setup.userFolder, 'credentials.json');
+	writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+	const imported = await n8nCommand(setup, 'import-credentials', ['import:credentials', `--input=${credentialsFile}`]);
+	// The file holds secrets in plain text: n8n has them encrypted now.
+	rmSync(credentialsFile);
+	if (imported.code !== 0) throw new Error(`n8n import:credentials failed:\n${imported.output.slice(-2000)}`);
+	const dir = join(setup.userFolder, 'workflows');
+	mkdirSync(dir, { recursive: true });
+	for (const file of workflowFiles) writeFileSync(join(dir, file.split('/').pop()!), readFileSync(file));
+	const workflows = await n8nCommand(setup, 'import-workflows', ['import:workflow', '--separate', `--input=${dir}`]);
+	if (workflows.code !== 0) throw new Error(`n8n import:workflow failed:\n${workflows.output.slice(-2000)}`);
+}
+
+/** Activates a workflow for the next `n8n start` (2.x: publish; 1.x: update --active). */
+export async function activate(setup: N8nSetup, workflowId: string): Promise<void> {
+	const args = setup.install.line === 'v2' ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
+	const result = await n8nCommand(setup, `activate-${workflowId}`, args);
+	if (result.code !== 0) throw new Error(`activating ${workflowId} failed:\n${result.output.slice(-2000)}`);
+}
+
+/** `n8n execute --id`: the execution JSON that n8n prints through its logger. */
+export async function execute(setup: N8nSetup, workflowId: string, options: ProcessOptions = {}): Promise<{ code: number; execution: ExecutionJson | undefined; output: string }> {
+	const result = await n8nCommand(setup, `execute-${workflowId}`, ['execute', `--id=${workflowId}`, '--rawOutput'], options);
+	const match = /^\{\n[\s\S]*?^\}$/m.exec(result.output);
+	return { code: result.code, execution: match ? (JSON.parse(match[0]) as ExecutionJson) : undefined, output: result.output };
+}
+
+export interface ExecutionJson {
+	status: string;
+	data: { resultData: { runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }>> } }>>; error?: { message: string } } };
+}
+
+export interface RunningN8n {
+	name: string;
+	pid: number;
+	port: number;
+	logFile: string;
+	log(): string;
+	stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+	for (const child of live) if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+});
+
+/** Starts a long-running n8n process (`start`, `worker`); stop() sends SIGTERM, then SIGKILL after 20 s. */
+export async function startProcess(setup: N8nSetup, name: string, args: string[], options: ProcessOptions & { port: number }): Promise<RunningN8n> {
+	const logFile = join(setup.logDir, `${name}.log`);
+	const out = createWriteStream(logFile);
+	const child = spawn(setup.install.nodeBin, [setup.install.n8nBin, ...args], {
+		env: n8nEnv(setup, options),
+		cwd: setup.userFolder,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	live.add(child);
+	child.stdout!.pipe(out);
+	child.stderr!.pipe(out);
+	const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+	return {
+		name,
+		pid: child.pid!,
+		port: options.port,
+		logFile,
+		log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+		stop: async () => {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+			await exited;
+			clearTimeout(timer);
+			live.delete(child);
+		},
+	};
+}
+
+export interface ExecutionRow {
+	id: string;
+	workflowId: string;
+	mode: string;
+	status: string;
+	lastNode: string | null;
+	json: Array<Record<string, unknown>> | null;
+	error: string | null;
+}
+
+export async function readExecutions(setup: N8nSetup, workflowId?: string): Promise<ExecutionRow[]> {
+	const db = join(setup.userFolder, '.n8n', 'database.sqlite');
+	const args = [join(__dirname, 'read-executions.cjs'), db, join(setup.install.dir, 'node_modules'), ...(workflowId ? [workflowId] : [])];
+	const result = await run(setup.install.nodeBin, args, { env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+	if (result.code !== 0) throw new Error(`reading executions failed: ${result.output.slice(-1000)}`);
+	return JSON.parse(result.output.slice(result.output.indexOf('['))) as ExecutionRow[];
+}
+
+export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, everyMs = 250): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let last: unknown;
+	for (;;) {
+		try {
+			const value = await check();
+			if (value !== undefined) return value;
+		} catch (error) {
+			last = error;
+		}
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+		await new Promise((resolve) => setTimeout(resolve, everyMs));
+	}
+}
+
+/** A workflow's static data as stored in the database (e.g. what a polling trigger remembers). */
+export async function readStaticData(setup: N8nSetup, workflowId: string): Promise<Record<string, unknown> | null> {
+	const db = join(setup.userFolder, '.n8n', 'database.sqlite');
+	const args = [join(__dirname, 'read-executions.cjs'), db, join(setup.install.dir, 'node_modules'), workflowId, '--static'];
+	const result = await run(setup.install.nodeBin, args, { env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+	if (result.code !== 0) throw new Error(`reading static data failed: ${result.output.slice(-1000)}`);
+	return JSON.parse(result.output.trim() || 'null') as Record<string, unknown> | null;
+}

@@ -1,0 +1,47 @@
+// Prints the executions stored in an n8n user folder's SQLite database as JSON lines. Run with the
+// same Node as that n8n (its sqlite3 addon is built for it): node read-executions.cjs <db> <n8n node_modules> [workflowId]
+// Safe while n8n runs (read-only). Uses node:sqlite where Node has it, else n8n's own sqlite3.
+const path = require('node:path');
+const [dbPath, nodeModules, workflowId, mode] = process.argv.slice(2);
+// With "--static": the workflow's static data (what triggers remember between polls) instead.
+const staticOnly = mode === '--static';
+const { parse } = require(path.join(nodeModules, 'flatted'));
+const sql = staticOnly
+	? 'select staticData from workflow_entity where id = ?'
+	: `select e.id, e.workflowId, e.mode, e.status, e.startedAt, e.stoppedAt, d.data from execution_entity e
+  left join execution_data d on d.executionId = e.id ${workflowId ? 'where e.workflowId = ?' : ''} order by e.id`;
+const params = workflowId ? [workflowId] : [];
+function print(rows) {
+	if (staticOnly) {
+		process.stdout.write(JSON.stringify(rows[0]?.staticData ? JSON.parse(rows[0].staticData) : null));
+		return;
+	}
+	const out = rows.map((row) => {
+		let json = null;
+		let lastNode = null;
+		let error = null;
+		if (row.data) {
+			const data = parse(row.data);
+			lastNode = data.resultData?.lastNodeExecuted ?? null;
+			json = data.resultData?.runData?.[lastNode]?.[0]?.data?.main?.[0]?.map((item) => item.json) ?? null;
+			error = data.resultData?.error?.message ?? null;
+		}
+		return { id: String(row.id), workflowId: row.workflowId, mode: row.mode, status: row.status, lastNode, json, error };
+	});
+	process.stdout.write(JSON.stringify(out));
+}
+let nodeSqlite;
+try {
+	nodeSqlite = require('node:sqlite');
+} catch {}
+if (nodeSqlite) {
+	print(new nodeSqlite.DatabaseSync(dbPath, { readOnly: true }).prepare(sql).all(...params));
+} else {
+	const sqlite3 = require(path.join(nodeModules, 'sqlite3'));
+	const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READONLY);
+	db.all(sql, params, (error, rows) => {
+		if (error) throw error;
+		print(rows);
+		db.close();
+	});
+}

@@ -1,0 +1,321 @@
+/**
+ * npm run test:e2e: the package inside real n8n. n8n 2.41 on Node 24 and n8n 1.123 on Node 20,
+ * each with the packed package installed in its user folder, credentials pointing at the Coze
+ * emulator and a real OpenClaw gateway, and the example workflows. Prints each scenario's result;
+ * exits non-zero if any failed.  Options: --line=v2|v1 (one line only), --skip-queue, --skip-load.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startEmulator, type CozeEmulator } from '../test/emulator';
+import { httpRequest, startGateway, type GatewayRoute, type RunningGateway } from '../test/openclaw/gateway';
+import { percentile, timedRequest } from './http';
+import { ensureN8n, type N8nLine } from './install';
+import {
+	activate,
+	execute,
+	freePort,
+	importAll,
+	prepareUserFolder,
+	readExecutions,
+	readStaticData,
+	startProcess,
+	waitFor,
+	type N8nSetup,
+	type RunningN8n,
+} from './n8n';
+import { startRedis } from './redis';
+
+const ROOT = join(__dirname, '..');
+const CACHE = join(ROOT, '.cache', 'e2e');
+const args = process.argv.slice(2);
+const LINES: N8nLine[] = args.find((a) => a.startsWith('--line='))
+	? [args.find((a) => a.startsWith('--line='))!.slice(7) as N8nLine]
+	: ['v2', 'v1'];
+const WEBHOOK = {
+	stream: 'coze-stream',
+	reply: '5b0e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a02/coze',
+	run: '5b0e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a03/coze',
+};
+const WORKFLOWS = { handOff: 'cozeHandOff00001', stream: 'cozeStreamHook01', reply: 'cozeTriggerReply', run: 'cozeTriggerRun01', finished: 'openClawFinished' };
+
+interface Outcome {
+	line: string;
+	scenario: string;
+	ok: boolean;
+	detail: string;
+	seconds: number;
+}
+const outcomes: Outcome[] = [];
+const log = (line: string) => console.log(line);
+
+async function scenario(line: string, name: string, body: () => Promise<string>): Promise<void> {
+	const started = Date.now();
+	let ok = true;
+	let detail: string;
+	try {
+		detail = await body();
+	} catch (error) {
+		ok = false;
+		detail = error instanceof Error ? error.message : String(error);
+	}
+	const outcome = { line, scenario: name, ok, detail, seconds: (Date.now() - started) / 1000 };
+	outcomes.push(outcome);
+	log(`${ok ? 'PASS' : 'FAIL'}  [${line}] ${name} (${outcome.seconds.toFixed(1)} s): ${detail}`);
+}
+
+function check(condition: unknown, message: string): asserts condition {
+	if (!condition) throw new Error(message);
+}
+
+async function gatewayFlows(route: GatewayRoute): Promise<Array<Record<string, unknown>>> {
+	const answer = await httpRequest('POST', route.url, { 'Content-Type': 'application/json', Authorization: `Bearer ${route.secret}` }, '{"action":"list_flows"}', 10_000);
+	check(answer.status === 200, `list_flows answered ${answer.status}`);
+	return (JSON.parse(answer.body) as { result: { flows: Array<Record<string, unknown>> } }).result.flows;
+}
+
+async function gatewayAction(route: GatewayRoute, body: object): Promise<Record<string, unknown>> {
+	const answer = await httpRequest('POST', route.url, { 'Content-Type': 'application/json', Authorization: `Bearer ${route.secret}` }, JSON.stringify(body), 10_000);
+	check(answer.status === 200, `${JSON.stringify(body)} answered ${answer.status}: ${answer.body}`);
+	return (JSON.parse(answer.body) as { result: Record<string, unknown> }).result;
+}
+
+function credentials(emu: CozeEmulator, gateway: RunningGateway, route: GatewayRoute, pushSecret: string): object[] {
+	return [
+		{
+			id: 'cozeEmulatorToken',
+			name: 'Coze emulator',
+			type: 'cozeAccessTokenApi',
+			data: { accessToken: emu.token, region: 'custom', baseUrl: emu.baseUrl, studioUrl: '' },
+		},
+		{
+			id: 'openClawLocalGw01',
+			name: 'OpenClaw local gateway',
+			type: 'openClawWebhookApi',
+			data: { gatewayUrl: gateway.baseUrl, routePath: route.path, secret: route.secret, headerStyle: 'bearer' },
+		},
+		{ id: 'cozePushSecret001', name: 'Coze push secret', type: 'cozeWebhookSecretApi', data: { secret: pushSecret } },
+	];
+}
+
+async function waitForWebhooks(n8n: RunningN8n, secret: string): Promise<void> {
+	// n8n says it is ready before it has registered the webhooks of active workflows: a 404 until then.
+	await waitFor('the Coze Trigger webhook to be registered', 90_000, async () => {
+		const answer = await timedRequest(`http://127.0.0.1:${n8n.port}/webhook/${WEBHOOK.reply}`, {
+			headers: { 'content-type': 'application/json', authorization: `Bearer wrong-${secret}` },
+			body: '{}',
+			timeoutMs: 5_000,
+		});
+		return answer.status === 401 ? true : undefined;
+	}, 500);
+}
+
+async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gateway: RunningGateway, pushSecret: string): Promise<N8nSetup> {
+	const route = gateway.routes[`e2e-${line}`];
+	const install = await ensureN8n(line, { log: (l) => log(`  ${l}`) });
+	log(`== n8n ${install.version} (${line}) on Node ${execFileSync(install.nodeBin, ['--version']).toString().trim()}`);
+	const setup = await prepareUserFolder(install, join(CACHE, `user-${line}`), tarball);
+	const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.json')).map((f) => join(ROOT, 'examples', f));
+	await importAll(setup, credentials(emu, gateway, route, pushSecret), examples);
+	log(`  imported ${examples.length} example workflows and 3 credentials into ${setup.userFolder}`);
+
+	await scenario(line, 'n8n execute: Coze Workflow (stream) → OpenClaw hand-off', async () => {
+		const result = await execute(setup, WORKFLOWS.handOff, { port: await freePort(), brokerPort: await freePort() });
+		check(result.code === 0 && result.execution?.status === 'success', `execute exited ${result.code}: ${result.execution?.data.resultData.error?.message ?? result.output.slice(-600)}`);
+		const coze = result.execution.data.resultData.runData['Coze Workflow'][0].data!.main![0][0].json;
+		const handed = result.execution.data.resultData.runData['OpenClaw TaskFlow'][0].data!.main![0][0].json;
+		check(coze.status === 'succeeded' && /^\d{19}$/.test(String(coze.executeId)), `Coze output ${JSON.stringify(coze).slice(0, 200)}`);
+		check(handed.created === true && handed.idempotencyKey === coze.executeId, `hand-off output ${JSON.stringify(handed).slice(0, 300)}`);
+		const flows = (await gatewayFlows(route)).filter((f) => (f.stateJson as { idempotencyKey?: string } | undefined)?.idempotencyKey === coze.executeId);
+		check(flows.length === 1, `the gateway holds ${flows.length} flows for run ${String(coze.executeId)}`);
+		return `run ${String(coze.executeId)} handed off to flow ${String(handed.flowId)}; the gateway holds exactly one flow for it`;
+	});
+
+	for (const id of [WORKFLOWS.stream, WORKFLOWS.reply, WORKFLOWS.run, WORKFLOWS.finished]) await activate(setup, id);
+	// A flow that exists before activation is in the trigger's first (silent) poll; finishing it later is a transition.
+	const watched = (await gatewayAction(route, { action: 'create_flow', goal: `e2e ${line}: finish me` })).flow as { flowId: string; revision: number };
+	const port = await freePort();
+	const n8n = await startProcess(setup, 'start', ['start'], { port, brokerPort: await freePort() });
+	try {
+		await waitForWebhooks(n8n, pushSecret);
+		const base = `http://127.0.0.1:${port}`;
+
+		await scenario(line, 'n8n start: Webhook (streaming response) → Coze Workflow', async () => {
+			const response = await timedRequest(`${base}/webhook/${WEBHOOK.stream}`, {
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ question: 'Does streaming work?' }),
+			});
+			check(response.status === 200, `HTTP ${response.status}: ${response.body.slice(0, 300)}`);
+			const chunks: Array<{ at: number; type: string; content?: string }> = [];
+			let buffered = '';
+			for (const piece of response.pieces) {
+				buffered += piece.text;
+				let newline;
+				while ((newline = buffered.indexOf('\n')) >= 0) {
+					const line = buffered.slice(0, newline).trim();
+					buffered = buffered.slice(newline + 1);
+					if (!line) continue;
+					const chunk = JSON.parse(line) as { type: string; content?: string };
+					chunks.push({ at: piece.at, ...chunk });
+				}
+			}
+			const items = chunks.filter((c) => c.type === 'item');
+			const early = items.filter((c) => c.at < response.totalMs - 100);
+			check(early.length > 1, `only ${early.length} chunks arrived before the run ended (${items.length} in all; content-type ${String(response.headers['content-type'])})`);
+			return `${items.length} chunks, the first after ${Math.round(items[0].at)} ms, the response ended after ${Math.round(response.totalMs)} ms`;
+		});
+
+		await scenario(line, 'Coze Trigger: accepted and rejected requests, answer from the last node', async () => {
+			const before = (await readExecutions(setup, WORKFLOWS.reply)).length;
+			const url = `${base}/webhook/${WEBHOOK.reply}`;
+			const good = await timedRequest(url, { headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` }, body: '{"name":"e2e"}' });
+			check(good.status === 200, `accepted request got HTTP ${good.status}: ${good.body.slice(0, 300)}`);
+			const answer = JSON.parse(good.body) as Record<string, unknown>;
+			check(answer.status === 'succeeded' && answer.executeId, `the answer is not the Coze Workflow's result: ${good.body.slice(0, 300)}`);
+			const rejected = [
+				await timedRequest(url, { headers: { 'content-type': 'application/json', authorization: 'Bearer wrong-secret-e2e' }, body: '{"name":"x"}' }),
+				await timedRequest(url, { headers: { 'content-type': 'text/plain', authorization: `Bearer ${pushSecret}` }, body: 'name=x' }),
+				await timedRequest(url, { headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` }, body: '{"name":' }),
+			];
+			const statuses = rejected.map((r) => r.status);
+			// Malformed JSON never reaches the node in n8n 2.x: n8n's own body parser answers 422 first.
+			check(
+				statuses[0] === 401 && statuses[1] === 415 && (statuses[2] === 400 || statuses[2] === 422),
+				`rejections answered ${JSON.stringify(statuses)}: ${rejected.map((r) => r.body.slice(0, 120)).join(' | ')}`,
+			);
+			check(rejected.every((r) => !r.body.includes('wrong-secret-e2e') && !r.body.includes(pushSecret)), 'a rejection echoed the request');
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			const executions = (await readExecutions(setup, WORKFLOWS.reply)).slice(before);
+			check(executions.length === 1 && executions[0].status === 'success', `${executions.length} executions (${executions.map((e) => e.status).join(', ')}) for 1 accepted and 3 rejected requests`);
+			return `1 accepted (answered with Coze run ${String(answer.executeId)}), 3 rejected (${statuses.join(', ')}), 1 execution`;
+		});
+
+		await scenario(line, 'OpenClaw TaskFlow Trigger: a finished flow starts an execution', async () => {
+			// The trigger's first poll notes the existing flows; only then is finishing the flow a change it reports.
+			await waitFor('the trigger\'s first poll', 60_000, async () => {
+				const data = await readStaticData(setup, WORKFLOWS.finished);
+				return data && JSON.stringify(data).includes(watched.flowId) ? true : undefined;
+			}, 1000);
+			await gatewayAction(route, { action: 'finish_flow', flowId: watched.flowId, expectedRevision: watched.revision });
+			const execution = await waitFor('an execution of the OpenClaw trigger workflow', 100_000, async () => {
+				const rows = await readExecutions(setup, WORKFLOWS.finished);
+				return rows.find((row) => JSON.stringify(row.json ?? []).includes(watched.flowId));
+			}, 2000);
+			check(execution.status === 'success', `execution ${execution.id} is ${execution.status}`);
+			const item = execution.json![0];
+			check(item.event === 'succeeded' && item.previousStatus === 'queued', `item ${JSON.stringify(item).slice(0, 200)}`);
+			return `execution ${execution.id}: event ${String(item.event)}, ${String(item.previousStatus)} → ${String(item.status)}`;
+		});
+
+		if (!args.includes('--skip-load')) {
+			await scenario(line, 'Load: 200 concurrent requests to an active Coze Trigger', async () => {
+				const before = (await readExecutions(setup, WORKFLOWS.run)).length;
+				const started = Date.now();
+				const responses = await Promise.all(
+					Array.from({ length: 200 }, (_, n) =>
+						timedRequest(`${base}/webhook/${WEBHOOK.run}`, {
+							headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` },
+							body: JSON.stringify({ n }),
+						}),
+					),
+				);
+				const wall = (Date.now() - started) / 1000;
+				const failed = responses.filter((r) => r.status !== 200);
+				check(failed.length === 0, `${failed.length} requests failed: ${failed.slice(0, 3).map((r) => `${r.status} ${r.body.slice(0, 80)}`).join(' | ')}`);
+				const latencies = responses.map((r) => r.totalMs);
+				const executions = await waitFor('200 executions', 300_000, async () => {
+					const rows = (await readExecutions(setup, WORKFLOWS.run)).slice(before);
+					return rows.length >= 200 && rows.every((r) => r.status !== 'running' && r.status !== 'new') ? rows : undefined;
+				}, 2000);
+				const ok = executions.filter((r) => r.status === 'success').length;
+				check(executions.length === 200 && ok === 200, `${executions.length} executions, ${ok} successful`);
+				return `200 accepted in ${wall.toFixed(1)} s, latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; 200 successful executions`;
+			});
+		}
+	} finally {
+		await n8n.stop();
+	}
+	return setup;
+}
+
+async function runQueue(setup: N8nSetup, pushSecret: string): Promise<void> {
+	await scenario('v2', 'Queue mode: main + 2 workers, 50 webhook calls', async () => {
+		const redis = await startRedis({ log: (l) => log(`  ${l}`) });
+		const processes: RunningN8n[] = [];
+		try {
+			const queueEnv = { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), N8N_LOG_LEVEL: 'debug' };
+			const port = await freePort();
+			for (const name of ['worker-1', 'worker-2']) {
+				const workerPort = await freePort();
+				processes.push(
+					await startProcess(setup, name, ['worker', '--concurrency=10'], {
+						port: workerPort,
+						brokerPort: await freePort(),
+						env: { ...queueEnv, QUEUE_HEALTH_CHECK_PORT: String(workerPort) },
+					}),
+				);
+			}
+			const main = await startProcess(setup, 'queue-main', ['start'], { port, brokerPort: await freePort(), env: queueEnv });
+			processes.push(main);
+			await waitForWebhooks(main, pushSecret);
+			const before = (await readExecutions(setup, WORKFLOWS.run)).map((r) => r.id);
+			const responses = await Promise.all(
+				Array.from({ length: 50 }, (_, n) =>
+					timedRequest(`http://127.0.0.1:${port}/webhook/${WEBHOOK.run}`, {
+						headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` },
+						body: JSON.stringify({ n: `queue-${n}` }),
+					}),
+				),
+			);
+			check(responses.every((r) => r.status === 200), `answers: ${[...new Set(responses.map((r) => r.status))].join(', ')}`);
+			const known = new Set(before);
+			const executions = await waitFor('50 executions in queue mode', 180_000, async () => {
+				const rows = (await readExecutions(setup, WORKFLOWS.run)).filter((r) => !known.has(r.id));
+				return rows.length >= 50 && rows.every((r) => r.status === 'success' || r.status === 'error' || r.status === 'crashed') ? rows : undefined;
+			}, 2000);
+			const ok = executions.filter((r) => r.status === 'success');
+			check(executions.length === 50 && ok.length === 50, `${executions.length} executions, ${ok.length} successful`);
+			const perWorker = processes.slice(0, 2).map((worker) => {
+				const ids = new Set([...worker.log().matchAll(/started execution (\d+)/gi)].map((m) => m[1]));
+				return executions.filter((e) => ids.has(e.id)).length;
+			});
+			check(perWorker.every((n) => n > 0) && perWorker[0] + perWorker[1] === 50, `executions per worker: ${perWorker.join(' + ')}`);
+			return `50 successful executions, none lost; worker 1 ran ${perWorker[0]}, worker 2 ran ${perWorker[1]}`;
+		} finally {
+			for (const p of processes.reverse()) await p.stop();
+			await redis.stop();
+		}
+	});
+}
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	mkdirSync(CACHE, { recursive: true });
+	execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+	const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', CACHE], { cwd: ROOT }).toString().trim().split('\n').pop()!;
+	const tarball = join(CACHE, packed);
+	log(`packed ${tarball}`);
+	const emu = await startEmulator({ timeScale: 0.5 });
+	const gateway = await startGateway({ routeIds: ['e2e-v2', 'e2e-v1'], log: (l) => log(`  ${l}`) });
+	const pushSecret = randomBytes(24).toString('hex');
+	try {
+		for (const line of LINES) {
+			const setup = await runLine(line, tarball, emu, gateway, pushSecret);
+			if (line === 'v2' && !args.includes('--skip-queue')) await runQueue(setup, pushSecret);
+		}
+	} finally {
+		await gateway.stop();
+		await emu.close();
+	}
+	const failed = outcomes.filter((o) => !o.ok);
+	log(`\n${outcomes.length - failed.length} of ${outcomes.length} scenarios passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+	for (const o of outcomes) log(`  ${o.ok ? 'PASS' : 'FAIL'}  [${o.line}] ${o.scenario}`);
+	process.exit(failed.length === 0 ? 0 : 1);
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
