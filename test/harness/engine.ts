@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 // n8n-core keeps an instance key in the user folder; tests must not touch the real home.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-coze-engine-'));
 
-import { ExecutionLifecycleHooks, PollContext, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
@@ -190,6 +190,9 @@ export interface RunNodeOptions {
 	streaming?: boolean;
 	onChunk?: (chunk: StructuredChunk) => void;
 	continueOnFail?: boolean;
+	/** Input items with binary data (instead of `items`). */
+	inputItems?: INodeExecutionData[];
+	typeVersion?: number;
 	/** Stops the execution (as the user's Stop button does) after this long. */
 	cancelAfterMs?: number;
 }
@@ -224,7 +227,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		id: 'node-under-test',
 		name: NODE_NAME,
 		type: `${PACKAGE_NAME}.${options.node ?? 'cozeWorkflow'}`,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters,
 		credentials: Object.fromEntries(credentialTypes.map((t) => [t, { id: t, name: t }])),
@@ -260,7 +263,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		sendDataToUI: () => {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const items = (options.items ?? [{}]).map((json) => ({ json }));
+	const items = options.inputItems ?? (options.items ?? [{}]).map((json) => ({ json }));
 	const runExecutionData = {
 		startData: {},
 		resultData: { runData: {} },
@@ -513,6 +516,38 @@ export async function callWebhook(call: WebhookCall): Promise<WebhookOutcome> {
 	if (!type.webhook) throw new Error(`${call.node} has no webhook()`);
 	const result = await type.webhook.call(context);
 	return { result, sent };
+}
+
+/**
+ * Calls one of a node's editor methods (list search, resource mapper, load options) in n8n-core's
+ * LoadOptionsContext, with the node's current parameters, as the editor's backend does.
+ */
+export async function callEditorMethod(options: {
+	node: string;
+	kind: 'listSearch' | 'resourceMapping' | 'loadOptions';
+	method: string;
+	parameters: INodeParameters;
+	credentials: TestCredentialsHelper;
+	credentialTypes?: string[];
+	args?: unknown[];
+	typeVersion?: number;
+}): Promise<unknown> {
+	const node: INode = {
+		id: 'editor-node',
+		name: 'Node',
+		type: `${PACKAGE_NAME}.${options.node}`,
+		typeVersion: options.typeVersion ?? 1.1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: Object.fromEntries((options.credentialTypes ?? ['cozeAccessTokenApi']).map((t) => [t, { id: t, name: t }])),
+	};
+	const workflow = new Workflow({ id: 'wf-editor', name: 'editor', nodes: [node], connections: {}, active: false, nodeTypes });
+	const additionalData = { ...INSTANCE_URLS, credentialsHelper: options.credentials } as unknown as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, node, additionalData, '');
+	const methods = (nodeType(options.node).methods ?? {}) as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>> | undefined>;
+	const fn = methods[options.kind]?.[options.method];
+	if (!fn) throw new Error(`${options.node} has no ${options.kind}.${options.method}`);
+	return await fn.call(context, ...(options.args ?? []));
 }
 
 /** Credentials for the access-token credential pointing at an emulator. */

@@ -4,18 +4,19 @@ import type { CozeRunResult, CozeWorkflowClient, RunRequest } from '../protocol/
 import { ASYNC_NEEDS_PAID_PLAN_CODE, CozeApiError, CozeInputError } from '../protocol/errors';
 import { liveChunkForwarder } from '../shared/liveChunks';
 import { reportNotices } from '../shared/notices';
-import { readParametersJson, readRunOptions, readWorkflowId, streamOptions } from '../shared/runOptions';
+import { readRunParameters, type SchemaCache } from '../shared/inputValues';
+import { readRunOptions, readWorkflowId, streamOptions } from '../shared/runOptions';
 import { runResultToJson } from '../shared/results';
 
 type RunMode = 'stream' | 'async' | 'sync';
 
-export async function runWorkflow(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
+export async function runWorkflow(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient, schemas: SchemaCache): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const mode = this.getNodeParameter('mode', itemIndex, 'stream') as RunMode;
 	const options = readRunOptions(this, itemIndex);
 	const request: RunRequest = {
 		workflowId,
-		parameters: readParametersJson(this, itemIndex),
+		parameters: await readRunParameters(this, itemIndex, client, workflowId, schemas),
 		botId: options.botId,
 		appId: options.appId,
 		workflowVersion: options.workflowVersion,
@@ -56,6 +57,11 @@ export async function runWorkflow(this: IExecuteFunctions, itemIndex: number, cl
 		throw new CozeInputError('Mode', `Mode must be stream, async or sync, not "${String(mode)}"`);
 	}
 
+	if (mode === 'stream' && result.status === 'succeeded' && result.messageCount === 1) {
+		result.notices.push(
+			'Coze sent the whole output as one chunk: the End node returns variables, which do not stream. For text as it is produced, set the End node to answer with text and turn on streaming output, or add an Output node.',
+		);
+	}
 	reportNotices(this, result);
 	return runResultToJson(result, options);
 }

@@ -25,6 +25,12 @@ export const operationProperty: INodeProperties = {
 			description: 'Answer the question of a run that stopped at a Question or Input node',
 		},
 		{ name: 'Get Run', value: 'getRun', action: 'Get a run', description: 'Read the status and result of a run by its execute ID' },
+		{
+			name: 'Upload File',
+			value: 'uploadFile',
+			action: 'Upload a file',
+			description: 'Upload a binary file to Coze and get its file ID, for file inputs of workflows',
+		},
 	],
 	default: 'run',
 };
@@ -34,9 +40,16 @@ export const workflowIdProperty: INodeProperties = {
 	name: 'workflowId',
 	type: 'resourceLocator',
 	required: true,
-	default: { mode: 'id', value: '' },
+	default: { mode: 'list', value: '' },
 	description: 'The published Coze workflow (Coze calls its ID workflow_id)',
+	displayOptions: { show: { operation: ['run', 'resume', 'getRun'] } },
 	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchWorkflows', searchable: true, searchFilterRequired: false },
+		},
 		{
 			displayName: 'By ID',
 			name: 'id',

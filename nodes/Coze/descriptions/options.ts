@@ -108,12 +108,13 @@ export const optionsProperty: INodeProperties = optionsCollection([
 		displayOptions: { show: { '/operation': ['run'] } },
 	},
 	{
-		displayName: 'Workflow Version',
+		displayName: 'Workflow Version Name or ID',
 		name: 'workflowVersion',
-		type: 'string',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getWorkflowVersions', loadOptionsDependsOn: ['workflowId.value'] },
 		default: '',
-		placeholder: 'v0.0.5',
-		description: 'A published version of a resource-library workflow (workflow_version). Empty runs the latest.',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 		displayOptions: { show: { '/operation': ['run'] } },
 	},
 ]);

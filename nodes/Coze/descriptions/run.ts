@@ -2,6 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 const show = { operation: ['run'] };
 
+const INPUT_MODE_OPTIONS = [
+	{ name: 'Fields', value: 'fields', description: "One field per input of the workflow's Start node, with its type" },
+	{ name: 'JSON', value: 'json', description: 'A JSON object of the inputs by name' },
+];
+
 export const runProperties: INodeProperties[] = [
 	{
 		displayName: 'Mode',
@@ -28,10 +33,46 @@ export const runProperties: INodeProperties[] = [
 		default: 'stream',
 	},
 	{
+		displayName: 'Inputs',
+		name: 'inputMode',
+		type: 'options',
+		displayOptions: { show: { ...show, '@version': [1] } },
+		options: INPUT_MODE_OPTIONS,
+		default: 'json',
+	},
+	{
+		displayName: 'Inputs',
+		name: 'inputMode',
+		type: 'options',
+		displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 1.1 } }] } },
+		options: INPUT_MODE_OPTIONS,
+		default: 'fields',
+	},
+	{
+		displayName: 'Inputs',
+		name: 'inputs',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['workflowId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getWorkflowInputs',
+				mode: 'add',
+				fieldWords: { singular: 'input', plural: 'inputs' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+			},
+		},
+		displayOptions: { show: { ...show, inputMode: ['fields'] } },
+	},
+	{
 		displayName: 'Inputs (JSON)',
 		name: 'parametersJson',
 		type: 'json',
-		displayOptions: { show },
+		displayOptions: { show: { ...show, inputMode: ['json'] } },
 		default: '{}',
 		description: "The workflow's inputs as a JSON object: the Start node's parameters by name (Coze calls them parameters)",
 	},

@@ -14,6 +14,8 @@ export interface TransportRequest {
 	query?: Record<string, string | number | boolean | undefined>;
 	/** Sent as `application/json`. */
 	json?: unknown;
+	/** Sent as is, e.g. a multipart upload. */
+	raw?: { contentType: string; data: Uint8Array };
 	accept?: string;
 	/** The request fails when no byte arrives for this long (socket inactivity), headers and body alike. */
 	idleTimeoutMs: number;

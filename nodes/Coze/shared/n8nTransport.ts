@@ -54,10 +54,13 @@ export class N8nHttpTransport implements HttpTransport {
 
 	private async request(request: TransportRequest, ignoreStatuses: boolean): Promise<IN8nHttpFullResponse> {
 		const headers: Record<string, string> = { Accept: request.accept ?? 'application/json' };
-		let body: string | undefined;
+		let body: string | Buffer | undefined;
 		if (request.json !== undefined) {
 			headers['Content-Type'] = 'application/json';
 			body = JSON.stringify(request.json);
+		} else if (request.raw) {
+			headers['Content-Type'] = request.raw.contentType;
+			body = Buffer.from(request.raw.data);
 		}
 		const options: IHttpRequestOptions = {
 			method: request.method,

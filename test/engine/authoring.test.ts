@@ -1,0 +1,216 @@
+// The Coze Workflow node's authoring help against the emulator: the workflow picker, inputs from
+// the workflow's schema (fields, types, files), versions and the upload operation.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import type { INodeListSearchResult, INodeParameters, INodePropertyOptions, ResourceMapperFields } from 'n8n-workflow';
+
+import { accessTokenCredentials, callEditorMethod, runNode } from '../harness/engine';
+import { IDS, withEmulator, workflow } from './helpers';
+
+const ALL_TYPES = IDS.allTypes;
+
+function fieldsRun(values: Record<string, unknown>, extra: INodeParameters = {}): INodeParameters {
+	return {
+		operation: 'run',
+		mode: 'sync',
+		workflowId: workflow(ALL_TYPES),
+		inputMode: 'fields',
+		inputs: { mappingMode: 'defineBelow', value: values, matchingColumns: [], schema: [] } as unknown as INodeParameters,
+		options: {},
+		...extra,
+	};
+}
+
+describe('Coze Workflow authoring: the workflow picker', () => {
+	it('pages through more than 30 workflows in two workspaces, and filters by name across pages', async () => {
+		await withEmulator(async (emu) => {
+			const credentials = accessTokenCredentials(emu.baseUrl, emu.token);
+			const search = async (filter?: string, token?: string) =>
+				(await callEditorMethod({ node: 'cozeWorkflow', kind: 'listSearch', method: 'searchWorkflows', parameters: { operation: 'run' }, credentials, args: [filter, token] })) as INodeListSearchResult;
+			const seen: INodeListSearchResult['results'] = [];
+			let token: string | undefined;
+			let calls = 0;
+			do {
+				const page = await search(undefined, token);
+				seen.push(...page.results);
+				token = page.paginationToken as string | undefined;
+				calls++;
+			} while (token && calls < 10);
+			const workspaces = new Set(seen.map((r) => /\(([^)]+)\)$/.exec(r.name)?.[1]));
+			assert.ok(seen.length > 30, `${seen.length} workflows listed`);
+			assert.ok(workspaces.size >= 2, `workspaces: ${[...workspaces].join(', ')}`);
+			assert.ok(calls >= 2, 'more than one page of results');
+			assert.ok(!seen.some((r) => r.value === '7400000000000000019'), 'the chatflow is left out');
+			assert.ok(!seen.some((r) => r.value === '7400000000000000018'), 'the unpublished draft is left out');
+			const pages = emu.requests.filter((r) => r.path === '/v1/workflows').map((r) => r.query.page_size);
+			assert.ok(pages.every((size) => size === '30'), 'pages of at most 30');
+
+			const filtered: INodeListSearchResult['results'] = [];
+			token = undefined;
+			do {
+				const page = await search('story', token);
+				filtered.push(...page.results);
+				token = page.paginationToken as string | undefined;
+			} while (token);
+			assert.deepEqual(
+				filtered.map((r) => r.value),
+				['7400000000000000010'],
+			);
+		});
+	});
+});
+
+describe('Coze Workflow authoring: inputs from the schema', () => {
+	it('turns a schema with every parameter type into typed fields, required first', async () => {
+		await withEmulator(async (emu) => {
+			const mapper = (await callEditorMethod({
+				node: 'cozeWorkflow',
+				kind: 'resourceMapping',
+				method: 'getWorkflowInputs',
+				parameters: { operation: 'run', workflowId: workflow(ALL_TYPES) },
+				credentials: accessTokenCredentials(emu.baseUrl, emu.token),
+			})) as ResourceMapperFields;
+			const byId = Object.fromEntries(mapper.fields.map((f) => [f.id, f]));
+			assert.deepEqual(
+				mapper.fields.slice(0, 2).map((f) => [f.id, f.required]),
+				[
+					['p_integer', true],
+					['p_string', true],
+				],
+			);
+			assert.equal(byId.p_integer.type, 'number');
+			assert.equal(byId.p_number.type, 'number');
+			assert.equal(byId.p_boolean.type, 'boolean');
+			assert.equal(byId.p_time.type, 'time');
+			assert.equal(byId.p_object.type, 'object');
+			assert.equal(byId.p_array.type, 'array');
+			assert.equal(byId.p_string.defaultValue, 'hello');
+			for (const file of ['p_file', 'p_image', 'p_doc', 'p_audio', 'p_video', 'p_voice', 'p_ppt', 'p_excel', 'p_txt', 'p_code', 'p_zip', 'p_svg']) {
+				assert.equal(byId[file].type, 'string', file);
+				assert.match(byId[file].displayName, /binary field name, a URL or a Coze file ID/, file);
+			}
+			assert.equal(mapper.fields.length, 20);
+		});
+	});
+
+	it('sends typed values: numbers from text, JSON objects and arrays, files as URL or file ID', async () => {
+		await withEmulator(async (emu) => {
+			const result = await runNode({
+				parameters: fieldsRun({
+					p_string: 'text',
+					p_integer: '7',
+					p_number: 2.5,
+					p_boolean: 'false',
+					p_time: '2026-11-21 08:00:00',
+					p_object: '{"name":"Ada","age":36}',
+					p_array: ['a', 'b'],
+					p_image: 'https://example.com/cat.png',
+					p_doc: '7400000000000009999',
+				}),
+				credentials: accessTokenCredentials(emu.baseUrl, emu.token),
+				typeVersion: 1.1,
+			});
+			assert.equal(result.status, 'success', result.error?.message);
+			const sent = emu.requests.find((r) => r.path === '/v1/workflow/run')!.body as { parameters: Record<string, unknown> };
+			assert.deepEqual(sent.parameters, {
+				p_string: 'text',
+				p_integer: 7,
+				p_number: 2.5,
+				p_boolean: false,
+				p_time: '2026-11-21 08:00:00',
+				p_object: { name: 'Ada', age: 36 },
+				p_array: ['a', 'b'],
+				p_image: 'https://example.com/cat.png',
+				p_doc: '{"file_id":"7400000000000009999"}',
+			});
+		});
+	});
+
+	it('uploads a binary input with a non-ASCII file name and passes its file ID', async () => {
+		await withEmulator(async (emu) => {
+			const content = Buffer.from('%PDF-1.4 报告内容 report');
+			const result = await runNode({
+				parameters: fieldsRun({ p_string: 'x', p_integer: 1, p_doc: 'report' }),
+				credentials: accessTokenCredentials(emu.baseUrl, emu.token),
+				typeVersion: 1.1,
+				inputItems: [{ json: {}, binary: { report: { data: content.toString('base64'), mimeType: 'application/pdf', fileName: '季度报告 Q3 "final".pdf' } } }],
+			});
+			assert.equal(result.status, 'success', result.error?.message);
+			const files = [...emu.files.values()];
+			assert.equal(files.length, 1);
+			assert.equal(files[0].fileName, '季度报告 Q3 "final".pdf', 'the name arrives whole, quotes included');
+			assert.deepEqual(files[0].bytes, content);
+			const sent = emu.requests.find((r) => r.path === '/v1/workflow/run')!.body as { parameters: Record<string, unknown> };
+			assert.equal(sent.parameters.p_doc, JSON.stringify({ file_id: files[0].id }));
+		});
+	});
+
+	it('refuses invalid values before any request, naming the input', async () => {
+		await withEmulator(async (emu) => {
+			const cases: Array<[Record<string, unknown>, RegExp]> = [
+				[{ p_string: 'x' }, /Input "p_integer" is required by the workflow \(integer\)/],
+				[{ p_string: 'x', p_integer: '7.5' }, /Input "p_integer" must be a whole number/],
+				[{ p_string: 'x', p_integer: 1, p_number: 'many' }, /Input "p_number" must be a number/],
+				[{ p_string: 'x', p_integer: 1, p_boolean: 'yes' }, /Input "p_boolean" must be true or false/],
+				[{ p_string: 'x', p_integer: 1, p_object: '[1]' }, /Input "p_object" must be a JSON object/],
+				[{ p_string: 'x', p_integer: 1, p_array: '{"a":1}' }, /Input "p_array" must be a JSON array/],
+				[{ p_string: 'x', p_integer: 1, p_image: 'photo' }, /Input "p_image": the item has no binary field "photo"/],
+			];
+			for (const [values, message] of cases) {
+				const result = await runNode({ parameters: fieldsRun(values), credentials: accessTokenCredentials(emu.baseUrl, emu.token), typeVersion: 1.1 });
+				assert.equal(result.status, 'error', JSON.stringify(values));
+				assert.match(result.error!.message, message);
+			}
+			assert.equal(emu.runsStarted(), 0, 'no run started');
+			assert.ok(!emu.requests.some((r) => r.path === '/v1/files/upload'), 'nothing uploaded');
+		});
+	});
+});
+
+describe('Coze Workflow authoring: hints', () => {
+	it('a stream run that arrives as one chunk gets a hint; a streamed one does not', async () => {
+		await withEmulator(async (emu) => {
+			const credentials = accessTokenCredentials(emu.baseUrl, emu.token);
+			const single = await runNode({ parameters: { operation: 'run', mode: 'stream', workflowId: workflow(IDS.variablesOnly), parametersJson: '{}', options: {} }, credentials });
+			assert.ok(single.hints.some((h) => /whole output as one chunk/.test(h.message)), JSON.stringify(single.hints));
+			const streamed = await runNode({ parameters: { operation: 'run', mode: 'stream', workflowId: workflow(IDS.answerText), parametersJson: '{"question":"q"}', options: {} }, credentials });
+			assert.equal(streamed.status, 'success', streamed.error?.message);
+			assert.ok(!streamed.hints.some((h) => /one chunk/.test(h.message)));
+		});
+	});
+});
+
+describe('Coze Workflow authoring: versions and upload', () => {
+	it('lists a workflow\'s versions after "Latest"', async () => {
+		await withEmulator(async (emu) => {
+			const options = (await callEditorMethod({
+				node: 'cozeWorkflow',
+				kind: 'loadOptions',
+				method: 'getWorkflowVersions',
+				parameters: { operation: 'run', workflowId: workflow(IDS.versioned) },
+				credentials: accessTokenCredentials(emu.baseUrl, emu.token),
+			})) as INodePropertyOptions[];
+			assert.deepEqual(
+				options.map((o) => o.value),
+				['', 'v0.0.2', 'v0.0.1'],
+			);
+		});
+	});
+
+	it('Upload File returns the file ID and the value a file input takes', async () => {
+		await withEmulator(async (emu) => {
+			const result = await runNode({
+				parameters: { operation: 'uploadFile', binaryPropertyName: 'data', options: {} },
+				credentials: accessTokenCredentials(emu.baseUrl, emu.token),
+				typeVersion: 1.1,
+				inputItems: [{ json: {}, binary: { data: { data: Buffer.from('hello').toString('base64'), mimeType: 'text/plain', fileName: 'hello.txt' } } }],
+			});
+			assert.equal(result.status, 'success', result.error?.message);
+			const json = result.items[0].json;
+			assert.match(String(json.fileId), /^\d+$/);
+			assert.equal(json.fileName, 'hello.txt');
+			assert.equal(json.fileParameter, JSON.stringify({ file_id: json.fileId }));
+		});
+	});
+});
