@@ -1,4 +1,5 @@
 import {
+	sleep,
 	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
@@ -26,6 +27,8 @@ import { createCozeClient, type CozeAuthentication } from './shared/connection';
 import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './shared/editorLists';
 import type { SchemaCache } from './shared/inputValues';
 import { errorDetails, toNodeError } from './shared/results';
+import { readConcurrency } from './shared/runOptions';
+import { RequestRateLimiter, runPool } from './protocol/rateLimiter';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient, schemas: SchemaCache) => Promise<IDataObject>;
 
@@ -77,31 +80,59 @@ export class CozeWorkflow implements INodeType {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const handler = operations[operation];
 		const authentication = this.getNodeParameter('authentication', 0, 'accessToken') as CozeAuthentication;
-		const returnData: INodeExecutionData[] = [];
-		let connection: Awaited<ReturnType<typeof createCozeClient>> | undefined;
 		const schemas: SchemaCache = new Map();
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		let settings: { concurrency: number; requestsPerSecond: number } | CozeError;
+		try {
+			settings = readConcurrency(this);
+		} catch (error) {
+			settings = error as CozeError;
+		}
+		if (settings instanceof Error) throw new NodeOperationError(this.getNode(), settings.message, { description: 'Check the node\'s Options.' });
+		const { concurrency, requestsPerSecond } = settings;
+		// One client for all items: the credential (and a renewed JWT token) and the request rate are shared.
+		let connection: Promise<Awaited<ReturnType<typeof createCozeClient>>> | undefined;
+		const connect = async () => {
+			connection ??= createCozeClient(this, authentication).then((made) => {
+				made.client.setRateLimiter(new RequestRateLimiter(requestsPerSecond, { now: () => Date.now(), sleep: async (ms) => await sleep(ms) }));
+				return made;
+			});
+			return await connection;
+		};
+		let stopped = false;
+		type Outcome = { ok: true; json: IDataObject } | { ok: false; error: unknown } | undefined;
+		const outcomes = await runPool<Outcome>(items.length, concurrency, async (itemIndex) => {
+			// Without continue-on-fail, the first failure stops the items not yet started, as one at a time would.
+			if (stopped) return undefined;
 			try {
-				// One client for all items: the credential (and a renewed JWT token) is shared.
-				connection ??= await createCozeClient(this, authentication);
 				if (!handler) throw new NodeOperationError(this.getNode(), `Operation "${operation}" is not one of Run, Resume, Get Run or Upload File`, { itemIndex });
-				const json = await handler.call(this, itemIndex, connection.client, schemas);
-				returnData.push({ json, pairedItem: { item: itemIndex } });
+				const { client } = await connect();
+				return { ok: true, json: await handler.call(this, itemIndex, client, schemas) };
 			} catch (error) {
-				const host = connection?.endpoint.host ?? 'Coze';
-				if (this.continueOnFail() && error instanceof CozeError) {
-					returnData.push({ json: errorDetails(error, host), pairedItem: { item: itemIndex } });
-					continue;
-				}
-				const nodeError = toNodeError(this.getNode(), error, itemIndex, host);
-				if (this.continueOnFail()) {
-					returnData.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
-					continue;
-				}
-				// Both constructors return the given error when it already is one of theirs.
-				if (nodeError instanceof NodeApiError) throw new NodeApiError(this.getNode(), nodeError as unknown as JsonObject, { itemIndex });
-				throw new NodeOperationError(this.getNode(), nodeError, { itemIndex });
+				if (!this.continueOnFail()) stopped = true;
+				return { ok: false, error };
 			}
+		});
+		const host = connection ? (await connection.catch(() => undefined))?.endpoint.host ?? 'Coze' : 'Coze';
+		const returnData: INodeExecutionData[] = [];
+		for (const [itemIndex, outcome] of outcomes.entries()) {
+			if (!outcome) continue;
+			if (outcome.ok) {
+				returnData.push({ json: outcome.json, pairedItem: { item: itemIndex } });
+				continue;
+			}
+			const error = outcome.error;
+			if (this.continueOnFail() && error instanceof CozeError) {
+				returnData.push({ json: errorDetails(error, host), pairedItem: { item: itemIndex } });
+				continue;
+			}
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, host);
+			if (this.continueOnFail()) {
+				returnData.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
+				continue;
+			}
+			// Both constructors return the given error when it already is one of theirs.
+			if (nodeError instanceof NodeApiError) throw new NodeApiError(this.getNode(), nodeError as unknown as JsonObject, { itemIndex });
+			throw new NodeOperationError(this.getNode(), nodeError, { itemIndex });
 		}
 		return [returnData];
 	}

@@ -36,7 +36,7 @@ export async function resumeRun(this: IExecuteFunctions, itemIndex: number, clie
 	if (via === 'nonStream') {
 		result = await client.resume(request, options.requestTimeoutMs, options.poll);
 	} else {
-		const live = liveChunkForwarder(this, itemIndex);
+		const live = liveChunkForwarder(this, itemIndex, options);
 		try {
 			result = await client.streamResume(request, streamOptions(options, live?.forward));
 		} finally {

@@ -24,7 +24,7 @@ export async function runWorkflow(this: IExecuteFunctions, itemIndex: number, cl
 	};
 
 	const stream = async (): Promise<CozeRunResult> => {
-		const live = liveChunkForwarder(this, itemIndex);
+		const live = liveChunkForwarder(this, itemIndex, options);
 		try {
 			return await client.streamRun(request, streamOptions(options, live?.forward));
 		} finally {

@@ -20,6 +20,43 @@ export const optionsProperty: INodeProperties = optionsCollection([
 		displayOptions: { show: { '/operation': ['run'] } },
 	},
 	{
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
+		default: 1,
+		description: 'How many items run at the same time. Output order and item pairing stay as the input.',
+	},
+	{
+		displayName: 'Requests per Second',
+		name: 'requestsPerSecond',
+		type: 'number',
+		typeOptions: { minValue: 0.1, maxValue: 1000 },
+		default: 50,
+		description: "At most this many requests to Coze per second from this node (Coze's free plan allows about 50 workflow requests per second)",
+	},
+	{
+		displayName: 'Stream to Response',
+		name: 'streamToResponse',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to forward the text of a stream run, as it arrives, into the response of a Webhook or Chat Trigger that streams (n8n 1.104 and later). The item still holds the full result.',
+		displayOptions: { show: { '/operation': ['run', 'resume'] } },
+	},
+	{
+		displayName: 'Streamed Nodes',
+		name: 'streamNodes',
+		type: 'options',
+		options: [
+			{ name: 'Every Output Node', value: 'all', description: 'The text of every Output node and of the End node' },
+			{ name: 'End Node Only', value: 'end', description: 'Only the End node\'s answer' },
+		],
+		default: 'all',
+		description: 'Whose messages go into the streamed response (with Stream to Response on)',
+		displayOptions: { show: { '/operation': ['run', 'resume'] } },
+	},
+	{
 		displayName: 'Fall Back to Stream on 6003',
 		name: 'fallbackToStream',
 		type: 'boolean',

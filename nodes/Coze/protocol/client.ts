@@ -22,6 +22,7 @@ import {
 	type Workspace,
 } from './discovery';
 import { executeIdFromDebugUrl, executeIdFromEventId } from './ids';
+import type { RequestRateLimiter } from './rateLimiter';
 import { MAX_UPLOAD_BYTES, multipartFile, type UploadedFile } from './upload';
 import { idString, isPlainObject, parseJson } from './json';
 import { splitHistoryOutput } from './output';
@@ -101,6 +102,8 @@ export interface CozeClientOptions {
 	host: string;
 	/** Connection attempts for requests that cannot start a run twice. */
 	readAttempts?: number;
+	/** Spaces the requests of items running at the same time. */
+	rateLimiter?: RequestRateLimiter;
 }
 
 const RUN_PATH = '/v1/workflow/run';
@@ -129,6 +132,14 @@ export class CozeWorkflowClient {
 		this.flavor = options.flavor;
 		this.host = options.host;
 		this.readAttempts = options.readAttempts ?? 4;
+		this.rateLimiter = options.rateLimiter;
+	}
+
+	private rateLimiter: RequestRateLimiter | undefined;
+
+	/** Limits the requests per second from now on (the node's Requests per Second option). */
+	setRateLimiter(limiter: RequestRateLimiter | undefined): void {
+		this.rateLimiter = limiter;
 	}
 
 	// ---- runs ----
@@ -610,11 +621,10 @@ export class CozeWorkflowClient {
 			const failed = response.status >= 400 || !envelope || (code !== undefined && code !== 0) || 'error_code' in (envelope ?? {});
 			if (!failed && envelope) return { envelope, logId: logId ?? detailLogId(envelope) };
 			const error = this.errorFromBody(text, response.status, logId, endpoint, response.header('content-type') ?? '');
-			// Reads can be repeated safely when Coze is overloaded or limiting.
-			const retryable =
-				kind === 'read' &&
-				attempt < this.readAttempts &&
-				(response.status === 429 || response.status >= 500 || (code !== undefined && LIMIT_ERROR_CODES.has(code) && code !== 4008));
+			// Reads can be repeated when Coze is overloaded; a run refused for a rate limit (429 or a
+			// limit code, not the daily quota 4008) started nothing, so it can be repeated after a pause.
+			const limited = response.status === 429 || (code !== undefined && LIMIT_ERROR_CODES.has(code) && code !== 4008);
+			const retryable = attempt < this.readAttempts && (limited || (kind === 'read' && response.status >= 500));
 			if (!retryable) throw error;
 			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
 		}
@@ -627,6 +637,7 @@ export class CozeWorkflowClient {
 	private async send(request: TransportRequest, kind: RequestKind): Promise<TransportResponse> {
 		for (let attempt = 1; ; attempt++) {
 			if (this.runtime.isAborted()) throw new CozeAbortedError();
+			await this.rateLimiter?.acquire();
 			const outcome = await this.transport.send(request).then(
 				(response) => ({ response, error: undefined }),
 				(error: unknown) => ({ response: undefined, error }),

@@ -18,6 +18,9 @@ export interface RunOptions {
 	requestTimeoutMs: number;
 	poll: PollOptions;
 	fallbackToStream: boolean;
+	/** Forward live chunks into a streaming response, and from which nodes. */
+	streamToResponse: boolean;
+	streamNodes: 'all' | 'end';
 }
 
 function seconds(options: IDataObject, key: string, label: string, fallback: number, max?: number): number {
@@ -81,7 +84,23 @@ export function readRunOptions(context: IExecuteFunctions, itemIndex: number): R
 			idleTimeoutMs: requestTimeoutMs,
 		},
 		fallbackToStream: options.fallbackToStream === true,
+		streamToResponse: options.streamToResponse !== false,
+		streamNodes: options.streamNodes === 'end' ? 'end' : 'all',
 	};
+}
+
+/** Concurrency and request rate of the node, read once per execution (from the first item). */
+export function readConcurrency(context: IExecuteFunctions): { concurrency: number; requestsPerSecond: number } {
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const concurrency = Number(options.concurrency ?? 1);
+	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) {
+		throw new CozeInputError('Concurrency', `Concurrency must be a whole number from 1 to 50, not ${String(options.concurrency)}`);
+	}
+	const requestsPerSecond = Number(options.requestsPerSecond ?? 50);
+	if (!Number.isFinite(requestsPerSecond) || requestsPerSecond <= 0) {
+		throw new CozeInputError('Requests per Second', `Requests per Second must be a positive number, not ${String(options.requestsPerSecond)}`);
+	}
+	return { concurrency, requestsPerSecond };
 }
 
 export function streamOptions(options: RunOptions, onChunk?: StreamOptions['onChunk']): StreamOptions {

@@ -1,0 +1,40 @@
+/**
+ * A client-side limit on requests per second (Coze's free plan allows about 50 workflow requests
+ * per second), shared by the items of one execution that run at the same time. Requests are
+ * spaced evenly rather than sent in bursts.
+ */
+export class RequestRateLimiter {
+	private nextAt = 0;
+
+	constructor(
+		private readonly perSecond: number,
+		private readonly clock: { now(): number; sleep(ms: number): Promise<void> },
+	) {}
+
+	/** Waits until the next request may go. */
+	async acquire(): Promise<void> {
+		if (!(this.perSecond > 0) || !Number.isFinite(this.perSecond)) return;
+		const interval = 1000 / this.perSecond;
+		const now = this.clock.now();
+		const at = Math.max(now, this.nextAt);
+		this.nextAt = at + interval;
+		if (at > now) await this.clock.sleep(at - now);
+	}
+}
+
+/**
+ * Runs `tasks` with at most `concurrency` at once and returns their results in task order,
+ * whatever order they finish in.
+ */
+export async function runPool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+	const results = new Array<T>(count);
+	let next = 0;
+	const worker = async () => {
+		while (next < count) {
+			const index = next++;
+			results[index] = await task(index);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, worker));
+	return results;
+}
