@@ -22,7 +22,7 @@ function testFiles(dir) {
 
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
 // tsx runs the tests without checking types; the test code is checked here.
-const typecheck = ['test/tsconfig.json', 'e2e/tsconfig.json']
+const typecheck = ['test/tsconfig.json', 'e2e/tsconfig.json', 'bench/tsconfig.json']
 	.map((project) => spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], { cwd: root, stdio: 'inherit' }))
 	.find((result) => result.status !== 0) ?? { status: 0 };
 if (typecheck.status !== 0) {

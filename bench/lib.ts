@@ -1,0 +1,77 @@
+// Shared helpers of the benchmarks: statistics, the result row every figure returns, formatting.
+import { performance } from 'node:perf_hooks';
+
+export interface FigureResult {
+	/** Short name of the figure. */
+	name: string;
+	/** The measured value as printed (median unless said otherwise). */
+	value: string;
+	/** The baseline it is compared with, as printed. */
+	baseline: string;
+	/** value / baseline (or the difference, for additive targets), as printed. */
+	ratio: string;
+	target: string;
+	/** undefined: not measured. */
+	met: boolean | undefined;
+	/** Extra facts (runs, spread, other comparisons, reasons). */
+	notes: string;
+}
+
+export function median(values: number[]): number {
+	return percentile(values, 50);
+}
+
+/** Nearest-rank percentile. */
+export function percentile(values: number[], p: number): number {
+	if (values.length === 0) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const rank = Math.ceil((p / 100) * sorted.length);
+	return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+export function now(): number {
+	return performance.now();
+}
+
+export function fmt(n: number, digits = 2): string {
+	return Number.isFinite(n) ? n.toFixed(digits) : String(n);
+}
+
+export function log(line: string): void {
+	process.stdout.write(`${line}\n`);
+}
+
+/** Prints one figure as soon as it is known. */
+export function report(result: FigureResult): FigureResult {
+	const verdict = result.met === undefined ? 'NOT MEASURED' : result.met ? 'MET' : 'NOT MET';
+	log(`  => ${result.name}: ${result.value} vs baseline ${result.baseline} (ratio ${result.ratio}); target ${result.target}: ${verdict}`);
+	if (result.notes) log(`     ${result.notes}`);
+	return result;
+}
+
+/** Deterministic PRNG (mulberry32). */
+export function seeded(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export function table(results: FigureResult[]): string {
+	const header = ['#', 'Figure', 'Measured', 'Baseline', 'Ratio', 'Target', 'Met'];
+	const rows = results.map((r, i) => [
+		String(i + 1),
+		r.name,
+		r.value,
+		r.baseline,
+		r.ratio,
+		r.target,
+		r.met === undefined ? 'not measured' : r.met ? 'yes' : 'NO',
+	]);
+	const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

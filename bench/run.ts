@@ -1,0 +1,70 @@
+// npm run bench: every figure of issue #8 §4, each the median of at least 5 runs with its ratio to
+// a baseline measured in this same process run. Prints the machine, each figure as it completes,
+// and a table at the end, which is also written to bench/results.md.
+// Select figures with their numbers: `node --import tsx bench/run.ts 1 3`.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+import { benchConcurrency } from './concurrency';
+import { benchSseDecode } from './sse-decode';
+import { benchNetwork } from './network';
+import { benchPolling } from './polling';
+import { benchRss } from './rss';
+import { fmt, log, now, table, type FigureResult } from './lib';
+
+function machine(): string {
+	let model = cpus()[0]?.model ?? 'unknown CPU';
+	try {
+		model = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? model;
+	} catch {}
+	return `${model}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+async function main(): Promise<void> {
+	const selected = new Set(process.argv.slice(2).map(Number).filter((n) => n >= 1 && n <= 7));
+	const which = selected.size ? selected : new Set([1, 2, 3, 4, 5, 6, 7]);
+	const started = now();
+	const desc = machine();
+	log(`Machine: ${desc}`);
+	const results: FigureResult[] = [];
+	const failures: string[] = [];
+	const step = async (label: string, fn: () => Promise<FigureResult | FigureResult[]>) => {
+		try {
+			const out = await fn();
+			results.push(...(Array.isArray(out) ? out : [out]));
+		} catch (error) {
+			failures.push(`${label}: ${(error as Error).message}`);
+			log(`  !! ${label} failed: ${(error as Error).stack ?? String(error)}`);
+		}
+	};
+	if (which.has(1)) await step('SSE decode', benchSseDecode);
+	if (which.has(2) || which.has(3) || which.has(4)) await step('network', () => benchNetwork(which));
+	if (which.has(5)) await step('concurrency', benchConcurrency);
+	if (which.has(6)) await step('polling', benchPolling);
+	if (which.has(7)) await step('peak RSS', benchRss);
+	const seconds = (now() - started) / 1000;
+	const md = [
+		`Machine: ${desc}. Date: ${new Date().toISOString().slice(0, 10)}. Bench runtime: ${fmt(seconds, 0)} s.`,
+		'',
+		table(results),
+		'',
+		...results.map((r, i) => `${i + 1}. ${r.name}: ${r.notes}`),
+		...failures.map((f) => `- FAILED: ${f}`),
+	].join('\n');
+	log('\nResults\n');
+	log(md);
+	if (which.size === 7) {
+		writeFileSync(join(__dirname, 'results.md'), `# Benchmark results\n\nProduced by \`npm run bench\` (bench/run.ts).\n\n${md}\n`);
+		log('\nWritten to bench/results.md');
+	}
+	process.exitCode = failures.length ? 1 : 0;
+}
+
+main().then(
+	() => process.exit(process.exitCode ?? 0),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
