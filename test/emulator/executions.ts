@@ -127,6 +127,11 @@ export class ExecutionRecord {
     this.settleIfDue();
   }
 
+  /** Apply a pending outcome now: a sync answer proves the run ended, whatever the clock says. */
+  settlePendingNow(): void {
+    if (this.pending) this.settle(this.pending.outcome, this.pending.outputNodes);
+  }
+
   /** The execution continues (a resume started); it is Running until settled again. */
   markRunning(): void {
     this.state = 'running';

@@ -141,6 +141,9 @@ async function answerSync(ctx: RequestContext, record: ExecutionRecord, plan: Ru
     return;
   }
   await ctx.sleep(durationMs);
+  // Timers may fire a millisecond before Date.now() reaches atMs: the answer must not precede the
+  // history's Success (a client reading the run right after the answer would see Running).
+  record.settlePendingNow();
   ctx.reply.json(syncResultBody(ctx, record, outcome));
 }
 
