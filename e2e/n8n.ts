@@ -5,24 +5,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, renameSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
+import { freePort, onExitOrSignal, runToEnd } from '../test/support/processes';
 import type { N8nInstall } from './install';
+
+export { freePort };
 
 export const PACKAGE_NAME = 'n8n-nodes-coze-openclaw';
 export const ENCRYPTION_KEY = 'e2e-encryption-key-not-a-secret-0001';
-
-export async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
-}
 
 export interface N8nSetup {
 	install: N8nInstall;
@@ -81,14 +72,8 @@ export function n8nEnv(setup: N8nSetup, options: ProcessOptions = {}): NodeJS.Pr
 }
 
 async function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ code: number; output: string }> {
-	return await new Promise((resolve, reject) => {
-		const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-		let output = '';
-		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-		child.on('error', reject);
-		child.on('exit', (code) => resolve({ code: code ?? 1, output }));
-	});
+	const result = await runToEnd(command, args, options);
+	return { code: result.code ?? 1, output: result.output };
 }
 
 /** One n8n CLI command to completion; its output goes to `<logDir>/<name>.log`. */
@@ -141,7 +126,7 @@ export interface RunningN8n {
 }
 
 const live = new Set<ChildProcess>();
-process.on('exit', () => {
+onExitOrSignal(() => {
 	for (const child of live) if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
 });
 

@@ -14,10 +14,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CACHE_DIR } from '../test/openclaw/install';
+import { freePort, onExitOrSignal } from '../test/support/processes';
 import { acquireInstallLock, removeStaleTemps } from './install';
 
 type Log = (line: string) => void;
@@ -167,7 +168,7 @@ async function startOnce(install: RedisInstall, port: number, log: Log): Promise
 	// A test that never calls stop() must not keep the test process alive: the exit hook kills it.
 	child.unref();
 	live.add(entry);
-	installExitHooks();
+	onExitOrSignal(killAllNow);
 
 	let stopping: Promise<void> | undefined;
 	const stop = (): Promise<void> => {
@@ -291,25 +292,12 @@ function readTail(path: string): string {
 	}
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolvePromise, reject) => {
-		const server = createServer();
-		server.unref();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => (port ? resolvePromise(port) : reject(new Error('no free port'))));
-		});
-	});
-}
 
 // ---------------------------------------------------------------------------------------------
 // Safety net: servers still running when the test process exits are killed by PID.
 
 /** Servers this process started and has not stopped. */
 const live = new Set<{ pid: number; dataDir: string; exited: boolean }>();
-let exitHooksInstalled = false;
 
 function killAllNow(): void {
 	for (const { pid, dataDir, exited } of live) {
@@ -319,20 +307,6 @@ function killAllNow(): void {
 	live.clear();
 }
 
-function installExitHooks(): void {
-	if (exitHooksInstalled) return;
-	exitHooksInstalled = true;
-	process.on('exit', killAllNow);
-	for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-		const onSignal = () => {
-			killAllNow();
-			process.removeListener(name, onSignal);
-			// Keep the default behaviour (terminate) unless someone else handles the signal.
-			if (process.listenerCount(name) === 0) process.kill(process.pid, name);
-		};
-		process.on(name, onSignal);
-	}
-}
 
 function signal(pid: number, name: NodeJS.Signals): void {
 	try {

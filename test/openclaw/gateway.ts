@@ -18,6 +18,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { onExitOrSignal } from '../support/processes';
 import { CACHE_DIR, ensureOpenClawInstalled, isAlive } from './install';
 
 export interface GatewayRoute {
@@ -174,7 +175,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 	});
 	const handle: LiveGateway = { pid, stateDir, children: [] };
 	live.add(handle);
-	installExitHooks();
+	onExitOrSignal(killAllNow);
 	log(`gateway pid ${pid} on ${baseUrl}, run folder ${runDir}`);
 
 	let stopping: Promise<void> | undefined;
@@ -292,7 +293,6 @@ interface ProcessId {
 const live = new Set<LiveGateway>();
 /** Run folders of this process from creation until their gateway stopped. */
 const activeRunDirs = new Set<string>();
-let exitHooksInstalled = false;
 
 function killAllNow(): void {
 	for (const gateway of live) {
@@ -307,20 +307,6 @@ function killAllNow(): void {
 	live.clear();
 }
 
-function installExitHooks(): void {
-	if (exitHooksInstalled) return;
-	exitHooksInstalled = true;
-	process.on('exit', killAllNow);
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-		const onSignal = () => {
-			killAllNow();
-			process.removeListener(signal, onSignal);
-			// Keep the default behaviour (terminate) unless someone else handles the signal.
-			if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-		};
-		process.on(signal, onSignal);
-	}
-}
 
 async function stopProcess(pid: number, hasExited: () => boolean, handle: LiveGateway): Promise<void> {
 	if (hasExited()) return;

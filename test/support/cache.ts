@@ -3,9 +3,10 @@
  * (OpenClaw, n8n, Redis) share: a folder made with mkdir (atomic) holding the owner's PID, taken
  * over when its owner is gone, so parallel test processes install each thing once.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
+import { runToEnd } from './processes';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const CACHE_DIR = join(REPO_ROOT, '.cache');
@@ -90,19 +91,8 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Runs a command; resolves its output (stdout + stderr, last 20 000 characters), rejects on failure. */
-export function runCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-		let output = '';
-		const collect = (chunk: Buffer) => {
-			output = (output + chunk.toString('utf8')).slice(-20_000);
-		};
-		child.stdout.on('data', collect);
-		child.stderr.on('data', collect);
-		child.on('error', reject);
-		child.on('close', (code, signal) => {
-			if (code === 0) resolvePromise(output);
-			else reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) failed (${signal ?? `exit ${code}`}):\n${output}`));
-		});
-	});
+export async function runCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+	const { code, signal, output } = await runToEnd(command, args, { cwd, env, keepChars: 20_000 });
+	if (code !== 0) throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed (${signal ?? `exit ${code}`}):\n${output}`);
+	return output;
 }

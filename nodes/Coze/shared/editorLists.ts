@@ -6,6 +6,7 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
+import type { Workspace } from '../protocol/discovery';
 import { inputFields } from '../protocol/inputs';
 import { createCozeClient, type CozeAuthentication } from './connection';
 
@@ -21,6 +22,8 @@ function workflowIdOf(context: ILoadOptionsFunctions): string {
 }
 
 interface ListCursor {
+	/** The workspaces, listed once at the first page so that later pages do not list them again. */
+	workspaces: Workspace[];
 	/** Index into the workspaces, and the next page of that workspace's workflows. */
 	workspace: number;
 	page: number;
@@ -35,9 +38,11 @@ const RESULTS_PER_CALL = 30;
  */
 export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const { client } = await createCozeClient(this, authentication(this));
-	const workspaces = await client.listWorkspaces();
 	const needle = (filter ?? '').trim().toLowerCase();
-	let cursor: ListCursor = paginationToken ? (JSON.parse(paginationToken) as ListCursor) : { workspace: 0, page: 1 };
+	let cursor: ListCursor = paginationToken
+		? (JSON.parse(paginationToken) as ListCursor)
+		: { workspaces: await client.listWorkspaces(), workspace: 0, page: 1 };
+	const { workspaces } = cursor;
 	const results: INodeListSearchResult['results'] = [];
 	while (cursor.workspace < workspaces.length && results.length < RESULTS_PER_CALL) {
 		const workspace = workspaces[cursor.workspace];
@@ -50,7 +55,7 @@ export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: stri
 				url: undefined,
 			});
 		}
-		cursor = page.hasMore ? { workspace: cursor.workspace, page: cursor.page + 1 } : { workspace: cursor.workspace + 1, page: 1 };
+		cursor = page.hasMore ? { ...cursor, page: cursor.page + 1 } : { ...cursor, workspace: cursor.workspace + 1, page: 1 };
 	}
 	return { results, paginationToken: cursor.workspace < workspaces.length ? JSON.stringify(cursor) : undefined };
 }

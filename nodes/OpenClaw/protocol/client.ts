@@ -1,12 +1,5 @@
 import { readAnswer } from './answer';
-import {
-	OpenClawAbortedError,
-	OpenClawApiError,
-	OpenClawConnectionError,
-	OpenClawInputError,
-	OpenClawRateLimitError,
-	OpenClawTimeoutError,
-} from './errors';
+import { isOutcomeUnknown, OpenClawAbortedError, OpenClawApiError, OpenClawInputError, OpenClawRateLimitError } from './errors';
 import { fieldLabel } from './fields';
 import { gateFor, type RateGate } from './rateGate';
 import type { ClientRuntime, WebhookTransport } from './transport';
@@ -76,9 +69,6 @@ function looksApplied(action: RevisedAction, body: ActionBody, flow: FlowView): 
 	}
 }
 
-function outcomeUnknown(error: unknown): boolean {
-	return error instanceof OpenClawTimeoutError || (error instanceof OpenClawConnectionError && error.mayHaveReachedGateway);
-}
 
 /** The biggest top-level field of a body, to name in a size error. */
 function biggestField(body: ActionBody): string {
@@ -272,7 +262,7 @@ export class TaskFlowClient {
 				}
 				throw outcome;
 			}
-			if (outcomeUnknown(outcome) && lostAnswers < 2) {
+			if (isOutcomeUnknown(outcome) && lostAnswers < 2) {
 				lostAnswers += 1;
 				const flow = await this.getFlow(flowId);
 				if (flow && flow.revision === revision + 1 && looksApplied(action, body, flow)) {

@@ -79,3 +79,8 @@ export class OpenClawAbortedError extends OpenClawError {
 export class OpenClawProtocolError extends OpenClawError {
 	override readonly name = 'OpenClawProtocolError';
 }
+
+/** A timeout, or a connection that broke after sending: the gateway may or may not have acted. */
+export function isOutcomeUnknown(error: unknown): boolean {
+	return error instanceof OpenClawTimeoutError || (error instanceof OpenClawConnectionError && error.mayHaveReachedGateway);
+}

@@ -1,5 +1,5 @@
 import type { TaskFlowClient } from './client';
-import { OpenClawConnectionError, OpenClawInputError, OpenClawTimeoutError } from './errors';
+import { isOutcomeUnknown, OpenClawInputError } from './errors';
 import type { ActionBody, CreateStatus, FlowView, JsonValue, NotifyPolicy, TaskView } from './types';
 
 /**
@@ -55,9 +55,6 @@ function keyOf(flow: FlowView): string | undefined {
 	return typeof key === 'string' ? key : undefined;
 }
 
-function outcomeUnknown(error: unknown): boolean {
-	return error instanceof OpenClawTimeoutError || (error instanceof OpenClawConnectionError && error.mayHaveReachedGateway);
-}
 
 /** The route's flows by idempotency key, read once per execution and kept up to date by the hand-offs. */
 export class HandOffIndex {
@@ -128,7 +125,7 @@ export async function handOff(
 			flow = created;
 			break;
 		}
-		if (!outcomeUnknown(created) || attempt >= 3) throw created;
+		if (!isOutcomeUnknown(created) || attempt >= 3) throw created;
 		// The flow may exist now. Give the gateway a moment to finish, then look before creating.
 		await pause(RECHECK_DELAY_MS);
 		const found = await index.find(key, { fresh: true });
@@ -184,7 +181,7 @@ async function runTaskOnce(client: TaskFlowClient, flowId: string, task: HandOff
 		first = error as Error;
 	}
 	if (!(first instanceof Error)) return first;
-	if (!outcomeUnknown(first)) throw first;
+	if (!isOutcomeUnknown(first)) throw first;
 	// The answer was lost: a task may exist now. Only a flow without tasks gets one again.
 	const summary = await client.getTaskSummary(flowId);
 	if (summary && summary.total > 0) return {};
