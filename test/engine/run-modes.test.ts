@@ -285,7 +285,7 @@ describe('Coze Workflow: bad input is refused before any request', () => {
 		['Bot ID not an ID', { options: { botId: 'my bot' } }, /Bot ID must be a Coze ID/],
 		['Workflow from an expression, not an ID', { workflowId: workflow('={{ "my-flow" }}') }, /Workflow must be a Coze workflow ID/],
 		['Idle Timeout negative', { options: { idleTimeout: -1 } }, /Idle Timeout must be a positive number/],
-		['Max Wait Time too long', { options: { maxWaitTime: 90000 } }, /Max Wait Time can be at most 86400/],
+		['Max Wait Time too long', { options: { maxWaitTime: 90000 } }, /Max Wait Time must be at most 86400/],
 	];
 	for (const [name, override, message] of cases) {
 		it(name, async () => {

@@ -47,7 +47,7 @@ export async function runWorkflow(this: IExecuteFunctions, itemIndex: number, cl
 			},
 		);
 		if (started) {
-			result = await client.waitForResult(workflowId, started.executeId, options.poll, 'async');
+			result = await client.waitForResult(workflowId, started.executeId, options.poll, 'async', { startedAt: started.startedAt, remember: true });
 			result.logId ??= started.logId;
 		} else {
 			result = await stream();

@@ -55,7 +55,9 @@ export const workflowIdProperty: INodeProperties = {
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 7400000000000000010',
-			validation: [{ type: 'regex', properties: { regex: '^\\s*\\d{6,}\\s*$', errorMessage: 'A workflow ID is a long number, e.g. 7400000000000000010' } }],
+			// No regex `validation` here: n8n 2.x re-checks it before every execution in a vm with a watchdog
+			// thread (milliseconds per run, the bulk of a short run's overhead). The node checks the ID
+			// itself when it runs, with a message that names the field.
 		},
 		{
 			displayName: 'By URL',

@@ -109,8 +109,9 @@ export const optionsProperty: INodeProperties = optionsCollection([
 		name: 'pollInitialInterval',
 		type: 'number',
 		typeOptions: { minValue: 0.1 },
-		default: 1,
-		description: 'The first wait between polls of a run; later waits grow with backoff and jitter',
+		default: 0.5,
+		description:
+			"The first and shortest wait between polls of a run. Later waits grow to about 10% of the time the run has taken, so its end is noticed within about 10% of its length; once a workflow's runs have been seen, polls are sparse early in a run and close together near its usual length.",
 	},
 	{
 		displayName: 'Poll Max Interval (Seconds)',
@@ -118,7 +119,8 @@ export const optionsProperty: INodeProperties = optionsCollection([
 		type: 'number',
 		typeOptions: { minValue: 0.1 },
 		default: 15,
-		description: 'The longest wait between two polls',
+		description:
+			"The longest wait between two polls, and so how late a run's end may be noticed. Early in a run of a workflow known to take longer, polls may be further apart.",
 	},
 	{
 		displayName: 'Request Timeout (Seconds)',

@@ -42,6 +42,9 @@ interface NodeBuffer {
 	type: string;
 	/** Chunks by `node_seq_id`; holes (lost chunks) stay empty. */
 	chunks: string[];
+	/** `chunks` joined, kept so that the output and the message list share one string (a 100 MB output
+	 *  would otherwise exist twice); dropped when a chunk arrives. */
+	joined?: string;
 	finished: boolean;
 }
 
@@ -128,6 +131,7 @@ export class RunAssembler {
 			this.nodes.set(key, node);
 		}
 		const text = data.content ?? '';
+		node.joined = undefined;
 		const seq = Number(data.node_seq_id);
 		if (Number.isInteger(seq) && seq >= 0 && seq <= node.chunks.length + 100_000) node.chunks[seq] = text;
 		else node.chunks.push(text);
@@ -181,5 +185,6 @@ export class RunAssembler {
 }
 
 function join(node: NodeBuffer): string {
-	return node.chunks.join('');
+	node.joined ??= node.chunks.join('');
+	return node.joined;
 }

@@ -1,4 +1,4 @@
-/** Poll scheduling: exponential backoff with jitter, so many waiting items do not poll in lockstep. */
+/** Retry backoff: exponential, with jitter so that many items retrying at once do not do so in lockstep. */
 
 export interface BackoffPolicy {
 	initialMs: number;
@@ -9,7 +9,6 @@ export interface BackoffPolicy {
 	jitter: number;
 }
 
-export const DEFAULT_POLL_POLICY: BackoffPolicy = { initialMs: 1000, maxMs: 15_000, factor: 1.6, jitter: 0.2 };
 
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number): number {
 	const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.max(0, attempt));

@@ -1,5 +1,6 @@
 import { RunAssembler, type AssembledMessage, type InterruptInfo, type LiveChunk } from './assembler';
 import { backoffDelay, type BackoffPolicy } from './backoff';
+import { nextPollDelay, RunDurations, type PollPolicy } from './pollSchedule';
 import {
 	CozeAbortedError,
 	CozeApiError,
@@ -69,7 +70,7 @@ export interface StreamOptions {
 }
 
 export interface PollOptions {
-	policy: BackoffPolicy;
+	policy: PollPolicy;
 	maxWaitMs: number;
 	idleTimeoutMs: number;
 }
@@ -111,6 +112,15 @@ const STREAM_RUN_PATH = '/v1/workflow/stream_run';
 const STREAM_RESUME_PATH = '/v1/workflow/stream_resume';
 const RESUME_PATH = '/v1/workflows/resume';
 const RETRY_POLICY: BackoffPolicy = { initialMs: 500, maxMs: 8000, factor: 2, jitter: 0.2 };
+/** Lengths of recent async runs per workflow, shared by every client in this process (see pollSchedule.ts). */
+const RUN_DURATIONS = new RunDurations();
+
+/** A run this client has just started (or resumed): polling waits before its first poll, and may learn its length. */
+export interface FreshRun {
+	startedAt: number;
+	/** Remember how long it took, to poll the workflow's later runs less often (not for resumed runs). */
+	remember: boolean;
+}
 
 /** A request that may start a workflow run must not be repeated unless it provably never reached Coze. */
 type RequestKind = 'starts-run' | 'read';
@@ -174,7 +184,7 @@ export class CozeWorkflowClient {
 	}
 
 	/** Starts an async run; returns as soon as Coze has accepted it. */
-	async startAsync(request: RunRequest, timeoutMs: number): Promise<{ executeId: string; debugUrl?: string; logId?: string }> {
+	async startAsync(request: RunRequest, timeoutMs: number): Promise<{ executeId: string; debugUrl?: string; logId?: string; startedAt: number }> {
 		const { envelope, logId } = await this.requestJson(
 			{ method: 'POST', path: RUN_PATH, json: runBody(request, true), idleTimeoutMs: timeoutMs },
 			'starts-run',
@@ -182,7 +192,7 @@ export class CozeWorkflowClient {
 		const debugUrl = stringField(envelope, 'debug_url');
 		const executeId = idString(envelope.execute_id) ?? executeIdFromDebugUrl(debugUrl);
 		if (!executeId) throw new CozeProtocolError('Coze accepted the async run but sent no execute_id');
-		return { executeId, debugUrl, logId };
+		return { executeId, debugUrl, logId, startedAt: this.runtime.now() };
 	}
 
 	/** `/v1/workflows/resume`, for runs that started sync or async. An async run is then polled. */
@@ -201,7 +211,7 @@ export class CozeWorkflowClient {
 		const executeId = idString(envelope.execute_id) ?? executeIdFromDebugUrl(stringField(envelope, 'debug_url'));
 		if (!hasResult && executeId) {
 			// The run was async: it goes on after the resume and is read from its history.
-			return await this.waitForResult(request.workflowId, executeId, poll, 'async');
+			return await this.waitForResult(request.workflowId, executeId, poll, 'async', { startedAt: this.runtime.now(), remember: false });
 		}
 		return this.resultFromRunResponse(envelope, logId, 'sync');
 	}
@@ -338,12 +348,22 @@ export class CozeWorkflowClient {
 	}
 
 	/** Polls a run until it leaves `Running`, with backoff, until `maxWaitMs`. */
-	async waitForRun(workflowId: string, executeId: string, poll: PollOptions): Promise<RunHistoryRecord> {
-		const started = this.runtime.now();
-		for (let attempt = 0; ; attempt++) {
+	async waitForRun(workflowId: string, executeId: string, poll: PollOptions, fresh?: FreshRun): Promise<RunHistoryRecord> {
+		const started = fresh?.startedAt ?? this.runtime.now();
+		const durationKey = `${this.host} ${workflowId}`;
+		const estimate = fresh?.remember ? RUN_DURATIONS.estimate(durationKey) : undefined;
+		// A run started a moment ago is still running: wait before the first poll. One read later may be over.
+		if (fresh) await this.pause(nextPollDelay(0, poll.policy, estimate, this.runtime.random));
+		let lastRunningAt = started;
+		for (;;) {
 			const record = await this.getRunHistory(workflowId, executeId, poll.idleTimeoutMs);
-			if (record.status !== 'Running') return record;
-			const elapsed = this.runtime.now() - started;
+			if (record.status !== 'Running') {
+				// It ended between the last two polls: remember the middle.
+				if (fresh?.remember) RUN_DURATIONS.record(durationKey, (lastRunningAt + this.runtime.now()) / 2 - started);
+				return record;
+			}
+			lastRunningAt = this.runtime.now();
+			const elapsed = lastRunningAt - started;
 			if (elapsed >= poll.maxWaitMs) {
 				throw new CozeTimeoutError(
 					`The run was still running after ${formatDuration(poll.maxWaitMs)} (Max Wait Time). It goes on in Coze: read it later with the Get Run operation and execute ID ${executeId}.`,
@@ -352,7 +372,7 @@ export class CozeWorkflowClient {
 					record.debugUrl,
 				);
 			}
-			const delay = Math.min(backoffDelay(attempt, poll.policy, this.runtime.random), poll.maxWaitMs - elapsed);
+			const delay = Math.min(nextPollDelay(elapsed, poll.policy, estimate, this.runtime.random), poll.maxWaitMs - elapsed);
 			await this.pause(delay);
 		}
 	}
@@ -363,8 +383,9 @@ export class CozeWorkflowClient {
 		executeId: string,
 		poll: PollOptions,
 		source: CozeRunResult['source'],
+		fresh?: FreshRun,
 	): Promise<CozeRunResult> {
-		const record = await this.waitForRun(workflowId, executeId, poll);
+		const record = await this.waitForRun(workflowId, executeId, poll, fresh);
 		return await this.resultFromHistory(workflowId, record, source, poll.idleTimeoutMs);
 	}
 

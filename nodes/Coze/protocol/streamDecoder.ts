@@ -48,8 +48,25 @@ export class CozeStreamDecoder {
 
 	/** Feeds one chunk of the body; returns the events it completed. */
 	push(chunk: Uint8Array): CozeStreamEvent[] {
-		this.parser.feed(this.text.decode(chunk, { stream: true }));
+		this.feed(this.text.decode(chunk, { stream: true }));
 		return this.take();
+	}
+
+	/**
+	 * eventsource-parser searches for the next CR from every line start to the end of the text it was
+	 * given, so one feed of a long chunk without CRs costs lines × length. Feeding it slices that end
+	 * at a line feed (never between CR and LF) keeps decoding linear; its result does not depend on
+	 * how the text is sliced.
+	 */
+	private feed(text: string): void {
+		let start = 0;
+		while (text.length - start > FEED_SLICE_CHARS) {
+			const lineFeed = text.indexOf('\n', start + FEED_SLICE_CHARS);
+			if (lineFeed === -1) break;
+			this.parser.feed(text.slice(start, lineFeed + 1));
+			start = lineFeed + 1;
+		}
+		if (start < text.length) this.parser.feed(start === 0 ? text : text.slice(start));
 	}
 
 	/** The body ended: flushes a last event that had no blank line after it (the doc examples end so). */
@@ -68,6 +85,9 @@ export class CozeStreamDecoder {
 		return events;
 	}
 }
+
+/** About four typical Coze events; small enough for the CR search, large enough to amortise a feed. */
+const FEED_SLICE_CHARS = 2048;
 
 const KNOWN = new Set(['Message', 'Error', 'Done', 'Interrupt', 'PING']);
 

@@ -30,7 +30,7 @@ function seconds(options: IDataObject, key: string, label: string, fallback: num
 		throw new CozeInputError(label, `${label} must be a positive number of seconds, not "${String(raw)}"`);
 	}
 	if (max !== undefined && value > max) {
-		throw new CozeInputError(label, `${label} can be at most ${max} seconds, not ${value}`);
+		throw new CozeInputError(label, `${label} must be at most ${max} seconds, not ${value}`);
 	}
 	return Math.round(value * 1000);
 }
@@ -60,7 +60,7 @@ export function readRunOptions(context: IExecuteFunctions, itemIndex: number): R
 	if (botId && appId) {
 		throw new CozeInputError('Bot ID', 'Set either Bot ID or App ID, not both: Coze refuses a run that names both (code 4000)');
 	}
-	const pollInitial = seconds(options, 'pollInitialInterval', 'Poll Initial Interval', 1);
+	const pollInitial = seconds(options, 'pollInitialInterval', 'Poll Initial Interval', 0.5);
 	const pollMax = seconds(options, 'pollMaxInterval', 'Poll Max Interval', 15);
 	if (pollMax < pollInitial) {
 		throw new CozeInputError('Poll Max Interval', 'Poll Max Interval must not be shorter than Poll Initial Interval');
@@ -79,7 +79,7 @@ export function readRunOptions(context: IExecuteFunctions, itemIndex: number): R
 		totalTimeoutMs: seconds(options, 'totalTimeout', 'Total Timeout', 600),
 		requestTimeoutMs,
 		poll: {
-			policy: { initialMs: pollInitial, maxMs: pollMax, factor: 1.6, jitter: 0.2 },
+			policy: { minIntervalMs: pollInitial, maxIntervalMs: pollMax },
 			maxWaitMs: seconds(options, 'maxWaitTime', 'Max Wait Time', 1800, 86400),
 			idleTimeoutMs: requestTimeoutMs,
 		},
@@ -121,7 +121,10 @@ export function readParametersJson(context: IExecuteFunctions, itemIndex: number
 	if (typeof raw === 'string') {
 		const parsed = jsonOrError(raw);
 		if (parsed instanceof SyntaxError) {
-			throw new CozeInputError('Inputs (JSON)', `Inputs (JSON) is not valid JSON: ${parsed.message}`);
+			throw new CozeInputError(
+				'Inputs (JSON)',
+				`Inputs (JSON) is not valid JSON (${parsed.message}): check quotes, commas and brackets, e.g. {"topic": "rain"}`,
+			);
 		}
 		if (isPlainObject(parsed)) return parsed;
 	}

@@ -22,12 +22,8 @@ export const flowIdProperty: INodeProperties = {
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 7afdcf98-f58a-46cd-848c-845233772f87',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: '^\\s*[0-9a-fA-F-]{8,}\\s*$', errorMessage: 'A flow ID looks like 7afdcf98-f58a-46cd-848c-845233772f87' },
-				},
-			],
+			// No regex `validation`: n8n 2.x re-runs it before every execution in a vm with a watchdog thread.
+			// The node checks the ID when it runs (shared/params.ts).
 		},
 	],
 };
