@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	NodeOperationError,
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IDataObject,
@@ -109,6 +110,26 @@ export class CozeTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const authentication = this.getNodeParameter('authentication', 'header') as string;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
+		// A setting that is not a number (an expression) would disable its check: refuse it instead (fail closed).
+		const maxBodySizeKb = Number(options.maxBodySizeKb ?? 1024);
+		if (!Number.isFinite(maxBodySizeKb) || maxBodySizeKb < 1 || maxBodySizeKb > 16384) {
+			throw new NodeOperationError(this.getNode(), `Max Body Size (KB) must be a number from 1 to 16384, not "${String(options.maxBodySizeKb)}"`);
+		}
+		if (authentication === 'hmac') {
+			const tolerance = this.getNodeParameter('toleranceSeconds', 300) as unknown;
+			const seconds = typeof tolerance === 'number' || typeof tolerance === 'string' ? Number(tolerance) : NaN;
+			if (!Number.isFinite(seconds) || seconds < 10 || seconds > 3600) {
+				throw new NodeOperationError(this.getNode(), `Tolerance (Seconds) must be a number from 10 to 3600, not "${String(tolerance)}"`);
+			}
+			for (const [name, label] of [
+				['signatureHeader', 'Signature Header'],
+				['timestampHeader', 'Timestamp Header'],
+			]) {
+				if (String(this.getNodeParameter(name, '') ?? '').trim() === '') {
+					throw new NodeOperationError(this.getNode(), `${label} is empty: Enter the header that carries it, as the Coze workflow sends it`);
+				}
+			}
+		}
 		const rawBody = await rawBodyOf(this);
 
 		if (authentication !== 'none') {
@@ -142,7 +163,7 @@ export class CozeTrigger implements INodeType {
 		const body = readWebhookBody({
 			contentType: header(this, 'content-type'),
 			rawBody: rawBody ?? Buffer.from(JSON.stringify(this.getBodyData() ?? {})),
-			maxBytes: Math.round(Number(options.maxBodySizeKb ?? 1024) * 1024),
+			maxBytes: Math.round(maxBodySizeKb * 1024),
 			decodeNested: options.decodeNestedJson !== false,
 		});
 		if (!body.ok) return reject(this, body.status, body.reason);

@@ -119,6 +119,13 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const events = new Set(this.getNodeParameter('events', []) as WatchEvent[]);
 		if (events.size === 0) throw new NodeOperationError(this.getNode(), 'Events is empty: choose at least one change to react to');
+		const unknownEvent = [...events].find((event) => !(WATCH_EVENTS as readonly string[]).includes(event));
+		if (unknownEvent !== undefined) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Events: "${String(unknownEvent)}" is not a change this trigger knows; choose from ${WATCH_EVENTS.join(', ')}`,
+			);
+		}
 		const raw = this.getNodeParameter('filters', {}) as IDataObject;
 		const filters: WatchFilters = {
 			controllerId: String(raw.controllerId ?? '').trim() || undefined,
@@ -130,6 +137,12 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 					}
 				: undefined,
 		};
+		if (!filters.stateField && String(raw.stateFieldEquals ?? '') !== '') {
+			throw new NodeOperationError(
+				this.getNode(),
+				'State Field is empty while State Field Equals is set: Enter the state field to compare, e.g. executeId',
+			);
+		}
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 
 		let flows;

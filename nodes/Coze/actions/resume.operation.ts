@@ -31,6 +31,9 @@ export async function resumeRun(this: IExecuteFunctions, itemIndex: number, clie
 	}
 	const request: ResumeRequest = { workflowId, eventId, interruptType, resumeData };
 	const via = this.getNodeParameter('resumeVia', itemIndex, 'stream') as string;
+	if (via !== 'stream' && via !== 'nonStream') {
+		throw new CozeInputError('Resume Via', `Resume Via must be Stream or Non-Stream (stream or nonStream), not "${String(via)}"`);
+	}
 
 	let result: CozeRunResult;
 	if (via === 'nonStream') {

@@ -1,11 +1,20 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CozeWorkflowClient } from '../protocol/client';
+import { CozeInputError } from '../protocol/errors';
 import { fileParameter } from '../protocol/inputs';
 
 /** Uploads the item's binary file; the output has the file ID and the value a file input takes. */
 export async function uploadFile(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
-	const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	const property = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
+	if (property === '' || !this.getInputData()[itemIndex]?.binary?.[property]) {
+		throw new CozeInputError(
+			'Input Binary Field',
+			property === ''
+				? "Input Binary Field is empty: Enter the name of the input's binary field that holds the file, e.g. data"
+				: `Input Binary Field: the item has no binary field "${property}". Enter the name of the input's binary field that holds the file.`,
+		);
+	}
 	const binary = this.helpers.assertBinaryData(itemIndex, property);
 	const data = await this.helpers.getBinaryDataBuffer(itemIndex, property);
 	const uploaded = await client.uploadFile({ fileName: binary.fileName ?? `${property}.bin`, mimeType: binary.mimeType, data });

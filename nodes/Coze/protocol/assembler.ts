@@ -45,8 +45,13 @@ interface NodeBuffer {
 	/** `chunks` joined, kept so that the output and the message list share one string (a 100 MB output
 	 *  would otherwise exist twice); dropped when a chunk arrives. */
 	joined?: string;
+	/** Empty slots left in `chunks` by seq numbers that skipped ahead. */
+	holes: number;
 	finished: boolean;
 }
+
+const MAX_GAP_PER_EVENT = 1000;
+const MAX_HOLES = 100_000;
 
 /** Coze's End node: typed `End` on the cloud, id 900001 in real captures, titled `End` elsewhere. */
 function isEndNode(data: MessageEventData): boolean {
@@ -127,14 +132,20 @@ export class RunAssembler {
 		const key = data.node_execute_uuid || data.node_id || data.node_title || '';
 		let node = this.nodes.get(key);
 		if (!node) {
-			node = { title: data.node_title ?? '', id: data.node_id ?? '', type: data.node_type ?? '', chunks: [], finished: false };
+			node = { title: data.node_title ?? '', id: data.node_id ?? '', type: data.node_type ?? '', chunks: [], holes: 0, finished: false };
 			this.nodes.set(key, node);
 		}
 		const text = data.content ?? '';
 		node.joined = undefined;
 		const seq = Number(data.node_seq_id);
-		if (Number.isInteger(seq) && seq >= 0 && seq <= node.chunks.length + 100_000) node.chunks[seq] = text;
-		else node.chunks.push(text);
+		// A seq number ahead of the chunks so far leaves holes for chunks still to come (or lost). Holes
+		// are bounded, per event and in all, so that made-up numbers cannot grow the array without end.
+		const gap = seq - node.chunks.length;
+		if (Number.isInteger(seq) && seq >= 0 && (gap <= 0 || (gap <= MAX_GAP_PER_EVENT && node.holes + gap <= MAX_HOLES))) {
+			if (gap > 0) node.holes += gap;
+			else if (seq < node.chunks.length && node.chunks[seq] === undefined) node.holes--;
+			node.chunks[seq] = text;
+		} else node.chunks.push(text);
 		if (data.node_is_finish) node.finished = true;
 		if (data.usage) this.usage = data.usage;
 		this.lastMessageNodeKey = key;

@@ -17,6 +17,10 @@ export class CozeStreamDecoder {
 	private decoded: CozeStreamEvent[] = [];
 	private failure: CozeProtocolError | undefined;
 	private ending = false;
+	/** Text of a line still without its end, held back from the parser (see `feed`). */
+	private pending: string[] = [];
+	private pendingChars = 0;
+	private fedParser = false;
 	/** True when the body ended inside an event (a connection cut mid-line), which was dropped. */
 	truncated = false;
 
@@ -53,12 +57,31 @@ export class CozeStreamDecoder {
 	}
 
 	/**
-	 * eventsource-parser searches for the next CR from every line start to the end of the text it was
-	 * given, so one feed of a long chunk without CRs costs lines × length. Feeding it slices that end
-	 * at a line feed (never between CR and LF) keeps decoding linear; its result does not depend on
-	 * how the text is sliced.
+	 * Hands text to eventsource-parser so that decoding stays linear and independent of chunking:
+	 * - it searches for the next CR from every line start to the end of what it was given, so one feed
+	 *   of a long chunk without CRs costs lines × length: it gets slices that end at a line feed
+	 *   (never between CR and LF);
+	 * - it joins and rescans its unfinished line on every feed, so a long line (a big End output)
+	 *   arriving in many chunks would cost chunks × length: text without a line end is held back here
+	 *   until one arrives;
+	 * - it strips a (mis-decoded) byte-order mark only from the very first text it is fed: that text is
+	 *   never empty and at least three characters long.
 	 */
 	private feed(text: string): void {
+		if (text === '') return;
+		const waiting = !this.fedParser && this.pendingChars + text.length < 3;
+		if (waiting || (text.indexOf('\n') === -1 && text.indexOf('\r') === -1)) {
+			this.pending.push(text);
+			this.pendingChars += text.length;
+			return;
+		}
+		if (this.pending.length) {
+			this.pending.push(text);
+			text = this.pending.join('');
+			this.pending = [];
+			this.pendingChars = 0;
+		}
+		this.fedParser = true;
 		let start = 0;
 		while (text.length - start > FEED_SLICE_CHARS) {
 			const lineFeed = text.indexOf('\n', start + FEED_SLICE_CHARS);
@@ -72,7 +95,10 @@ export class CozeStreamDecoder {
 	/** The body ended: flushes a last event that had no blank line after it (the doc examples end so). */
 	end(): CozeStreamEvent[] {
 		const tail = this.text.decode();
-		if (tail) this.parser.feed(tail);
+		if (tail) this.pending.push(tail);
+		if (this.pending.length) this.parser.feed(this.pending.join(''));
+		this.pending = [];
+		this.pendingChars = 0;
 		this.ending = true;
 		this.parser.feed('\n\n');
 		return this.take();
@@ -110,6 +136,7 @@ function toCozeEvent(message: EventSourceMessage): CozeStreamEvent {
 			`Coze sent a ${name} event${id === undefined ? '' : ` (id ${id})`} whose data is not a JSON object`,
 		);
 	}
+	normaliseFieldTypes(data);
 	switch (name) {
 		case 'Message':
 			return { type: 'Message', id, data };
@@ -120,6 +147,41 @@ function toCozeEvent(message: EventSourceMessage): CozeStreamEvent {
 		default:
 			return { type: 'Interrupt', id, data };
 	}
+}
+
+/** Fields that Coze sends as text; anything else in them is turned into text, so that later code can trust the types. */
+const TEXT_FIELDS = ['content', 'content_type', 'node_title', 'node_seq_id', 'node_id', 'node_type', 'node_execute_uuid', 'debug_url', 'error_message'];
+
+/**
+ * Makes the fields the event types promise have those types (in place; well-formed data is left
+ * untouched): a malformed or hostile stream must end in a CozeError or a result, never in a
+ * TypeError from a number where text was expected or an object whose toString is not a function.
+ */
+function normaliseFieldTypes(data: Record<string, unknown>): void {
+	for (const key of TEXT_FIELDS) {
+		const value = data[key];
+		if (value !== undefined && typeof value !== 'string') data[key] = asText(value);
+	}
+	if (data.node_is_finish !== undefined && typeof data.node_is_finish !== 'boolean') data.node_is_finish = data.node_is_finish === 'true';
+	const code = data.error_code;
+	if (code !== undefined && typeof code !== 'number' && typeof code !== 'string') data.error_code = asText(code);
+	if (data.usage !== undefined && !isPlainObject(data.usage)) delete data.usage;
+	if (data.interrupt_data !== undefined) {
+		if (!isPlainObject(data.interrupt_data)) delete data.interrupt_data;
+		else {
+			const payload = data.interrupt_data;
+			for (const key of ['event_id', 'data']) if (payload[key] !== undefined && typeof payload[key] !== 'string') payload[key] = asText(payload[key]);
+			if (payload.type !== undefined && typeof payload.type !== 'number') payload.type = Number(asText(payload.type));
+			if (payload.required_parameters !== undefined && !isPlainObject(payload.required_parameters)) delete payload.required_parameters;
+		}
+	}
+}
+
+function asText(value: unknown): string {
+	if (value === null || value === undefined) return '';
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+	return JSON.stringify(value) ?? '';
 }
 
 function errorDataFromText(text: string): { error_message: string; error_code?: number } {
