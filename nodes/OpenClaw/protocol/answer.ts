@@ -22,6 +22,10 @@ const PLAIN_TEXT: Record<number, (route: string) => string> = {
 	415: (route) => `The gateway refused the content type (415) at ${route}: a proxy may have changed the Content-Type header.`,
 	429: (route) =>
 		`The gateway's rate limit for ${route} is used up (429): at most 120 requests per 60 s and 8 at a time per route and client address.`,
+	// The gateway itself answers 503 `gateway_unavailable` (JSON of its own, Retry-After: 1) while it
+	// drains for a stop or restart: the request was not admitted.
+	503: (route) =>
+		`The gateway is unavailable (503) at ${route}, e.g. while it stops or restarts: it did not take the request, so nothing was done; run the item again once it answers.`,
 };
 
 /** Plain words for the plugin's codes, with what to do. `error` is the plugin's own text. */

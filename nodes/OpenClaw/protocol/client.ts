@@ -236,6 +236,8 @@ export class TaskFlowClient {
 	async mutate(action: RevisedAction, flowId: string, fields: Omit<ActionBody, 'action' | 'flowId' | 'expectedRevision'>, policy: RevisionPolicy): Promise<MutationResult> {
 		let revision: number;
 		if (policy.revision === 'current') {
+			// Checked before the read, so that a bad field sends nothing (the revision is filled in after).
+			validateAction({ action, flowId, expectedRevision: 0, ...fields });
 			const flow = await this.getFlow(flowId);
 			if (!flow) throw this.notFound(flowId);
 			revision = flow.revision;

@@ -1,5 +1,5 @@
 import type { TaskFlowClient } from './client';
-import { isOutcomeUnknown, OpenClawInputError } from './errors';
+import { isOutcomeUnknown, OpenClawAbortedError, OpenClawConnectionError, OpenClawInputError, OpenClawTimeoutError } from './errors';
 import type { ActionBody, CreateStatus, FlowView, JsonValue, NotifyPolicy, TaskView } from './types';
 
 /**
@@ -82,6 +82,18 @@ export class HandOffIndex {
 
 const RECHECK_DELAY_MS = 1_000;
 
+/**
+ * The look-up after a create of unknown outcome failed too (e.g. the gateway went down): the
+ * create's outcome stays unknown, so that is what the error says, with the create's error class.
+ * The look-up's own error alone ("connection refused") would read as if nothing had happened.
+ */
+function lookUpFailed(created: Error, lookUp: Error): Error {
+	if (lookUp instanceof OpenClawAbortedError) return lookUp;
+	const message = `${created.message} Hand Off could not look the flow up by its Idempotency Key afterwards either: run the item again once the gateway answers; it finds the flow if it was created, and creates it otherwise.`;
+	if (created instanceof OpenClawConnectionError) return new OpenClawConnectionError(message, true, created.code);
+	return new OpenClawTimeoutError(message);
+}
+
 /** The trimmed key. Throws `OpenClawInputError` when it is empty. */
 export function requireIdempotencyKey(key: string): string {
 	const trimmed = key.trim();
@@ -128,7 +140,13 @@ export async function handOff(
 		if (!isOutcomeUnknown(created) || attempt >= 3) throw created;
 		// The flow may exist now. Give the gateway a moment to finish, then look before creating.
 		await pause(RECHECK_DELAY_MS);
-		const found = await index.find(key, { fresh: true });
+		let found: FlowView | undefined | Error;
+		try {
+			found = await index.find(key, { fresh: true });
+		} catch (error) {
+			found = error as Error;
+		}
+		if (found instanceof Error) throw lookUpFailed(created, found);
 		if (found) {
 			flow = found;
 			recovered = true;

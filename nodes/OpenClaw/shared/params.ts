@@ -39,6 +39,12 @@ export function revisionPolicy(context: IExecuteFunctions, itemIndex: number): R
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const onConflict = options.onRevisionConflict === 'retry' ? 'retry' : 'fail';
 	const maxRetries = Number(options.maxRevisionRetries ?? 3);
+	if (onConflict === 'retry' && (!Number.isInteger(maxRetries) || maxRetries < 1 || maxRetries > 20)) {
+		throw new OpenClawInputError(
+			'Max Revision Retries',
+			`Max Revision Retries must be a whole number from 1 to 20, not ${JSON.stringify(options.maxRevisionRetries)}`,
+		);
+	}
 	if (mode === 'current') return { revision: 'current', onConflict, maxRetries };
 	const raw = context.getNodeParameter('expectedRevision', itemIndex, 0) as unknown;
 	const revision = typeof raw === 'number' ? raw : Number(raw);
