@@ -159,7 +159,8 @@ export class CozeWorkflowClient {
 	}
 
 	async streamResume(request: ResumeRequest, options: StreamOptions): Promise<CozeRunResult> {
-		return await this.stream(STREAM_RESUME_PATH, resumeBody(request), request.workflowId, options);
+		// The event ID starts with the execute ID: a broken resume stream can always be read from the run history.
+		return await this.stream(STREAM_RESUME_PATH, resumeBody(request), request.workflowId, options, executeIdFromEventId(request.eventId));
 	}
 
 	async runSync(request: RunRequest, timeoutMs: number): Promise<CozeRunResult> {
@@ -176,6 +177,9 @@ export class CozeWorkflowClient {
 						error.code,
 						true,
 					);
+				}
+				if (error instanceof CozeTimeoutError) {
+					throw new CozeTimeoutError(`${error.message} The run may have started; check its history in Coze before running it again.`, error.timeoutKind);
 				}
 				throw error;
 			},
@@ -357,6 +361,8 @@ export class CozeWorkflowClient {
 		let lastRunningAt = started;
 		for (;;) {
 			const record = await this.getRunHistory(workflowId, executeId, poll.idleTimeoutMs);
+			// An interrupted run stays Running, with interrupt_data, until it is resumed: that is its answer.
+			if (record.status === 'Running' && record.interrupt) return record;
 			if (record.status !== 'Running') {
 				// It ended between the last two polls: remember the middle.
 				if (fresh?.remember) RUN_DURATIONS.record(durationKey, (lastRunningAt + this.runtime.now()) / 2 - started);
@@ -478,6 +484,7 @@ export class CozeWorkflowClient {
 		body: Record<string, unknown>,
 		workflowId: string,
 		options: StreamOptions,
+		knownExecuteId?: string,
 	): Promise<CozeRunResult> {
 		const started = this.runtime.now();
 		const endpoint = `POST ${path}`;
@@ -564,8 +571,9 @@ export class CozeWorkflowClient {
 		}
 
 		// No terminal event. With the execute ID known, the run can still be read from its history.
-		if (assembler.executeId) {
-			const result = await this.waitForResult(workflowId, assembler.executeId, options.poll, 'poll');
+		const executeId = assembler.executeId ?? knownExecuteId;
+		if (executeId) {
+			const result = await this.waitForResult(workflowId, executeId, options.poll, 'poll');
 			result.notices.push(
 				'The stream from Coze ended before the workflow finished; the result was read from the run history instead.',
 			);
@@ -611,7 +619,8 @@ export class CozeWorkflowClient {
 		const executeId = idString(envelope.execute_id) ?? executeIdFromDebugUrl(debugUrl);
 		const interruptData = isPlainObject(envelope.interrupt_data) ? (envelope.interrupt_data as InterruptPayload) : undefined;
 		const usage = isPlainObject(envelope.usage) ? (envelope.usage as CozeUsage) : undefined;
-		const outputText = typeof envelope.data === 'string' ? envelope.data : envelope.data === undefined ? undefined : JSON.stringify(envelope.data);
+		// An empty `data` is no output, as an empty `Output` in a run history is.
+		const outputText = typeof envelope.data === 'string' ? envelope.data || undefined : envelope.data === undefined ? undefined : JSON.stringify(envelope.data);
 		return {
 			status: interruptData ? 'interrupted' : 'succeeded',
 			outputText: interruptData ? undefined : outputText,
@@ -645,7 +654,8 @@ export class CozeWorkflowClient {
 			// Reads can be repeated when Coze is overloaded; a run refused for a rate limit (429 or a
 			// limit code, not the daily quota 4008) started nothing, so it can be repeated after a pause.
 			const limited = response.status === 429 || (code !== undefined && LIMIT_ERROR_CODES.has(code) && code !== 4008);
-			const retryable = attempt < this.readAttempts && (limited || (kind === 'read' && response.status >= 500));
+			// A read answered with something that is not an envelope (empty, cut off, a proxy's page) is asked again too.
+			const retryable = attempt < this.readAttempts && (limited || (kind === 'read' && (response.status >= 500 || (!envelope && response.status < 400))));
 			if (!retryable) throw error;
 			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
 		}
@@ -669,6 +679,14 @@ export class CozeWorkflowClient {
 				attempt < this.readAttempts &&
 				((error instanceof CozeConnectionError && (kind === 'read' || !error.mayHaveReachedServer)) ||
 					(error instanceof CozeTimeoutError && kind === 'read'));
+			if (!repeatable && kind === 'starts-run' && error instanceof CozeConnectionError && error.mayHaveReachedServer) {
+				const check = request.path === '/v1/files/upload' ? 'the file may be stored already' : "check the workflow's runs in Coze before running it again";
+				throw new CozeConnectionError(
+					`${error.message}. Coze may have received the request, so it was not repeated: ${check}.`,
+					error.code,
+					true,
+				);
+			}
 			if (!repeatable) throw error;
 			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
 		}
