@@ -25,13 +25,19 @@ describe('Coze Workflow: more of the emulator knobs', () => {
 		assert.match(result.error!.message, /Could not connect to Coze at http:\/\/127\.0\.0\.1:\d+: the connection was refused/);
 	});
 
-	it('a limit code on a run explains the limit and is not retried', async () => {
+	it('a limit code on a stream run is waited out (Coze started nothing); the daily quota 4008 is not', async () => {
 		await withEmulator(async (emu) => {
 			emu.setKnobs({ limitCode: 4009 }, { times: 1 });
-			const result = await run(emu, runParams(IDS.story));
-			assert.match(result.error!.message, /4009/);
-			assert.match(result.error!.description ?? '', /limiting requests/);
-			assert.equal(emu.requests.filter((r) => r.path === '/v1/workflow/stream_run').length, 1);
+			const waited = await run(emu, runParams(IDS.story));
+			assert.equal(waited.status, 'success');
+			assert.equal(emu.requests.filter((r) => r.path === '/v1/workflow/stream_run').length, 2);
+			assert.equal(emu.runsStarted(), 1);
+			emu.setKnobs({ limitCode: 4008 }, { times: 1 });
+			const quota = await run(emu, runParams(IDS.story));
+			assert.match(quota.error!.message, /4008/);
+			assert.match(quota.error!.description ?? '', /limiting requests/);
+			assert.equal(emu.requests.filter((r) => r.path === '/v1/workflow/stream_run').length, 3);
+			assert.equal(emu.runsStarted(), 1);
 		});
 	});
 
@@ -48,15 +54,20 @@ describe('Coze Workflow: more of the emulator knobs', () => {
 		});
 	});
 
-	it('HTTP 429 and 503 on a run are Coze errors with their status, and are not retried', async () => {
+	it('HTTP 503 on a run is a Coze error with its status and is not retried; HTTP 429 is waited out', async () => {
 		await withEmulator(async (emu) => {
-			for (const status of [429, 503]) {
-				emu.setKnobs({ httpStatus: status }, { times: 1 });
-				const result = await run(emu, runParams(IDS.story));
-				assert.equal(result.error!.httpCode, String(status));
-			}
-			assert.equal(emu.requests.filter((r) => r.path === '/v1/workflow/stream_run').length, 2);
+			emu.setKnobs({ httpStatus: 503 }, { times: 1 });
+			const refused = await run(emu, runParams(IDS.story));
+			assert.equal(refused.error!.httpCode, '503');
+			assert.equal(emu.requests.filter((r) => r.path === '/v1/workflow/stream_run').length, 1);
 			assert.equal(emu.runsStarted(), 0);
+			emu.setKnobs({ httpStatus: 429 }, { times: 4 }); // the client's 4 attempts
+			const limited = await run(emu, runParams(IDS.story));
+			assert.equal(limited.error!.httpCode, '429', 'after the read attempts, the last 429 is reported');
+			emu.setKnobs({ httpStatus: 429 }, { times: 1 });
+			const waited = await run(emu, runParams(IDS.story));
+			assert.equal(waited.status, 'success');
+			assert.equal(emu.runsStarted(), 1);
 		});
 	});
 

@@ -246,17 +246,6 @@ function limitCodesRetried(
 	};
 }
 
-function limitCodesNotRetried(path: string, kind: RequestKind): FaultCell {
-	return {
-		says: 'Error "Coze refused the request (<code>)" with the limit hint; not repeated (streams do not wait out limit codes).',
-		cases: LIMIT_CODES.map((code) => ({
-			label: String(code),
-			arrange: ({ emu }) => emu.setKnobs({ limitCode: code }, { times: 1, path }),
-			expect: { ...apiError(new RegExp(`Coze refused the request \\(${code}\\)`), { code, hint: LIMIT_HINT }), runs: 0, requests: { [kind]: 1 } },
-		})),
-	};
-}
-
 const has5MbMessage = (json: IDataObject) => {
 	const messages = (json.messages ?? []) as Array<{ content: string }>;
 	if (!messages.some((m) => Buffer.byteLength(m.content) === FIVE_MB)) throw new Error('no 5 MB message in the output');
@@ -1153,12 +1142,12 @@ export const FAULT_MATRIX: FaultRow[] = [
 		fault: 'Limit codes',
 		how: 'Knob `limitCode` (4008 daily quota, 4009, 4013, 4020; HTTP 200 JSON) once, on the start (resume) request; one fresh emulator per code.',
 		cells: {
-			stream: limitCodesNotRetried(STREAM_RUN, 'stream_run'),
+			stream: limitCodesRetried(STREAM_RUN, 'stream_run', {}),
 			async: limitCodesRetried(RUN, 'run', { history: { atLeast: 1 } }, POLL),
 			sync: limitCodesRetried(RUN, 'run', {}),
 			resume: {
-				...limitCodesNotRetried(STREAM_RESUME, 'stream_resume'),
-				cases: limitCodesNotRetried(STREAM_RESUME, 'stream_resume').cases.map((c) => ({ ...c, expect: { ...c.expect, runs: undefined } })),
+				...limitCodesRetried(STREAM_RESUME, 'stream_resume', {}),
+				cases: limitCodesRetried(STREAM_RESUME, 'stream_resume', {}).cases.map((c) => ({ ...c, expect: { ...c.expect, runs: undefined } })),
 			},
 		},
 	},

@@ -488,16 +488,24 @@ export class CozeWorkflowClient {
 	): Promise<CozeRunResult> {
 		const started = this.runtime.now();
 		const endpoint = `POST ${path}`;
-		const response = await this.send(
-			{ method: 'POST', path, json: body, accept: 'text/event-stream', idleTimeoutMs: options.idleTimeoutMs },
-			'starts-run',
-		);
-		const logId = response.header('x-tt-logid');
-		const contentType = response.header('content-type') ?? '';
-		if (response.status !== 200 || !contentType.includes('text/event-stream')) {
+		let response: TransportResponse;
+		let logId: string | undefined;
+		for (let attempt = 1; ; attempt++) {
+			response = await this.send(
+				{ method: 'POST', path, json: body, accept: 'text/event-stream', idleTimeoutMs: options.idleTimeoutMs },
+				'starts-run',
+			);
+			logId = response.header('x-tt-logid');
+			const contentType = response.header('content-type') ?? '';
+			if (response.status === 200 && contentType.includes('text/event-stream')) break;
 			// Parameter and auth errors arrive before streaming starts, as a JSON envelope (spec §3.4).
 			const text = await readText(response.body);
-			throw this.errorFromBody(text, response.status, logId, endpoint, contentType);
+			const error = this.errorFromBody(text, response.status, logId, endpoint, contentType);
+			// Refused for a rate limit (429 or a limit code, not the daily quota 4008): Coze started
+			// nothing, so the stream is asked for again after a pause, as runs and reads are.
+			const limited = response.status === 429 || (error.code !== undefined && LIMIT_ERROR_CODES.has(error.code) && error.code !== 4008);
+			if (!limited || attempt >= this.readAttempts) throw error;
+			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
 		}
 
 		const assembler = new RunAssembler({ keepEvents: options.keepEvents });
