@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
 
 import { IDS, run, runParams, withEmulator } from '../engine/helpers';
-import { listFlowsDirect, routeFor, runTaskFlow, type RouteUnderTest } from './helpers';
+import { flowRef, listFlowsDirect, routeFor, runTaskFlow, type RouteUnderTest } from './helpers';
 
 describe('OpenClaw TaskFlow: Hand Off', () => {
 	let target: RouteUnderTest;
@@ -74,6 +74,28 @@ describe('OpenClaw TaskFlow: Hand Off', () => {
 			const flow = after.find((f) => f.flowId === item.json.flowId);
 			assert.ok(flow, 'the output names an existing flow');
 		}
+	});
+
+	it('a later step that replaces the state keeps the hand-off key, so running the hand-off again still finds the flow', async () => {
+		const items = [{ executeId: '7500000000000000777' }];
+		const first = await runTaskFlow(target, handOffParams, { items });
+		assert.equal(first.items[0].json.created, true, first.error?.message);
+		const flowId = String(first.items[0].json.flowId);
+		// Finish Flow with a State (JSON) that knows nothing of the key, at an explicit revision (no read needed for it).
+		const finished = await runTaskFlow(target, {
+			operation: 'finishFlow',
+			flowId: flowRef(flowId),
+			revision: 'expected',
+			expectedRevision: Number(first.items[0].json.revision),
+			finishFields: { stateJson: '{"verdict":"approved"}' },
+		});
+		assert.equal(finished.status, 'success', finished.error?.message);
+		assert.deepEqual(finished.items[0].json.stateJson, { verdict: 'approved', idempotencyKey: '7500000000000000777' } as IDataObject);
+		const flows = await listFlowsDirect(target);
+		const again = await runTaskFlow(target, handOffParams, { items });
+		assert.equal(again.items[0].json.created, false, 'the finished flow was found by its key');
+		assert.equal(again.items[0].json.flowId, flowId);
+		assert.equal((await listFlowsDirect(target)).length, flows.length, 'no second flow');
 	});
 
 	it('the same key twice in one execution gives one flow', async () => {

@@ -1,6 +1,7 @@
 import { readAnswer } from './answer';
 import { isOutcomeUnknown, OpenClawAbortedError, OpenClawApiError, OpenClawInputError, OpenClawRateLimitError } from './errors';
 import { fieldLabel } from './fields';
+import { keepHandOffKey, mayDropHandOffKey } from './handOff';
 import { gateFor, type RateGate } from './rateGate';
 import type { ClientRuntime, WebhookTransport } from './transport';
 import type { ActionAnswer, ActionBody, FlowView, RevisedAction, TaskSummary, TaskView } from './types';
@@ -235,19 +236,21 @@ export class TaskFlowClient {
 	 */
 	async mutate(action: RevisedAction, flowId: string, fields: Omit<ActionBody, 'action' | 'flowId' | 'expectedRevision'>, policy: RevisionPolicy): Promise<MutationResult> {
 		let revision: number;
-		if (policy.revision === 'current') {
+		// The flow as it is, when needed: for its revision, or to keep a hand-off key that a new state would drop.
+		let current: FlowView | undefined;
+		if (policy.revision === 'current' || mayDropHandOffKey(fields.stateJson)) {
 			// Checked before the read, so that a bad field sends nothing (the revision is filled in after).
 			validateAction({ action, flowId, expectedRevision: 0, ...fields });
-			const flow = await this.getFlow(flowId);
-			if (!flow) throw this.notFound(flowId);
-			revision = flow.revision;
-		} else {
-			revision = policy.revision;
+			current = (await this.getFlow(flowId)) ?? undefined;
+			if (!current) throw this.notFound(flowId);
 		}
+		if (policy.revision === 'current') revision = current!.revision;
+		else revision = policy.revision;
 		let conflictRetries = 0;
 		let lostAnswers = 0;
 		for (;;) {
-			const body: ActionBody = { action, flowId, expectedRevision: revision, ...fields };
+			const stateJson = keepHandOffKey(fields.stateJson, current);
+			const body: ActionBody = { action, flowId, expectedRevision: revision, ...fields, ...(stateJson === undefined ? {} : { stateJson }) };
 			let outcome: { flow: FlowView } | Error;
 			try {
 				outcome = (await this.call<{ applied: boolean; flow: FlowView }>(body)).result;
@@ -256,10 +259,11 @@ export class TaskFlowClient {
 			}
 			if (!(outcome instanceof Error)) return { flow: outcome.flow, appliedOnRevision: revision, conflictRetries, recovered: false };
 			if (outcome instanceof OpenClawApiError && outcome.details.code === 'revision_conflict') {
-				const current = (outcome.details.result as { current?: FlowView } | undefined)?.current;
-				if (policy.onConflict === 'retry' && current && conflictRetries < policy.maxRetries) {
+				const latest = (outcome.details.result as { current?: FlowView } | undefined)?.current;
+				if (policy.onConflict === 'retry' && latest && conflictRetries < policy.maxRetries) {
 					conflictRetries += 1;
-					revision = current.revision;
+					revision = latest.revision;
+					current = latest;
 					continue;
 				}
 				throw outcome;
