@@ -59,7 +59,8 @@ console.log(`${packed.filename}: ${files.length} files, ${packed.size} bytes`);
 for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 	if (!files.includes(file)) failures.push(`the tarball lacks ${file}, listed in package.json's n8n section`);
 }
-const unexpected = files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'LICENSE.md'].includes(f));
+// npm always packs README files: the English README and its translations (README.zh-CN.md) are welcome.
+const unexpected = files.filter((f) => !f.startsWith('dist/') && !/^README(\.[A-Za-z-]+)?\.md$/.test(f) && !['package.json', 'LICENSE', 'LICENSE.md'].includes(f));
 if (unexpected.length) failures.push(`the tarball holds files outside dist/: ${unexpected.join(', ')}`);
 const nodeBundle = readFileSync(join(extracted, pkg.n8n.nodes[0]), 'utf8');
 if (!/createParser/.test(nodeBundle)) failures.push('the node bundle does not contain the SSE parser (eventsource-parser)');
