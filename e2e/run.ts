@@ -2,7 +2,8 @@
  * npm run test:e2e: the package inside real n8n. n8n 2.41 on Node 24 and n8n 1.123 on Node 20,
  * each with the packed package installed in its user folder, credentials pointing at the Coze
  * emulator and a real OpenClaw gateway, and the example workflows. Prints each scenario's result;
- * exits non-zero if any failed.  Options: --line=v2|v1 (one line only), --skip-queue, --skip-load.
+ * exits non-zero if any failed.  Options: --line=v2|v1 (one line only), --skip-queue, --skip-load,
+ * --skip-browser (the browser walk-through through the v2 editor, e2e/browser.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +12,8 @@ import { join } from 'node:path';
 
 import { startEmulator, type CozeEmulator } from '../test/emulator';
 import { httpRequest, startGateway, type GatewayRoute, type RunningGateway } from '../test/openclaw/gateway';
+import { browserWalkthrough } from './browser';
+import { startEditorEnv, type EditorEnv } from './editor-env';
 import { percentile, timedRequest } from './http';
 import { ensureN8n, type N8nLine } from './install';
 import {
@@ -290,6 +293,36 @@ async function runQueue(setup: N8nSetup, pushSecret: string): Promise<void> {
 	});
 }
 
+/** The browser walk-through, in an editor of its own (a fresh user folder) sharing the emulator and gateway. */
+async function runBrowser(tarball: string, emu: CozeEmulator, gateway: RunningGateway): Promise<void> {
+	let env: EditorEnv | undefined;
+	try {
+		env = await startEditorEnv({
+			cacheDir: join(CACHE, 'browser'),
+			tarball,
+			emulator: emu,
+			gateway: { gateway, route: gateway.routes['e2e-browser'] },
+			openclaw: true,
+			log: (l) => log(`  ${l}`),
+		});
+		log(`== browser walk-through: n8n ${env.version} at ${env.base}`);
+		await browserWalkthrough(
+			env,
+			async (name, body) => {
+				await scenario('v2', name, body);
+				return outcomes[outcomes.length - 1].ok;
+			},
+			{ log },
+		);
+	} catch (error) {
+		await scenario('v2', 'Browser walk-through', async () => {
+			throw error;
+		});
+	} finally {
+		await env?.stop();
+	}
+}
+
 async function main(): Promise<void> {
 	const started = Date.now();
 	mkdirSync(CACHE, { recursive: true });
@@ -298,12 +331,13 @@ async function main(): Promise<void> {
 	const tarball = join(CACHE, packed);
 	log(`packed ${tarball}`);
 	const emu = await startEmulator({ timeScale: 0.5 });
-	const gateway = await startGateway({ routeIds: ['e2e-v2', 'e2e-v1'], log: (l) => log(`  ${l}`) });
+	const gateway = await startGateway({ routeIds: ['e2e-v2', 'e2e-v1', 'e2e-browser'], log: (l) => log(`  ${l}`) });
 	const pushSecret = randomBytes(24).toString('hex');
 	try {
 		for (const line of LINES) {
 			const setup = await runLine(line, tarball, emu, gateway, pushSecret);
 			if (line === 'v2' && !args.includes('--skip-queue')) await runQueue(setup, pushSecret);
+			if (line === 'v2' && !args.includes('--skip-browser')) await runBrowser(tarball, emu, gateway);
 		}
 	} finally {
 		await gateway.stop();

@@ -82,7 +82,7 @@ describe('Coze Workflow authoring: inputs from the schema', () => {
 			assert.equal(byId.p_integer.type, 'number');
 			assert.equal(byId.p_number.type, 'number');
 			assert.equal(byId.p_boolean.type, 'boolean');
-			assert.equal(byId.p_time.type, 'time');
+			assert.equal(byId.p_time.type, 'string');
 			assert.equal(byId.p_object.type, 'object');
 			assert.equal(byId.p_array.type, 'array');
 			assert.equal(byId.p_string.defaultValue, 'hello');

@@ -7,7 +7,7 @@ import { isPlainObject, parseJson } from './json';
  * turned into the `parameters` of a run, checked against the types before anything is sent.
  */
 
-export type MapperType = 'string' | 'number' | 'boolean' | 'time' | 'object' | 'array';
+export type MapperType = 'string' | 'number' | 'boolean' | 'object' | 'array';
 
 export interface InputField {
 	name: string;
@@ -29,7 +29,9 @@ function mapperType(schema: ParameterSchema): MapperType {
 		case 'boolean':
 			return 'boolean';
 		case 'time':
-			return 'time';
+			// Coze's time is a date and time ("2024-08-20 10:00:00"); n8n's 'time' field accepts only
+			// hh:mm:ss and refuses to run with such a value, and its 'dateTime' would hand over a Luxon object.
+			return 'string';
 		case 'object':
 			return 'object';
 		case 'array':
