@@ -51,7 +51,9 @@ async function fixedOverhead(target: Target): Promise<FigureResult> {
 
 async function tenThousand(target: Target): Promise<FigureResult> {
 	log('\n[3] 10,000-event stream through the engine');
-	const RUNS = 5;
+	// The emulator runs in this process and takes most of each run's time, and this VM's speed drifts:
+	// many runs, compared as per-run ratios of runs made one after the other.
+	const RUNS = 15;
 	const params = streamParams(BENCH_IDS.events10k);
 	const first = await engineRun(target, params);
 	const floorFirst = await floorStream(target, BENCH_IDS.events10k);
@@ -76,12 +78,13 @@ async function tenThousand(target: Target): Promise<FigureResult> {
 		if (sdkOk) sdk.push(await time(() => cozeSdkStream(target, BENCH_IDS.events10k)));
 		log(`    run ${i + 1}: engine ${fmt(engine[i]!, 1)} ms, floor ${fmt(floor[i]!, 1)} ms${hasCurl ? `, curl -N ${fmt(curl[i]!, 1)} ms` : ''}${sdkOk ? `, @coze/api ${fmt(sdk[i]!, 1)} ms` : ''}`);
 	}
-	const ratio = median(engine) / median(floor);
+	const ratio = median(engine.map((e, i) => e / floor[i]!));
+	const versusSdk = sdkOk ? median(engine.map((e, i) => e / sdk[i]!)) : NaN;
 	const notes = [
-		`median of ${RUNS} interleaved runs`,
+		`median of the per-run ratios of ${RUNS} interleaved runs`,
 		hasCurl ? `curl -N: ${fmt(median(curl), 1)} ms (${fmt(median(curl) / median(floor))}× floor; includes curl's process start)` : 'curl not found: not measured',
 		sdkOk
-			? `@coze/api 1.3.9 stream: ${fmt(median(sdk), 1)} ms (${fmt(median(sdk) / median(floor))}× floor); engine ${median(engine) < median(sdk) ? 'faster' : 'NOT faster'} than @coze/api`
+			? `@coze/api 1.3.9 stream: ${fmt(median(sdk), 1)} ms (${fmt(median(sdk.map((x, i) => x / floor[i]!)))}× floor); engine ÷ @coze/api: ${fmt(versusSdk)}×, ${versusSdk < 1 ? 'faster' : 'NOT faster'}`
 			: sdkNote,
 	];
 	return report({
@@ -90,7 +93,7 @@ async function tenThousand(target: Target): Promise<FigureResult> {
 		baseline: `${fmt(median(floor), 1)} ms (undici + eventsource-parser)`,
 		ratio: `${fmt(ratio)}×`,
 		target: '≤ 1.3× floor' + (sdkOk ? ', faster than @coze/api' : ''),
-		met: ratio <= 1.3 && (!sdkOk || median(engine) < median(sdk)),
+		met: ratio <= 1.3 && (!sdkOk || versusSdk < 1),
 		notes: notes.join('; '),
 	});
 }

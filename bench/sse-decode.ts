@@ -8,7 +8,7 @@ import { CozeStreamDecoder } from '../nodes/Coze/protocol/streamDecoder';
 import { fmt, log, median, now, report, seeded, type FigureResult } from './lib';
 
 const TARGET_BYTES = 50 * 1024 * 1024;
-const RUNS = 5;
+const RUNS = 7;
 const CJK = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研';
 const PUNCT = '，。！？：；、';
 
@@ -86,7 +86,8 @@ function withJson(chunks: Uint8Array[]): number {
 
 function ours(chunks: Uint8Array[]): number {
 	const decoder = new CozeStreamDecoder();
-	const assembler = new RunAssembler({ keepEvents: false });
+	// As the node streams without a streaming response to feed: no raw events, no live chunks.
+	const assembler = new RunAssembler({ keepEvents: false, liveChunks: false });
 	for (const chunk of chunks) for (const event of decoder.push(chunk)) assembler.add(event);
 	for (const event of decoder.end()) assembler.add(event);
 	if (assembler.terminal !== 'done' || !assembler.outputText()) throw new Error('assembly failed');
@@ -103,30 +104,40 @@ export async function benchSseDecode(): Promise<FigureResult> {
 	const b = ours(chunks);
 	if (a !== b) throw new Error(`event counts differ: parser ${a}, ours ${b}`);
 	log(`    ${a} events; warm-up done`);
-	const base: number[] = [];
-	const mine: number[] = [];
-	const json: number[] = [];
+	// Throughput on the process's CPU time (all threads, the garbage collector's included), which the
+	// VM's stolen time does not inflate; wall-clock figures are reported beside it. The figure is the
+	// median of the per-run ratios of runs made one after the other, so that drift hits both alike.
+	const cpuMs = () => {
+		const usage = process.cpuUsage();
+		return (usage.user + usage.system) / 1000;
+	};
+	const timed = (fn: (c: Uint8Array[]) => number) => {
+		const wall = now();
+		const cpu = cpuMs();
+		fn(chunks);
+		return { cpu: mb / ((cpuMs() - cpu) / 1000), wall: mb / ((now() - wall) / 1000) };
+	};
+	const base: Array<{ cpu: number; wall: number }> = [];
+	const mine: Array<{ cpu: number; wall: number }> = [];
+	const json: Array<{ cpu: number; wall: number }> = [];
 	for (let i = 0; i < RUNS; i++) {
-		// Interleaved so that drift (thermal, GC) hits both equally.
-		let t = now();
-		baseline(chunks);
-		base.push(mb / ((now() - t) / 1000));
-		t = now();
-		ours(chunks);
-		mine.push(mb / ((now() - t) / 1000));
-		t = now();
-		withJson(chunks);
-		json.push(mb / ((now() - t) / 1000));
-		log(`    run ${i + 1}: eventsource-parser ${fmt(base[i]!, 1)} MiB/s, decoder+assembler ${fmt(mine[i]!, 1)} MiB/s, (parser+JSON.parse ${fmt(json[i]!, 1)} MiB/s)`);
+		base.push(timed(baseline));
+		mine.push(timed(ours));
+		json.push(timed(withJson));
+		log(
+			`    run ${i + 1} (CPU time): eventsource-parser ${fmt(base[i]!.cpu, 1)} MiB/s, decoder+assembler ${fmt(mine[i]!.cpu, 1)} MiB/s (${fmt(mine[i]!.cpu / base[i]!.cpu)}×), parser+JSON.parse ${fmt(json[i]!.cpu, 1)} MiB/s; wall clock: ${fmt(base[i]!.wall, 1)}, ${fmt(mine[i]!.wall, 1)}, ${fmt(json[i]!.wall, 1)} MiB/s`,
+		);
 	}
-	const ratio = median(mine) / median(base);
+	const ratio = median(mine.map((m, i) => m.cpu / base[i]!.cpu));
+	const wallRatio = median(mine.map((m, i) => m.wall / base[i]!.wall));
+	const jsonRatio = median(json.map((j, i) => j.cpu / base[i]!.cpu));
 	return report({
 		name: 'SSE decode + assembly, 50 MB',
-		value: `${fmt(median(mine), 1)} MiB/s`,
-		baseline: `${fmt(median(base), 1)} MiB/s (eventsource-parser alone)`,
+		value: `${fmt(median(mine.map((m) => m.cpu)), 1)} MiB/s`,
+		baseline: `${fmt(median(base.map((m) => m.cpu)), 1)} MiB/s (eventsource-parser alone)`,
 		ratio: `${fmt(ratio)}×`,
 		target: '≥ 0.8×',
 		met: ratio >= 0.8,
-		notes: `median of ${RUNS} interleaved runs; ${a} events, ${chunks.length} chunks; ours includes JSON parsing of every event and assembly; for reference eventsource-parser + plain JSON.parse: ${fmt(median(json), 1)} MiB/s (${fmt(median(json) / median(base))}×)`,
+		notes: `median of the ratios of ${RUNS} interleaved runs, on CPU time (on wall-clock time: ${fmt(wallRatio)}×); ${a} events, ${chunks.length} chunks; ours includes JSON parsing of every event and assembly (as the node runs without a streaming response: no raw events kept, no live chunks); for reference eventsource-parser + plain JSON.parse: ${fmt(jsonRatio)}×`,
 	});
 }

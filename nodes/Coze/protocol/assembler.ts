@@ -40,8 +40,13 @@ interface NodeBuffer {
 	title: string;
 	id: string;
 	type: string;
-	/** Chunks by `node_seq_id`; holes (lost chunks) stay empty. */
+	/** Content of the chunks before `base`, joined a block at a time (see COMPACT_EVERY). */
+	blocks: string[];
+	base: number;
+	/** Chunks from `base` on, by `node_seq_id` − base; holes (lost chunks) stay empty. */
 	chunks: string[];
+	/** Characters in `chunks` (about: a chunk sent twice counts twice). */
+	chunksChars: number;
 	/** `chunks` joined, kept so that the output and the message list share one string (a 100 MB output
 	 *  would otherwise exist twice); dropped when a chunk arrives. */
 	joined?: string;
@@ -51,6 +56,14 @@ interface NodeBuffer {
 }
 
 const MAX_GAP_PER_EVENT = 1000;
+/**
+ * Every this many chunks in a row (no holes), they are joined into one block. Tens of thousands of
+ * small strings kept until the run ends would each be copied by the garbage collector as they age;
+ * a block is one copy, made while the small strings are still young and cheap to drop.
+ */
+const COMPACT_EVERY = 256;
+/** Chunks longer than this on average are big enough to be kept as they are. */
+const SMALL_CHUNK_CHARS = 1024;
 const MAX_HOLES = 100_000;
 
 /** Coze's End node: typed `End` on the cloud, id 900001 in real captures, titled `End` elsewhere. */
@@ -78,8 +91,12 @@ export class RunAssembler {
 	eventCount = 0;
 	messageCount = 0;
 
-	constructor(options: { keepEvents: boolean }) {
+	private readonly liveChunks: boolean;
+
+	/** `liveChunks: false` when nobody forwards chunks: `add` then returns nothing and allocates nothing per Message. */
+	constructor(options: { keepEvents: boolean; liveChunks?: boolean }) {
 		this.events = options.keepEvents ? [] : undefined;
+		this.liveChunks = options.liveChunks ?? true;
 	}
 
 	/** Takes one event; returns the chunk to forward live, if it was a Message with content. */
@@ -132,7 +149,7 @@ export class RunAssembler {
 		const key = data.node_execute_uuid || data.node_id || data.node_title || '';
 		let node = this.nodes.get(key);
 		if (!node) {
-			node = { title: data.node_title ?? '', id: data.node_id ?? '', type: data.node_type ?? '', chunks: [], holes: 0, finished: false };
+			node = { title: data.node_title ?? '', id: data.node_id ?? '', type: data.node_type ?? '', blocks: [], base: 0, chunks: [], chunksChars: 0, holes: 0, finished: false };
 			this.nodes.set(key, node);
 		}
 		const text = data.content ?? '';
@@ -140,18 +157,31 @@ export class RunAssembler {
 		const seq = Number(data.node_seq_id);
 		// A seq number ahead of the chunks so far leaves holes for chunks still to come (or lost). Holes
 		// are bounded, per event and in all, so that made-up numbers cannot grow the array without end.
-		const gap = seq - node.chunks.length;
-		if (Number.isInteger(seq) && seq >= 0 && (gap <= 0 || (gap <= MAX_GAP_PER_EVENT && node.holes + gap <= MAX_HOLES))) {
+		const index = seq - node.base;
+		const gap = index - node.chunks.length;
+		if (Number.isInteger(seq) && index >= 0 && (gap <= 0 || (gap <= MAX_GAP_PER_EVENT && node.holes + gap <= MAX_HOLES))) {
 			if (gap > 0) node.holes += gap;
-			else if (seq < node.chunks.length && node.chunks[seq] === undefined) node.holes--;
-			node.chunks[seq] = text;
-		} else node.chunks.push(text);
+			else if (index < node.chunks.length && node.chunks[index] === undefined) node.holes--;
+			node.chunks[index] = text;
+			node.chunksChars += text.length;
+		} else if (!(Number.isInteger(seq) && seq >= 0 && index < 0)) {
+			node.chunks.push(text);
+			node.chunksChars += text.length;
+		} // else: a seq number already joined into a block, i.e. a chunk sent again: it is there already.
+		if (node.holes === 0 && node.chunks.length >= COMPACT_EVERY) {
+			// Joining pays only for many small strings, and only when nothing else keeps them (raw events do).
+			if (this.events === undefined && node.chunksChars <= COMPACT_EVERY * SMALL_CHUNK_CHARS) node.blocks.push(node.chunks.join(''));
+			else for (const chunk of node.chunks) node.blocks.push(chunk);
+			node.base += node.chunks.length;
+			node.chunks = [];
+			node.chunksChars = 0;
+		}
 		if (data.node_is_finish) node.finished = true;
 		if (data.usage) this.usage = data.usage;
 		this.lastMessageNodeKey = key;
 		const fromEndNode = isEndNode(data);
 		if (fromEndNode) this.endNodeKey = key;
-		if (text === '') return undefined;
+		if (text === '' || !this.liveChunks) return undefined;
 		return { text, nodeTitle: node.title, nodeId: node.id, nodeType: node.type, fromEndNode };
 	}
 
@@ -196,6 +226,6 @@ export class RunAssembler {
 }
 
 function join(node: NodeBuffer): string {
-	node.joined ??= node.chunks.join('');
+	node.joined ??= node.blocks.length === 0 ? node.chunks.join('') : node.blocks.concat(node.chunks).join('');
 	return node.joined;
 }

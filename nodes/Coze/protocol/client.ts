@@ -508,7 +508,7 @@ export class CozeWorkflowClient {
 			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
 		}
 
-		const assembler = new RunAssembler({ keepEvents: options.keepEvents });
+		const assembler = new RunAssembler({ keepEvents: options.keepEvents, liveChunks: options.onChunk !== undefined });
 		const decoder = new CozeStreamDecoder();
 		let firstBytes: string | undefined = '';
 		let jsonBody: Uint8Array[] | undefined;

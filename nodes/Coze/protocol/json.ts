@@ -45,7 +45,30 @@ export function quoteUnsafeIntegers(text: string): string {
 
 /** `JSON.parse` that keeps integers beyond 2^53 as strings. Throws `SyntaxError` like `JSON.parse`. */
 export function parseJson(text: string): unknown {
-	return JSON.parse(quoteUnsafeIntegers(text));
+	const value: unknown = JSON.parse(text);
+	// Only an integer beyond 2^53 can have lost digits, and only then is the text parsed again with such
+	// numbers quoted. Walking the parsed value skips the strings, which scanning the text cannot: in a
+	// stream of Message events that is most of the text.
+	return hasUnsafeInteger(value) ? JSON.parse(quoteUnsafeIntegers(text)) : value;
+}
+
+function hasUnsafeInteger(root: unknown): boolean {
+	const stack: unknown[] = [root];
+	while (stack.length > 0) {
+		const value = stack.pop();
+		if (typeof value === 'number') {
+			if (Number.isInteger(value) && !Number.isSafeInteger(value)) return true;
+		} else if (Array.isArray(value)) {
+			for (const item of value) if (typeof item === 'object' || typeof item === 'number') stack.push(item);
+		} else if (typeof value === 'object' && value !== null) {
+			const record = value as Record<string, unknown>;
+			for (const key in record) {
+				const item = record[key];
+				if (typeof item === 'object' || typeof item === 'number') stack.push(item);
+			}
+		}
+	}
+	return false;
 }
 
 /** Parses `text` if it is JSON, else returns `undefined`. */

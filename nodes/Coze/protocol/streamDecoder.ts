@@ -158,6 +158,24 @@ const TEXT_FIELDS = ['content', 'content_type', 'node_title', 'node_seq_id', 'no
  * TypeError from a number where text was expected or an object whose toString is not a function.
  */
 function normaliseFieldTypes(data: Record<string, unknown>): void {
+	// The common case, checked with plain property reads (fast on objects of one shape, as Coze's are).
+	if (
+		textOrAbsent(data.content) &&
+		textOrAbsent(data.node_seq_id) &&
+		textOrAbsent(data.node_title) &&
+		textOrAbsent(data.node_id) &&
+		textOrAbsent(data.node_type) &&
+		textOrAbsent(data.node_execute_uuid) &&
+		textOrAbsent(data.content_type) &&
+		textOrAbsent(data.debug_url) &&
+		textOrAbsent(data.error_message) &&
+		(data.node_is_finish === undefined || typeof data.node_is_finish === 'boolean') &&
+		data.error_code === undefined &&
+		(data.usage === undefined || isPlainObject(data.usage)) &&
+		data.interrupt_data === undefined
+	) {
+		return;
+	}
 	for (const key of TEXT_FIELDS) {
 		const value = data[key];
 		if (value !== undefined && typeof value !== 'string') data[key] = asText(value);
@@ -175,6 +193,10 @@ function normaliseFieldTypes(data: Record<string, unknown>): void {
 			if (payload.required_parameters !== undefined && !isPlainObject(payload.required_parameters)) delete payload.required_parameters;
 		}
 	}
+}
+
+function textOrAbsent(value: unknown): boolean {
+	return value === undefined || typeof value === 'string';
 }
 
 function asText(value: unknown): string {
