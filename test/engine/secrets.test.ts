@@ -7,31 +7,18 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 
-import { LoggerProxy, type ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { runNode, testCredentialLikeN8n, TestCredentialsHelper, type NodeRunResult } from '../harness/engine';
+import { runNode, testCredentialLikeN8n, TestCredentialsHelper } from '../harness/engine';
+import { captureLoggerLines, runSurfaces } from '../support/secret-surfaces';
 import { IDS, jwtCredentialData, runParams, withEmulator } from './helpers';
 
 const canary = (label: string) => `canary${label}${randomBytes(12).toString('hex')}`;
 
-/** Log lines of n8n-workflow's logger proxy; n8n-core's own logger writes to N8N_LOG_FILE. */
-const logLines: string[] = [];
+/** Log lines of n8n-workflow's logger proxy, captured from the first test on. */
+let logLines: string[] = [];
 
-function capture(): void {
-	const logger = (level: string) => (message: string, meta?: object) => logLines.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
-	LoggerProxy.init({ error: logger('error'), warn: logger('warn'), info: logger('info'), debug: logger('debug') } as Parameters<typeof LoggerProxy.init>[0]);
-}
-
-/** Every place a secret could leak to from one node run: the error, the items, hints, chunks. */
-function surfaces(result: NodeRunResult): string {
-	const error = result.run.data.resultData.error as (Error & Record<string, unknown>) | undefined;
-	return JSON.stringify({
-		error: error && { ...error, message: error.message, stack: error.stack, description: error.description },
-		items: result.items,
-		hints: result.hints,
-		chunks: result.chunks,
-	});
-}
+const surfaces = runSurfaces;
 
 /** Searchable fragments of a PEM key: each base64 line. */
 function pemFragments(pem: string): string[] {
@@ -45,7 +32,9 @@ describe('secrets never leak from Coze credential failures', () => {
 	const seen: string[] = [];
 	const secrets: string[] = [];
 
-	before(capture);
+	before(() => {
+		logLines = captureLoggerLines();
+	});
 
 	function keep(label: string, text: string): void {
 		seen.push(`### ${label}\n${text}`);

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { LoggerProxy, type IDataObject, type INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type CozeEmulator } from '../emulator';
 import { run, runParams, workflow } from '../engine/helpers';
@@ -18,6 +18,7 @@ import { accessTokenCredentials, runNode, type NodeRunResult } from '../harness/
 import { startFaultProxy, type FaultProxy } from '../openclaw/fault-proxy';
 import { assertNoLeaks, extraResources, settledResources } from '../support/leaks';
 import { freePort } from '../support/processes';
+import { captureLoggerLines, runSurfaces } from '../support/secret-surfaces';
 import {
 	FAULT_MATRIX,
 	isApplicable,
@@ -36,25 +37,9 @@ import { renderFaultMatrixDoc } from './fault-matrix-doc';
 const CANARY = `pat_CANARY_${randomBytes(12).toString('hex')}`;
 const DOC = join(__dirname, '../../docs/fault-matrix.md');
 
-/** Lines of n8n-workflow's logger proxy; n8n-core's own logger writes to N8N_LOG_FILE. */
-const logLines: string[] = [];
-function captureLogs(): void {
-	const logger = (level: string) => (message: string, meta?: object) => logLines.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
-	LoggerProxy.init({ error: logger('error'), warn: logger('warn'), info: logger('info'), debug: logger('debug') } as Parameters<
-		typeof LoggerProxy.init
-	>[0]);
-}
-
-/** Everything a run produced that a secret could leak into. */
-function surfaces(result: NodeRunResult): string {
-	const error = result.run.data.resultData.error as (Error & Record<string, unknown>) | undefined;
-	return JSON.stringify({
-		error: error && { ...error, message: error.message, stack: error.stack, description: error.description },
-		items: result.items,
-		hints: result.hints,
-		chunks: result.chunks,
-	});
-}
+/** Lines of n8n-workflow's logger proxy (captured in `before`); n8n-core's own logger writes to N8N_LOG_FILE. */
+let logLines: string[] = [];
+const surfaces = runSurfaces;
 
 function assertNoCanary(text: string, where: string): void {
 	const at = text.indexOf(CANARY);
@@ -173,7 +158,7 @@ async function runCase(row: FaultRow, mode: Mode, c: FaultCase): Promise<void> {
 
 describe('Coze fault matrix', () => {
 	before(async () => {
-		captureLogs();
+		logLines = captureLoggerLines();
 		const emu = await startEmulator({ timeScale: 0.001, token: CANARY, scenarios: MATRIX_SCENARIOS });
 		try {
 			const clean = await run(emu, runParams(WF.story, { parametersJson: '{"topic":"x"}' }));

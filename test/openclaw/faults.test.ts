@@ -13,10 +13,11 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
 
-import { LoggerProxy, type INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { runNode, TestCredentialsHelper, type NodeRunResult } from '../harness/engine';
 import { activeResources, assertNoLeaks } from '../support/leaks';
+import { captureLoggerLines, runSurfaces } from '../support/secret-surfaces';
 import { FAULT_CELLS, FAULT_DOC_PATH, renderFaultDoc, type ErrorExpectation, type FaultCell } from './faults-cells';
 import { startFront, type Front, type FrontRequest } from './faults-front';
 import { httpRequest, startGateway, type RunningGateway } from './gateway';
@@ -40,25 +41,11 @@ const canary = `whsec-canary-${randomBytes(12).toString('hex')}`;
 const secrets = new Set<string>([canary]);
 /** Everything the node runs showed (errors with stack and cause, items, hints), for the final sweep. */
 const shown: string[] = [];
-const logLines: string[] = [];
+let logLines: string[] = [];
 
-function captureLogger(): void {
-	const logger = (level: string) => (message: string, meta?: object) => logLines.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
-	LoggerProxy.init({ error: logger('error'), warn: logger('warn'), info: logger('info'), debug: logger('debug') } as Parameters<
-		typeof LoggerProxy.init
-	>[0]);
-}
-
+/** What one run showed, plus the error's nested causes as util.inspect prints them. */
 function surfaces(result: NodeRunResult): string {
-	const error = result.run.data.resultData.error as (Error & Record<string, unknown>) | undefined;
-	return [
-		JSON.stringify({
-			error: error && { ...error, message: error.message, stack: error.stack, description: error.description },
-			items: result.items,
-			hints: result.hints,
-		}),
-		inspect(error, { depth: 8 }),
-	].join('\n');
+	return [runSurfaces(result), inspect(result.run.data.resultData.error, { depth: 8 })].join('\n');
 }
 
 function assertNoSecretIn(text: string, where: string): void {
@@ -291,7 +278,7 @@ const measured: string[] = [];
 
 describe('OpenClaw faults against the real gateway', { timeout: 20 * 60_000 }, () => {
 	before(async () => {
-		captureLogger();
+		logLines = captureLoggerLines();
 		cleanUpEarlierRuns();
 		runDir = join(FAULTS_DIR, `${process.pid}-${randomBytes(3).toString('hex')}`);
 		mkdirSync(runDir, { recursive: true });
