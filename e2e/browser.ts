@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 
 import { builtInScenarios, WORKSPACES, PERSONAL_WORKSPACE_ID, type WorkflowScenario } from '../test/emulator/scenarios';
+import { check, timedCheck } from './checks';
 import { launchChromium } from './chromium';
 import { OWNER, ROOT, startEditorEnv, type EditorEnv } from './editor-env';
 import { PACKAGE_NAME, waitFor } from './n8n';
@@ -30,10 +31,6 @@ interface ConsoleEntry {
 	kind: string;
 	text: string;
 	url: string;
-}
-
-function check(condition: unknown, message: string): asserts condition {
-	if (!condition) throw new Error(message);
 }
 
 /**
@@ -556,17 +553,9 @@ async function main(): Promise<void> {
 	const log = (line: string) => console.log(line);
 	const results: Array<{ name: string; ok: boolean }> = [];
 	const report: Reporter = async (name, body) => {
-		const started = Date.now();
-		let ok = true;
-		let detail: string;
-		try {
-			detail = await body();
-		} catch (error) {
-			ok = false;
-			detail = error instanceof Error ? error.message : String(error);
-		}
+		const { ok, detail, seconds } = await timedCheck(body);
 		results.push({ name, ok });
-		log(`${ok ? 'PASS' : 'FAIL'}  ${name} (${((Date.now() - started) / 1000).toFixed(1)} s): ${detail}`);
+		log(`${ok ? 'PASS' : 'FAIL'}  ${name} (${seconds.toFixed(1)} s): ${detail}`);
 		return ok;
 	};
 	const env = await startEditorEnv({ cacheDir: join(ROOT, '.cache', 'browser'), openclaw: true, log });

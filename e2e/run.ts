@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { startEmulator, type CozeEmulator } from '../test/emulator';
 import { httpRequest, startGateway, type GatewayRoute, type RunningGateway } from '../test/openclaw/gateway';
 import { browserWalkthrough } from './browser';
+import { check, timedCheck } from './checks';
 import { startEditorEnv, type EditorEnv } from './editor-env';
 import { percentile, timedRequest } from './http';
 import { ensureN8n, type N8nLine } from './install';
@@ -55,22 +56,9 @@ const outcomes: Outcome[] = [];
 const log = (line: string) => console.log(line);
 
 async function scenario(line: string, name: string, body: () => Promise<string>): Promise<void> {
-	const started = Date.now();
-	let ok = true;
-	let detail: string;
-	try {
-		detail = await body();
-	} catch (error) {
-		ok = false;
-		detail = error instanceof Error ? error.message : String(error);
-	}
-	const outcome = { line, scenario: name, ok, detail, seconds: (Date.now() - started) / 1000 };
+	const outcome = { line, scenario: name, ...(await timedCheck(body)) };
 	outcomes.push(outcome);
-	log(`${ok ? 'PASS' : 'FAIL'}  [${line}] ${name} (${outcome.seconds.toFixed(1)} s): ${detail}`);
-}
-
-function check(condition: unknown, message: string): asserts condition {
-	if (!condition) throw new Error(message);
+	log(`${outcome.ok ? 'PASS' : 'FAIL'}  [${line}] ${name} (${outcome.seconds.toFixed(1)} s): ${outcome.detail}`);
 }
 
 async function gatewayFlows(route: GatewayRoute): Promise<Array<Record<string, unknown>>> {

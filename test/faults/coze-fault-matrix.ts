@@ -246,6 +246,40 @@ function limitCodesRetried(
 	};
 }
 
+/**
+ * A stream oddity the node ignores: stream and resume get the plain result, with the knob armed once
+ * on their endpoint; the JSON modes have nothing of the kind (`na` says why).
+ */
+function ignoredInStreams(
+	streamKnobs: Parameters<CozeEmulator['setKnobs']>[0],
+	resumeKnobs: Parameters<CozeEmulator['setKnobs']>[0],
+	na: string,
+	streamSays = 'Ignored: the result, the same as without it.',
+): FaultRow['cells'] {
+	return {
+		stream: {
+			says: streamSays,
+			cases: [
+				{
+					arrange: ({ emu }) => emu.setKnobs(streamKnobs, { times: 1, path: STREAM_RUN }),
+					expect: { ...succeeded(), runs: 1, requests: { stream_run: 1 } },
+				},
+			],
+		},
+		async: { na },
+		sync: { na },
+		resume: {
+			says: 'Ignored: the result.',
+			cases: [
+				{
+					arrange: ({ emu }) => emu.setKnobs(resumeKnobs, { times: 1, path: STREAM_RESUME }),
+					expect: { ...succeeded(), requests: { stream_resume: 1 } },
+				},
+			],
+		},
+	};
+}
+
 const has5MbMessage = (json: IDataObject) => {
 	const messages = (json.messages ?? []) as Array<{ content: string }>;
 	if (!messages.some((m) => Buffer.byteLength(m.content) === FIVE_MB)) throw new Error('no 5 MB message in the output');
@@ -737,28 +771,11 @@ export const FAULT_MATRIX: FaultRow[] = [
 		id: 'malformed-sse-line',
 		fault: 'Malformed SSE line',
 		how: 'Knob `malformedLine`: a line that is no `field: value` after the first event.',
-		cells: {
-			stream: {
-				says: 'Ignored: the result, the same as without it.',
-				cases: [
-					{
-						arrange: ({ emu }) => emu.setKnobs({ malformedLine: true }, { times: 1, path: STREAM_RUN }),
-						expect: { ...succeeded(), runs: 1, requests: { stream_run: 1 } },
-					},
-				],
-			},
-			async: { na: 'JSON answers have no SSE lines (a body that is not JSON is the invalid-JSON row).' },
-			sync: { na: 'JSON answers have no SSE lines (a body that is not JSON is the invalid-JSON row).' },
-			resume: {
-				says: 'Ignored: the result.',
-				cases: [
-					{
-						arrange: ({ emu }) => emu.setKnobs({ malformedLine: true }, { times: 1, path: STREAM_RESUME }),
-						expect: { ...succeeded(), requests: { stream_resume: 1 } },
-					},
-				],
-			},
-		},
+		cells: ignoredInStreams(
+			{ malformedLine: true },
+			{ malformedLine: true },
+			'JSON answers have no SSE lines (a body that is not JSON is the invalid-JSON row).',
+		),
 	},
 	{
 		id: 'invalid-json',
@@ -808,28 +825,7 @@ export const FAULT_MATRIX: FaultRow[] = [
 		id: 'unknown-event',
 		fault: 'Unknown event',
 		how: 'Knob `unknownEvent`: an event named `Progress` after the first event.',
-		cells: {
-			stream: {
-				says: 'Ignored: the result, the same as without it.',
-				cases: [
-					{
-						arrange: ({ emu }) => emu.setKnobs({ unknownEvent: true }, { times: 1, path: STREAM_RUN }),
-						expect: { ...succeeded(), runs: 1, requests: { stream_run: 1 } },
-					},
-				],
-			},
-			async: { na: 'JSON answers have no events.' },
-			sync: { na: 'JSON answers have no events.' },
-			resume: {
-				says: 'Ignored: the result.',
-				cases: [
-					{
-						arrange: ({ emu }) => emu.setKnobs({ unknownEvent: true }, { times: 1, path: STREAM_RESUME }),
-						expect: { ...succeeded(), requests: { stream_resume: 1 } },
-					},
-				],
-			},
-		},
+		cells: ignoredInStreams({ unknownEvent: true }, { unknownEvent: true }, 'JSON answers have no events.'),
 	},
 	{
 		id: 'error-then-done',
@@ -996,55 +992,18 @@ export const FAULT_MATRIX: FaultRow[] = [
 		id: 'repeated-ids',
 		fault: 'Repeated event id',
 		how: 'Knob `duplicateIds`: an event repeats the previous `id` (stream: the 3rd event; resume: the 2nd).',
-		cells: {
-			stream: {
-				says: 'Ignored (ids are not used to assemble): the result, the same as without it.',
-				cases: [
-					{
-						arrange: ({ emu }) => emu.setKnobs({ duplicateIds: 2 }, { times: 1, path: STREAM_RUN }),
-						expect: { ...succeeded(), runs: 1, requests: { stream_run: 1 } },
-					},
-				],
-			},
-			async: { na: 'JSON answers have no event ids.' },
-			sync: { na: 'JSON answers have no event ids.' },
-			resume: {
-				says: 'Ignored: the result.',
-				cases: [
-					{
-						arrange: ({ emu }) => emu.setKnobs({ duplicateIds: 1 }, { times: 1, path: STREAM_RESUME }),
-						expect: { ...succeeded(), requests: { stream_resume: 1 } },
-					},
-				],
-			},
-		},
+		cells: ignoredInStreams(
+			{ duplicateIds: 2 },
+			{ duplicateIds: 1 },
+			'JSON answers have no event ids.',
+			'Ignored (ids are not used to assemble): the result, the same as without it.',
+		),
 	},
 	{
 		id: 'missing-ids',
 		fault: 'Missing event id',
 		how: 'Knob `missingIds`: an event skips one `id` number (no event is lost; stream: the 3rd event; resume: the 2nd).',
-		cells: {
-			stream: {
-				says: 'Ignored: the result, the same as without it.',
-				cases: [
-					{
-						arrange: ({ emu }) => emu.setKnobs({ missingIds: 2 }, { times: 1, path: STREAM_RUN }),
-						expect: { ...succeeded(), runs: 1, requests: { stream_run: 1 } },
-					},
-				],
-			},
-			async: { na: 'JSON answers have no event ids.' },
-			sync: { na: 'JSON answers have no event ids.' },
-			resume: {
-				says: 'Ignored: the result.',
-				cases: [
-					{
-						arrange: ({ emu }) => emu.setKnobs({ missingIds: 1 }, { times: 1, path: STREAM_RESUME }),
-						expect: { ...succeeded(), requests: { stream_resume: 1 } },
-					},
-				],
-			},
-		},
+		cells: ignoredInStreams({ missingIds: 2 }, { missingIds: 1 }, 'JSON answers have no event ids.'),
 	},
 	{
 		id: 'five-mb-event',

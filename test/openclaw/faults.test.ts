@@ -20,7 +20,7 @@ import { activeResources, assertNoLeaks } from '../support/leaks';
 import { captureLoggerLines, runSurfaces } from '../support/secret-surfaces';
 import { FAULT_CELLS, FAULT_DOC_PATH, renderFaultDoc, type ErrorExpectation, type FaultCell } from './faults-cells';
 import { startFront, type Front, type FrontRequest } from './faults-front';
-import { httpRequest, startGateway, type RunningGateway } from './gateway';
+import { httpRequest, isGatewayOf, readPid, startGateway, type RunningGateway } from './gateway';
 import { CACHE_DIR, isAlive, REPO_ROOT } from './install';
 
 const ROUTE_IDS = FAULT_CELLS.map((cell) => cell.id);
@@ -109,23 +109,6 @@ function cleanUpEarlierRuns(): void {
 		const pid = readPid(join(dir, 'gateway.pid'));
 		if (pid !== undefined && isGatewayOf(pid, join(dir, 'openclaw.json'))) process.kill(pid, 'SIGKILL');
 		rmSync(dir, { recursive: true, force: true });
-	}
-}
-
-function readPid(file: string): number | undefined {
-	try {
-		const pid = Number(readFileSync(file, 'utf8').trim());
-		return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-function isGatewayOf(pid: number, configPath: string): boolean {
-	try {
-		return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`OPENCLAW_CONFIG_PATH=${configPath}`);
-	} catch {
-		return false;
 	}
 }
 

@@ -467,7 +467,8 @@ function removeStateLockFiles(stateDir: string): void {
 	}
 }
 
-function readPid(file: string): number | undefined {
+/** The PID in a pid file, if it holds one. */
+export function readPid(file: string): number | undefined {
 	try {
 		const pid = Number(readFileSync(file, 'utf8').trim());
 		return Number.isInteger(pid) && pid > 0 ? pid : undefined;
@@ -476,7 +477,8 @@ function readPid(file: string): number | undefined {
 	}
 }
 
-function isGatewayOf(pid: number, configPath: string): boolean {
+/** Whether `pid` is a gateway started with this config (so that a reused PID is never killed). */
+export function isGatewayOf(pid: number, configPath: string): boolean {
 	try {
 		return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`OPENCLAW_CONFIG_PATH=${configPath}`);
 	} catch {

@@ -122,6 +122,14 @@ export interface FreshRun {
 	remember: boolean;
 }
 
+/**
+ * Refused for a rate limit that passes (HTTP 429, or a limit code other than the daily quota 4008):
+ * such a refusal started nothing, so the request may be repeated after a pause.
+ */
+function isRateLimited(status: number, code: number | undefined): boolean {
+	return status === 429 || (code !== undefined && LIMIT_ERROR_CODES.has(code) && code !== 4008);
+}
+
 /** A request that may start a workflow run must not be repeated unless it provably never reached Coze. */
 type RequestKind = 'starts-run' | 'read';
 
@@ -501,10 +509,8 @@ export class CozeWorkflowClient {
 			// Parameter and auth errors arrive before streaming starts, as a JSON envelope (spec §3.4).
 			const text = await readText(response.body);
 			const error = this.errorFromBody(text, response.status, logId, endpoint, contentType);
-			// Refused for a rate limit (429 or a limit code, not the daily quota 4008): Coze started
-			// nothing, so the stream is asked for again after a pause, as runs and reads are.
-			const limited = response.status === 429 || (error.code !== undefined && LIMIT_ERROR_CODES.has(error.code) && error.code !== 4008);
-			if (!limited || attempt >= this.readAttempts) throw error;
+			// Refused for a rate limit: Coze started nothing, so the stream is asked for again after a pause, as runs and reads are.
+			if (!isRateLimited(response.status, error.code) || attempt >= this.readAttempts) throw error;
 			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
 		}
 
@@ -659,9 +665,9 @@ export class CozeWorkflowClient {
 			const failed = response.status >= 400 || !envelope || (code !== undefined && code !== 0) || 'error_code' in (envelope ?? {});
 			if (!failed && envelope) return { envelope, logId: logId ?? detailLogId(envelope) };
 			const error = this.errorFromBody(text, response.status, logId, endpoint, response.header('content-type') ?? '');
-			// Reads can be repeated when Coze is overloaded; a run refused for a rate limit (429 or a
-			// limit code, not the daily quota 4008) started nothing, so it can be repeated after a pause.
-			const limited = response.status === 429 || (code !== undefined && LIMIT_ERROR_CODES.has(code) && code !== 4008);
+			// Reads can be repeated when Coze is overloaded; a run refused for a rate limit started nothing,
+			// so it can be repeated after a pause.
+			const limited = isRateLimited(response.status, code);
 			// A read answered with something that is not an envelope (empty, cut off, a proxy's page) is asked again too.
 			const retryable = attempt < this.readAttempts && (limited || (kind === 'read' && (response.status >= 500 || (!envelope && response.status < 400))));
 			if (!retryable) throw error;

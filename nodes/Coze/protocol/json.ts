@@ -7,14 +7,9 @@
  */
 
 const NUMBER_CHARS = /[0-9eE.+-]/;
-const UNSAFE_NUMBER_CANDIDATE = /[:,[]\s*-?\d{16}/;
-const UNSAFE_TOP_LEVEL_NUMBER = /^\s*-?\d{16}/;
 
-/** Quotes integer literals outside strings whose value is not a safe JS integer. */
-export function quoteUnsafeIntegers(text: string): string {
-	// Fast path: a number that can lose precision has at least 16 digits in a row, and a number (not a
-	// string) follows a colon, comma or bracket. Coze's string IDs, in every event, do not match.
-	if (!UNSAFE_NUMBER_CANDIDATE.test(text) && !UNSAFE_TOP_LEVEL_NUMBER.test(text)) return text;
+/** Quotes integer literals outside strings whose value is not a safe JS integer (parseJson calls it only when there is one). */
+function quoteUnsafeIntegers(text: string): string {
 	let out = '';
 	let copiedUpTo = 0;
 	let inString = false;
