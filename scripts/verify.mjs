@@ -3,14 +3,24 @@
 // provenance check of the scanner needs a real publish, so it is not run here.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { apiVersionFindings, dynamicCode, itemErrorsWithoutItemIndex, reservedCategories } from './verify-rules.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, '.cache', 'verify');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const failures = [];
 const step = (name) => console.log(`\n== ${name}`);
+/** Prints and records a rule's findings (paths relative to base), or prints `ok`. */
+function report({ scanned, findings }, base, ok) {
+	for (const { file, line, message } of findings) {
+		const failure = `${relative(base, file)}:${line}: ${message}`;
+		console.log(`FAIL: ${failure}`);
+		failures.push(failure);
+	}
+	if (findings.length === 0) console.log(`ok: ${ok(scanned)}`);
+}
 
 step('package.json has no runtime dependencies');
 const runtimeDeps = Object.keys(pkg.dependencies ?? {});
@@ -19,6 +29,13 @@ else console.log('ok: no "dependencies"');
 if (JSON.stringify(pkg.peerDependencies) !== JSON.stringify({ 'n8n-workflow': '*' })) {
 	failures.push('peerDependencies must be exactly { "n8n-workflow": "*" }');
 }
+
+// n8n's source enforces these for community nodes already; the released lint and scanner (0.32.0)
+// do not yet, so a package that passes them today could be refused by the next release.
+step('coming n8n rules on the source');
+report(itemErrorsWithoutItemIndex(join(root, 'nodes')), root, (n) => `every NodeOperationError about an item carries { itemIndex } (${n} files under nodes/)`);
+report(reservedCategories(join(root, 'nodes')), root, (n) => `no codex file claims the "AI" category (${n} *.node.json under nodes/)`);
+report(apiVersionFindings(root), root, () => `n8n.n8nNodesApiVersion is the number ${pkg.n8n?.n8nNodesApiVersion}`);
 
 // `n8n-node lint` lints every .ts below the working directory with the strict cloud rules, which
 // test code (timers, node:http, process) cannot meet; the published source is what it is for, so it
@@ -70,6 +87,12 @@ if (Object.keys(packedPkg.dependencies ?? {}).length) failures.push('the packed 
 const distResult = await analyzePackage(extracted, ['**/*.js', 'package.json']);
 if (distResult.passed) console.log('ok: tarball leg passed');
 else failures.push(`scanner tarball leg: ${distResult.message}\n${distResult.details ?? ''}`);
+
+// The same rules on what n8n installs, plus the scanner's coming malware rule: no code evaluated at run time.
+step('coming n8n rules on the tarball');
+report(reservedCategories(extracted), packDir, (n) => `no codex file claims the "AI" category (${n} *.node.json in the tarball)`);
+report(apiVersionFindings(extracted), packDir, () => `the packed n8n.n8nNodesApiVersion is the number ${packedPkg.n8n?.n8nNodesApiVersion}`);
+report(dynamicCode(extracted), packDir, (n) => `no eval, Function constructor or node:vm in the ${n} .js files of the tarball`);
 
 // Every node and credential must load in plain Node with only n8n-workflow beside it.
 step('the bundles load');
