@@ -48,21 +48,13 @@ export const FAULT_CELLS: FaultCell[] = [
 	{
 		id: 'sigterm-in-flight',
 		fault: 'Gateway stopped (SIGTERM) while a Create Flow is in flight; a second Create Flow arrives while it drains',
-		how: 'The link sends the headers and 10 bytes of the first request, then holds the body; the gateway gets SIGTERM; once it logs it, a second execution runs; then the first body is let through.',
+		how: 'The link sends the headers (Expect: 100-continue) and 10 bytes of the first request, then holds the body; once the gateway has answered 100 Continue it gets SIGTERM; once it logs it, a second execution runs; after two refusals the link holds new requests, lets the first body through, and the gateway is restarted (same state folder).',
 		client: 'Create Flow',
 		result:
-			"The gateway finishes the request it had admitted before it exits: the first execution gets its flow (HTTP 200). While it drains it refuses new requests with HTTP 503 `gateway_unavailable` (JSON, `Retry-After: 1`, not the plugin's envelope): the second execution fails with a message that says nothing was done.",
-		errors: {
-			duringDrain: {
-				class: 'NodeApiError',
-				message:
-					'The gateway is unavailable (503) at {route}, e.g. while it stops or restarts: it did not take the request, so nothing was done; run the item again once it answers.',
-				httpCode: '503',
-			},
-		},
-		retry: 'Neither is repeated by the node. The refused one can safely be run again after the restart.',
-		flows: { before: 0, after: 1 },
-		requests: { create_flow: 2 },
+			'The gateway finishes the request it had admitted before it exits: the first execution gets its flow (HTTP 200). While it drains it refuses new requests with HTTP 503 `gateway_unavailable` (JSON, `Retry-After: 1`, not the plugin\'s envelope), before reading them: the second execution waits 1 s and sends again, within Rate Limit Max Wait, and gets its flow from the restarted gateway.',
+		retry: 'The node sends a request refused with 503 and Retry-After again (nothing was done); it never repeats the admitted one.',
+		flows: { before: 0, after: 2 },
+		requests: { create_flow: 4 },
 	},
 	{
 		id: 'sigkill-body-in-flight',

@@ -29,12 +29,20 @@ export interface FrontRequest {
 	answerHeaders?: IncomingHttpHeaders;
 	/** The headers are on their way to the gateway (its connection is open). */
 	headSent?: boolean;
+	/**
+	 * For a held body: the gateway answered `100 Continue`. It writes that as it starts to handle
+	 * the request and admits the request in the same turn, before it can handle a signal.
+	 */
+	continued?: boolean;
 	/** How it ended for the node: answered, dropped (connection broken), or still open. */
 	ended?: 'answered' | 'dropped';
 }
 
 export interface RequestPlan {
-	/** Send the headers and the first bytes of the body now, the rest when this settles (never if it never does). */
+	/**
+	 * Send the headers (with `Expect: 100-continue`) and the first bytes of the body now, the rest
+	 * when this settles (never if it never does).
+	 */
 	holdBody?: Promise<void>;
 	/** Called with the gateway's answer before it is passed on: `drop` breaks the node's connection instead. */
 	onAnswer?: (request: FrontRequest) => Promise<'deliver' | 'drop'> | 'deliver' | 'drop';
@@ -51,6 +59,11 @@ export interface Front {
 	/** Resolves with the first request (recorded from now on, or already) for which `test` holds. */
 	when(test: (request: FrontRequest) => boolean): Promise<FrontRequest>;
 	up(target: FrontTarget): Promise<void>;
+	/**
+	 * Holds requests that arrive from now on (the address keeps accepting) until the next `up()`,
+	 * which sends them to the gateway it names: a gateway restarted behind a proxy that waits for it.
+	 */
+	holdNew(): void;
 	down(): Promise<void>;
 	close(): Promise<void>;
 }
@@ -90,6 +103,7 @@ export async function startFront(canarySecret: string): Promise<Front> {
 	let port = 0;
 	let atGateway = 0;
 	let peak = 0;
+	let held: { promise: Promise<void>; release: () => void } | undefined;
 
 	const notify = (record: FrontRequest) => {
 		for (const watcher of watchers) {
@@ -110,6 +124,11 @@ export async function startFront(canarySecret: string): Promise<Front> {
 			const record: FrontRequest = { n: requests.length + 1, path: req.url ?? '/', action: actionOf(body), body, bytes: raw.length };
 			requests.push(record);
 			const plan = front.plan(record) ?? {};
+			if (held) void held.promise.then(() => forward(record, plan, raw));
+			else forward(record, plan, raw);
+		});
+
+		const forward = (record: FrontRequest, plan: RequestPlan, raw: Buffer) => {
 			const upstream = target;
 			if (!upstream) {
 				req.socket.destroy();
@@ -122,6 +141,7 @@ export async function startFront(canarySecret: string): Promise<Front> {
 			headers.host = new URL(upstream.baseUrl).host;
 			headers['content-length'] = String(raw.length);
 			headers.connection = 'close';
+			if (plan.holdBody) headers.expect = '100-continue';
 			atGateway += 1;
 			peak = Math.max(peak, atGateway);
 			let left = false;
@@ -185,12 +205,16 @@ export async function startFront(canarySecret: string): Promise<Front> {
 				up.end(raw);
 				return;
 			}
+			up.on('continue', () => {
+				record.continued = true;
+				notify(record);
+			});
 			up.flushHeaders();
 			up.write(raw.subarray(0, HEAD_BYTES));
 			void plan.holdBody.then(() => {
 				if (!up.destroyed) up.end(raw.subarray(HEAD_BYTES));
 			});
-		});
+		};
 	};
 
 	const front: Front = {
@@ -210,8 +234,17 @@ export async function startFront(canarySecret: string): Promise<Front> {
 			if (seen) return Promise.resolve(seen);
 			return new Promise((resolve) => watchers.add({ test, resolve }));
 		},
+		holdNew() {
+			if (held) return;
+			let release!: () => void;
+			const promise = new Promise<void>((resolve) => (release = resolve));
+			held = { promise, release };
+		},
 		async up(next) {
 			target = next;
+			const waiting = held;
+			held = undefined;
+			waiting?.release();
 			if (server) return;
 			const created = createServer(handle);
 			// Idle keep-alive connections of the node close soon, so a leak check sees only real leaks.

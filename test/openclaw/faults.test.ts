@@ -306,36 +306,53 @@ describe('OpenClaw faults against the real gateway', { timeout: 20 * 60_000 }, (
 	const isCreate = (id: string) => (r: FrontRequest) => r.path === routePath(id) && r.action === 'create_flow';
 	const never = () => new Promise<void>(() => {});
 
-	cell('sigterm-in-flight', async (data) => {
+	cell('sigterm-in-flight', async (data, since) => {
 		const body = deferred();
-		front.plan = (r) => (isCreate(data.id)(r) ? { holdBody: body.promise } : undefined);
+		let heldOne = false;
+		front.plan = (r) => {
+			if (heldOne || !isCreate(data.id)(r)) return undefined;
+			heldOne = true;
+			return { holdBody: body.promise };
+		};
 		const first = runOn(data.id, createFlowParams('in flight at SIGTERM'));
-		await front.when((r) => isCreate(data.id)(r) && r.headSent === true);
+		// Admitted: the gateway answered 100 Continue, so it counts the request as its work.
+		await front.when((r) => isCreate(data.id)(r) && r.continued === true);
+		const running = live();
+		gateway = undefined;
 		const sigterms = gatewayLogCount('received SIGTERM');
-		const stopping = stopGateway();
+		const stopping = running.stop();
 		for (const deadline = Date.now() + LOG_WAIT_MS; gatewayLogCount('received SIGTERM') === sigterms; ) {
 			assert.ok(Date.now() < deadline, 'the gateway logs the SIGTERM');
 			await delay(50);
 		}
-		front.plan = () => undefined;
-		// Draining: the gateway still listens, but admits nothing new.
-		const duringDrain = await runOn(data.id, createFlowParams('sent while draining'));
-		assertError(duringDrain, data.errors?.duringDrain, { route: routeUrl(data.id) });
-		const refused = await front.when((r) => isCreate(data.id)(r) && r.body.includes('sent while draining') && r.status !== undefined);
-		assert.equal((JSON.parse(refused.answerText ?? '{}') as { error?: { code?: string } }).error?.code, 'gateway_unavailable');
-		assert.equal(refused.answerHeaders?.['retry-after'], '1');
+		// Draining: the gateway still listens, but admits nothing new; the node waits and asks again.
+		const draining = (r: FrontRequest) => isCreate(data.id)(r) && r.body.includes('sent while draining');
+		const second = runOn(data.id, { ...createFlowParams('sent while draining'), options: { timeout: 120 } });
+		const refusals = () => since().filter((r) => draining(r) && r.status === 503);
+		await front.when(() => refusals().length >= 2);
+		for (const refused of refusals()) {
+			assert.equal((JSON.parse(refused.answerText ?? '{}') as { error?: { code?: string } }).error?.code, 'gateway_unavailable');
+			assert.equal(refused.answerHeaders?.['retry-after'], '1');
+		}
+		// From here the front holds new requests until the gateway is back, as a restart behind a
+		// waiting proxy would; then the admitted request may finish and the gateway exit.
+		front.holdNew();
 		body.resolve();
 		const completed = await first;
 		assert.equal(completed.status, 'success', completed.error?.message);
 		assert.equal(completed.items[0].json.goal, 'in flight at SIGTERM');
 		await stopping;
 		await startOurGateway(false);
+		const later = await second;
+		assert.equal(later.status, 'success', later.error?.message);
+		assert.equal(later.items[0].json.goal, 'sent while draining');
+		assert.equal(since().filter(draining).length, 3, 'two refused while draining, one taken after the restart');
 		const flows = await flowsOf(data.id);
 		assert.equal(flows.length, data.flows.after);
 		assert.deepEqual(
-			flows.map((f) => f.goal),
-			['in flight at SIGTERM'],
-			'the admitted create is kept; the refused one created nothing',
+			flows.map((f) => f.goal).sort(),
+			['in flight at SIGTERM', 'sent while draining'],
+			'the admitted create is kept; the refused one was sent again and created its flow once',
 		);
 	});
 

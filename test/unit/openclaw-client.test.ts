@@ -7,13 +7,19 @@ import { describe, it } from 'node:test';
 import { TaskFlowClient } from '../../nodes/OpenClaw/protocol/client';
 import { OpenClawAbortedError, OpenClawApiError, OpenClawRateLimitError } from '../../nodes/OpenClaw/protocol/errors';
 import { RateGate } from '../../nodes/OpenClaw/protocol/rateGate';
-import type { WebhookResponse } from '../../nodes/OpenClaw/protocol/transport';
+import { retryAfterMs, type WebhookResponse } from '../../nodes/OpenClaw/protocol/transport';
 
 const OK_LIST: WebhookResponse = { status: 200, text: '{"ok":true,"routeId":"r","result":{"flows":[]}}' };
 const LIMITED: WebhookResponse = { status: 429, text: 'Too Many Requests' };
 const PERSIST_FAILED: WebhookResponse = {
 	status: 503,
 	text: '{"ok":false,"routeId":"r","code":"persist_failed","error":"TaskFlow persistence failed.","result":{"created":false,"code":"persist_failed"}}',
+};
+
+const DRAINING: WebhookResponse = {
+	status: 503,
+	text: '{"error":{"message":"Gateway is temporarily unavailable while suspending or restarting","type":"service_unavailable","code":"gateway_unavailable"}}',
+	retryAfterMs: 1000,
 };
 
 function scripted(answers: WebhookResponse[], options: { maxWaitMs?: number; abortAfterMs?: number; gate?: RateGate } = {}) {
@@ -56,6 +62,35 @@ describe('OpenClaw client: waiting', () => {
 		assert.ok(sentAt.at(-1)! <= 20_000);
 	});
 
+	it('waits out a draining gateway (503 with Retry-After: nothing was taken), then sends again', async () => {
+		const { client, sentAt } = scripted([DRAINING, DRAINING, OK_LIST]);
+		assert.deepEqual(await client.listFlows(), []);
+		assert.deepEqual(sentAt, [0, 1000, 2000]);
+	});
+
+	it('reports the 503 once the drain outlasts Rate Limit Max Wait', async () => {
+		const { client, sentAt } = scripted(Array(20).fill(DRAINING), { maxWaitMs: 3_500 });
+		await assert.rejects(client.listFlows(), (error: unknown) => {
+			assert.ok(error instanceof OpenClawApiError);
+			assert.equal(error.details.httpStatus, 503);
+			assert.match(error.message, /unavailable \(503\).*nothing was done/);
+			return true;
+		});
+		assert.deepEqual(sentAt, [0, 1000, 2000, 3000]);
+	});
+
+	it('a 503 without Retry-After is reported at once', async () => {
+		const { client, sentAt } = scripted([{ ...DRAINING, retryAfterMs: undefined }, OK_LIST]);
+		await assert.rejects(client.listFlows(), OpenClawApiError);
+		assert.deepEqual(sentAt, [0]);
+	});
+
+	it('a stopped execution ends the wait for a draining gateway', async () => {
+		const { client, clock } = scripted(Array(20).fill(DRAINING), { abortAfterMs: 2_500 });
+		await assert.rejects(client.listFlows(), OpenClawAbortedError);
+		assert.ok(clock() <= 3_000);
+	});
+
 	it('a stopped execution ends the wait', async () => {
 		const { client, clock } = scripted(Array(20).fill(LIMITED), { abortAfterMs: 2_500 });
 		await assert.rejects(client.listFlows(), OpenClawAbortedError);
@@ -89,5 +124,17 @@ describe('OpenClaw client: waiting', () => {
 			const { client } = scripted([{ status, text }]);
 			await assert.rejects(client.listFlows(), (error: unknown) => error instanceof OpenClawApiError && message.test(error.message) && error.details.httpStatus === status);
 		}
+	});
+});
+
+describe('OpenClaw client: Retry-After', () => {
+	it('reads delay-seconds and HTTP dates; ignores what it cannot read', () => {
+		assert.equal(retryAfterMs('1', 0), 1000);
+		assert.equal(retryAfterMs(['3'], 0), 3000);
+		const now = Date.parse('2026-12-07T00:00:00Z');
+		assert.equal(retryAfterMs('Mon, 07 Dec 2026 00:00:05 GMT', now), 5000);
+		assert.equal(retryAfterMs('Mon, 06 Dec 2026 23:59:00 GMT', now), 0);
+		assert.equal(retryAfterMs(undefined, now), undefined);
+		assert.equal(retryAfterMs('soon', now), undefined);
 	});
 });

@@ -41,7 +41,8 @@ export const optionsProperty: INodeProperties = optionsCollection([
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 3600 },
 		default: 150,
-		description: "How long one request may wait for the route's rate limit (120 requests per 60 s, no Retry-After) before the node fails",
+		description:
+			"How long one request may wait for the route's rate limit (120 requests per 60 s) or for a gateway that is restarting (503 with Retry-After) before the node fails",
 	},
 	{
 		displayName: 'Timeout (Seconds)',

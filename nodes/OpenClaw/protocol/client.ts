@@ -111,7 +111,8 @@ export class TaskFlowClient {
 
 	/**
 	 * Sends one action: checks it, keeps within the route's limits, waits out a 429 (which has no
-	 * Retry-After) and repeats a `persist_failed` (nothing was written). Throws `OpenClawError`s.
+	 * Retry-After) and a 503 with Retry-After (a gateway that stops or restarts), and repeats a
+	 * `persist_failed` (nothing was written). Throws `OpenClawError`s.
 	 */
 	async call<T>(body: ActionBody): Promise<ActionAnswer<T>> {
 		validateAction(body);
@@ -159,6 +160,16 @@ export class TaskFlowClient {
 				}
 				await this.pause(delay);
 				continue;
+			}
+			if (response.status === 503 && response.retryAfterMs !== undefined) {
+				// A gateway that drains for a stop or restart refuses new requests with 503 and
+				// Retry-After before it admits them: nothing was done, so waiting and sending again
+				// cannot do the work twice. The wait counts against Rate Limit Max Wait.
+				const delay = Math.min(10_000, Math.max(250, response.retryAfterMs));
+				if (runtime.now() - started + delay <= rateLimitMaxWaitMs) {
+					await this.pause(delay);
+					continue;
+				}
 			}
 			let answer: ActionAnswer<T> | Error;
 			try {

@@ -8,6 +8,17 @@
 export interface WebhookResponse {
 	status: number;
 	text: string;
+	/** The answer's `Retry-After` header in milliseconds, when it has one that can be read. */
+	retryAfterMs?: number;
+}
+
+/** Reads `Retry-After` (delay-seconds or an HTTP date, RFC 9110 §10.2.3) as milliseconds from `now`. */
+export function retryAfterMs(header: string | string[] | undefined, now: number): number | undefined {
+	const value = Array.isArray(header) ? header[0] : header;
+	if (value === undefined || value.trim() === '') return undefined;
+	if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+	const at = Date.parse(value);
+	return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export interface WebhookTransport {

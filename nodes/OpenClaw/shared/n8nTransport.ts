@@ -2,7 +2,7 @@ import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8
 
 import { CANCEL_CODES, inWords, NEVER_SENT_CODES, networkErrorCode, TIMEOUT_CODES } from '../../shared/networkErrors';
 import { OpenClawAbortedError, OpenClawConnectionError, OpenClawTimeoutError } from '../protocol/errors';
-import type { WebhookResponse, WebhookTransport } from '../protocol/transport';
+import { retryAfterMs, type WebhookResponse, type WebhookTransport } from '../protocol/transport';
 
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -44,7 +44,8 @@ export class N8nWebhookTransport implements WebhookTransport {
 		if (response instanceof Error) throw response;
 		const body = response.body as unknown;
 		const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
-		return { status: response.statusCode, text };
+		const retryAfter = retryAfterMs(response.headers?.['retry-after'] as string | string[] | undefined, Date.now());
+		return { status: response.statusCode, text, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) };
 	}
 
 	private classify(error: unknown, timeoutMs: number): Error {
