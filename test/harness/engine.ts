@@ -17,6 +17,7 @@ import {
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type ICredentialType,
+	type IConnections,
 	type IDataObject,
 	type IHttpRequestHelper,
 	type IHttpRequestOptions,
@@ -220,7 +221,6 @@ const INSTANCE_URLS = {
 const NODE_NAMES: Record<string, string> = { cozeWorkflow: 'Coze Workflow', openClawTaskFlow: 'OpenClaw TaskFlow' };
 
 export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
-	const mode = options.mode ?? 'manual';
 	const NODE_NAME = NODE_NAMES[options.node ?? 'cozeWorkflow'] ?? 'Node';
 	const credentialTypes = options.credentialTypes ?? ['cozeAccessTokenApi'];
 	const node: INode = {
@@ -233,7 +233,81 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		credentials: Object.fromEntries(credentialTypes.map((t) => [t, { id: t, name: t }])),
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
-	const workflowData = { id: 'wf-test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} };
+	const items = options.inputItems ?? (options.items ?? [{}]).map((json) => ({ json }));
+	const { run, chunks } = await execute([node], {}, node, items, options);
+	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+	const error = run.data.resultData.error as (Error & { description?: string; httpCode?: string; context?: IDataObject }) | undefined;
+	return {
+		status: run.status,
+		items: taskData?.data?.main?.[0] ?? [],
+		error: error && {
+			message: error.message,
+			description: error.description,
+			httpCode: error.httpCode,
+			name: error.name,
+			context: error.context,
+		},
+		chunks,
+		hints: (taskData?.hints ?? []) as NodeExecutionHint[],
+		run,
+	};
+}
+
+export interface WorkflowJson {
+	nodes: INode[];
+	connections: IConnections;
+}
+
+export interface RunWorkflowOptions {
+	workflow: WorkflowJson;
+	/** The node the execution starts at, with `items` as its input (n8n's own trigger nodes are not loaded here). */
+	startNode: string;
+	items?: IDataObject[];
+	credentials: TestCredentialsHelper;
+	mode?: WorkflowExecuteMode;
+	streaming?: boolean;
+	onChunk?: (chunk: StructuredChunk) => void;
+}
+
+export interface WorkflowRunResult {
+	status: IRun['status'];
+	/** The first output of each node that ran, by node name. */
+	items: Record<string, INodeExecutionData[]>;
+	error?: { message: string; description?: string | null; node?: string };
+	chunks: StructuredChunk[];
+	run: IRun;
+}
+
+/**
+ * Runs a workflow (as exported from n8n) from `startNode` on, following its connections, in
+ * n8n-core's engine: expressions such as `{{ $json.executeId }}` see the previous node's items.
+ */
+export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
+	const start = options.workflow.nodes.find((n) => n.name === options.startNode);
+	if (!start) throw new Error(`the workflow has no node named ${JSON.stringify(options.startNode)}`);
+	const { run, chunks } = await execute(options.workflow.nodes, options.workflow.connections, start, (options.items ?? [{}]).map((json) => ({ json })), options);
+	const items: Record<string, INodeExecutionData[]> = {};
+	for (const [name, runs] of Object.entries(run.data.resultData.runData)) items[name] = runs[0]?.data?.main?.[0] ?? [];
+	const error = run.data.resultData.error as (Error & { description?: string; node?: INode }) | undefined;
+	return {
+		status: run.status,
+		items,
+		error: error && { message: error.message, description: error.description, node: error.node?.name },
+		chunks,
+		run,
+	};
+}
+
+/** One execution in `WorkflowExecute`, with `start` first on the stack and `items` as its input. */
+async function execute(
+	nodes: INode[],
+	connections: IConnections,
+	start: INode,
+	items: INodeExecutionData[],
+	options: { mode?: WorkflowExecuteMode; streaming?: boolean; onChunk?: (chunk: StructuredChunk) => void; credentials: TestCredentialsHelper; cancelAfterMs?: number },
+): Promise<{ run: IRun; chunks: StructuredChunk[] }> {
+	const mode = options.mode ?? 'manual';
+	const workflowData = { id: 'wf-test', name: 'test', nodes, connections, active: false, settings: {} };
 	const workflow = new Workflow({ ...workflowData, nodeTypes });
 	const hooks = new ExecutionLifecycleHooks(mode, 'exec-test', workflowData as unknown as IWorkflowBase);
 	const chunks: StructuredChunk[] = [];
@@ -263,7 +337,6 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		sendDataToUI: () => {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const items = options.inputItems ?? (options.items ?? [{}]).map((json) => ({ json }));
 	const runExecutionData = {
 		startData: {},
 		resultData: { runData: {} },
@@ -272,7 +345,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 			metadata: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
-			nodeExecutionStack: [{ node, data: { main: [items] }, source: null }],
+			nodeExecutionStack: [{ node: start, data: { main: [items] }, source: null }],
 		},
 	} as unknown as IRunExecutionData;
 
@@ -282,23 +355,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	const run = await finished;
 	if (cancelTimer) clearTimeout(cancelTimer);
 	await execution.catch(() => undefined);
-
-	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
-	const error = run.data.resultData.error as (Error & { description?: string; httpCode?: string; context?: IDataObject }) | undefined;
-	return {
-		status: run.status,
-		items: taskData?.data?.main?.[0] ?? [],
-		error: error && {
-			message: error.message,
-			description: error.description,
-			httpCode: error.httpCode,
-			name: error.name,
-			context: error.context,
-		},
-		chunks,
-		hints: (taskData?.hints ?? []) as NodeExecutionHint[],
-		run,
-	};
+	return { run, chunks };
 }
 
 /** Evaluates a `={{ … }}` credential-test expression with `$credentials` (the harness's stand-in for n8n's expression engine). */
