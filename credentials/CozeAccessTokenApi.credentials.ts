@@ -16,7 +16,7 @@ export const COZE_BASE_URL_EXPRESSION = `={{ $credentials.region === "cn" ? "${R
  * The request of both Coze credential tests. It needs the listRunHistory permission, which the run
  * modes need too, and not listWorkspace, which only the editor's lists need: a token that can run
  * workflows passes. The probed run does not exist, so a valid token gets a "not found" answer.
- * (Coze Studio has its own history path; spec §12.)
+ * (Coze Studio has its own history path, `/v1/workflow/get_run_history`.)
  */
 export const COZE_TOKEN_TEST_URL =
 	'={{ $credentials.region === "studio" ? "/v1/workflow/get_run_history?workflow_id=0&execute_id=0" : "/v1/workflows/0/run_histories/0" }}';

@@ -99,7 +99,7 @@ export class CozeJwtApi implements ICredentialType {
 		},
 	];
 
-	/** Signs a JWT and exchanges it for an access token (spec §1.4). n8n stores the result. */
+	/** Signs a JWT and exchanges it for an access token. n8n stores the result. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const endpoint = resolveEndpoint(String(credentials.region ?? 'com'), String(credentials.baseUrl ?? ''));
 		const settings = {

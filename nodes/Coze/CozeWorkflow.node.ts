@@ -1,9 +1,7 @@
 import {
 	sleep,
-	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
-	type JsonObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -28,7 +26,9 @@ import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './share
 import type { SchemaCache } from './shared/inputValues';
 import { errorDetails, toNodeError } from './shared/results';
 import { readConcurrency } from './shared/runOptions';
-import { RequestRateLimiter, runPool } from './protocol/rateLimiter';
+import { RequestRateLimiter } from './protocol/rateLimiter';
+import { runItems } from '../shared/itemRunner';
+import { settleNow } from '../shared/settle';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient, schemas: SchemaCache) => Promise<IDataObject>;
 
@@ -76,64 +76,35 @@ export class CozeWorkflow implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const handler = operations[operation];
 		const authentication = this.getNodeParameter('authentication', 0, 'accessToken') as CozeAuthentication;
 		const schemas: SchemaCache = new Map();
-		let settings: { concurrency: number; requestsPerSecond: number } | CozeError;
-		try {
-			settings = readConcurrency(this);
-		} catch (error) {
-			settings = error as CozeError;
-		}
+		const settings = settleNow(() => readConcurrency(this));
 		if (settings instanceof Error) throw new NodeOperationError(this.getNode(), settings.message, { description: 'Check the node\'s Options.' });
 		const { concurrency, requestsPerSecond } = settings;
 		// One client for all items: the credential (and a renewed JWT token) and the request rate are shared.
-		let connection: Promise<Awaited<ReturnType<typeof createCozeClient>>> | undefined;
+		let connection: Promise<CozeWorkflowClient> | undefined;
+		// The Coze host for error hints, once the credential was read.
+		let host = 'Coze';
 		const connect = async () => {
 			connection ??= createCozeClient(this, authentication).then((made) => {
+				host = made.endpoint.host;
 				made.client.setRateLimiter(new RequestRateLimiter(requestsPerSecond, { now: () => Date.now(), sleep: async (ms) => await sleep(ms) }));
-				return made;
+				return made.client;
 			});
 			return await connection;
 		};
-		let stopped = false;
-		type Outcome = { ok: true; json: IDataObject } | { ok: false; error: unknown } | undefined;
-		const outcomes = await runPool<Outcome>(items.length, concurrency, async (itemIndex) => {
-			// Without continue-on-fail, the first failure stops the items not yet started, as one at a time would.
-			if (stopped) return undefined;
-			try {
+		const returnData = await runItems(this, {
+			concurrency,
+			perItem: async (itemIndex) => {
 				if (!handler) throw new NodeOperationError(this.getNode(), `Operation "${operation}" is not one of Run, Resume, Get Run or Upload File`, { itemIndex });
-				const { client } = await connect();
-				return { ok: true, json: await handler.call(this, itemIndex, client, schemas) };
-			} catch (error) {
-				if (!this.continueOnFail()) stopped = true;
-				return { ok: false, error };
-			}
+				return await handler.call(this, itemIndex, await connect(), schemas);
+			},
+			errorJson: (error, itemIndex) =>
+				error instanceof CozeError ? errorDetails(error, host) : { error: toNodeError(this.getNode(), error, itemIndex, host).message },
+			toNodeError: (error, itemIndex) => toNodeError(this.getNode(), error, itemIndex, host),
 		});
-		const host = connection ? (await connection.catch(() => undefined))?.endpoint.host ?? 'Coze' : 'Coze';
-		const returnData: INodeExecutionData[] = [];
-		for (const [itemIndex, outcome] of outcomes.entries()) {
-			if (!outcome) continue;
-			if (outcome.ok) {
-				returnData.push({ json: outcome.json, pairedItem: { item: itemIndex } });
-				continue;
-			}
-			const error = outcome.error;
-			if (this.continueOnFail() && error instanceof CozeError) {
-				returnData.push({ json: errorDetails(error, host), pairedItem: { item: itemIndex } });
-				continue;
-			}
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, host);
-			if (this.continueOnFail()) {
-				returnData.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
-				continue;
-			}
-			// Both constructors return the given error when it already is one of theirs.
-			if (nodeError instanceof NodeApiError) throw new NodeApiError(this.getNode(), nodeError as unknown as JsonObject, { itemIndex });
-			throw new NodeOperationError(this.getNode(), nodeError, { itemIndex });
-		}
 		return [returnData];
 	}
 }

@@ -1,9 +1,6 @@
 import {
-	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
-	type IDataObject,
-	type JsonObject,
 	type IExecuteFunctions,
 	type ILoadOptionsFunctions,
 	type INodeExecutionData,
@@ -43,6 +40,7 @@ import { operationProperty } from './descriptions/operation';
 import { optionsProperty } from './descriptions/options';
 import { OpenClawError } from './protocol/errors';
 import { HandOffIndex } from './protocol/handOff';
+import { runItems } from '../shared/itemRunner';
 import { createTaskFlowClient } from './shared/connection';
 import { clientSettings } from './shared/params';
 import { errorJson, toNodeError } from './shared/results';
@@ -112,34 +110,24 @@ export class OpenClawTaskFlow implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const handler = operations[operation];
-		const returnData: INodeExecutionData[] = [];
 		// One client and one idempotency index for all items: they share the route's rate budget,
 		// and a hand-off of item 2 sees the flow item 1 created.
 		let context: OperationContext | undefined;
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
+		const returnData = await runItems(this, {
+			perItem: async (itemIndex) => {
 				if (!handler) throw new NodeOperationError(this.getNode(), `Operation "${operation}" is not known`, { itemIndex });
 				if (!context) {
 					const client = await createTaskFlowClient(this, clientSettings(this, itemIndex));
 					context = { client, handOffIndex: new HandOffIndex(client) };
 				}
-				const output = await handler.call(this, itemIndex, context);
-				for (const json of Array.isArray(output) ? output : [output]) returnData.push({ json, pairedItem: { item: itemIndex } });
-			} catch (error) {
-				if (this.continueOnFail()) {
-					const json: IDataObject = error instanceof OpenClawError ? errorJson(error) : { error: (error as Error).message };
-					returnData.push({ json, pairedItem: { item: itemIndex } });
-					continue;
-				}
-				const nodeError = error instanceof OpenClawError ? toNodeError(this.getNode(), error, itemIndex) : (error as Error);
-				// Both constructors return the given error when it already is one of theirs.
-				if (nodeError instanceof NodeApiError) throw new NodeApiError(this.getNode(), nodeError as unknown as JsonObject, { itemIndex });
-				throw new NodeOperationError(this.getNode(), nodeError, { itemIndex });
-			}
-		}
+				return await handler.call(this, itemIndex, context);
+			},
+			errorJson: (error) => (error instanceof OpenClawError ? errorJson(error) : { error: (error as Error).message }),
+			toNodeError: (error, itemIndex) =>
+				error instanceof OpenClawError ? toNodeError(this.getNode(), error, itemIndex) : new NodeOperationError(this.getNode(), error as Error, { itemIndex }),
+		});
 		return [returnData];
 	}
 }

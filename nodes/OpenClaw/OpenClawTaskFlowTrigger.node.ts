@@ -1,5 +1,4 @@
 import {
-	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
@@ -7,10 +6,11 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 	type IPollFunctions,
-	type JsonObject,
 } from 'n8n-workflow';
 
 import { optionsCollection } from '../shared/descriptions';
+import { throwNodeError } from '../shared/itemRunner';
+import { settle } from '../shared/settle';
 import { OpenClawError, OpenClawRateLimitError } from './protocol/errors';
 import { diffFlows, emptyWatchState, matchesFilters, WATCH_EVENTS, type WatchEvent, type WatchFilters, type WatchState } from './protocol/flowWatch';
 import { createTaskFlowClient } from './shared/connection';
@@ -145,22 +145,12 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 		}
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 
-		let flows;
-		try {
-			const client = await createTaskFlowClient(this, POLL_SETTINGS);
-			flows = await client.listFlows();
-		} catch (error) {
-			flows = error as Error;
-		}
+		const flows = await settle(async () => await (await createTaskFlowClient(this, POLL_SETTINGS)).listFlows());
 		if (flows instanceof OpenClawRateLimitError) {
 			this.logger.warn(`OpenClaw TaskFlow Trigger skipped a poll: ${flows.message}`);
 			return null;
 		}
-		if (flows instanceof OpenClawError) {
-			const nodeError = toNodeError(this.getNode(), flows, 0);
-			if (nodeError instanceof NodeApiError) throw new NodeApiError(this.getNode(), nodeError as unknown as JsonObject);
-			throw new NodeOperationError(this.getNode(), nodeError);
-		}
+		if (flows instanceof OpenClawError) throwNodeError(this.getNode(), toNodeError(this.getNode(), flows, 0));
 		if (flows instanceof Error) throw new NodeOperationError(this.getNode(), flows);
 
 		if (this.getMode() === 'manual') {

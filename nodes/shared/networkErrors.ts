@@ -35,3 +35,27 @@ export function networkErrorCode(error: unknown): string | undefined {
 	}
 	return undefined;
 }
+
+/** How a request through n8n's helpers failed, in the terms that decide what the client may do next. */
+export type RequestFailure =
+	/** The execution was stopped. */
+	| { kind: 'aborted' }
+	/** No answer in time: the request may or may not have been carried out. */
+	| { kind: 'timeout'; code: string }
+	/** The request certainly never reached a server. */
+	| { kind: 'never-sent'; code: string }
+	/** The connection broke: the request may or may not have been carried out. */
+	| { kind: 'broken'; code: string }
+	/** No network error at all: n8n refused the request itself (e.g. the credential could not get a token). */
+	| { kind: 'refused-by-n8n'; error: unknown };
+
+/** The one classification of a failed request; each transport maps it onto its own error classes. */
+export function classifyRequestFailure(error: unknown, signal: AbortSignal | undefined): RequestFailure {
+	if (signal?.aborted) return { kind: 'aborted' };
+	const code = networkErrorCode(error);
+	if (code === undefined) return { kind: 'refused-by-n8n', error };
+	if (CANCEL_CODES.has(code)) return { kind: 'aborted' };
+	if (TIMEOUT_CODES.has(code)) return { kind: 'timeout', code };
+	if (NEVER_SENT_CODES.has(code)) return { kind: 'never-sent', code };
+	return { kind: 'broken', code };
+}

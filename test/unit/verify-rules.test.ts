@@ -61,9 +61,9 @@ describe('NodeOperationError about an item carries { itemIndex }', () => {
 
 	it('reports an error planted in the per-item callback of the Coze Workflow node', () => {
 		const original = readFileSync(join(root, 'nodes/Coze/CozeWorkflow.node.ts'), 'utf8');
-		const anchor = 'if (stopped) return undefined;';
+		const anchor = 'perItem: async (itemIndex) => {';
 		assert.ok(original.includes(anchor), 'the per-item callback has moved: update the plant');
-		const planted = original.replace(anchor, `${anchor}\n\t\t\tthrow new NodeOperationError(this.getNode(), 'x');`);
+		const planted = original.replace(anchor, `${anchor}\n\t\t\t\tthrow new NodeOperationError(this.getNode(), 'x');`);
 		const file = write('item-plant/Coze/CozeWorkflow.node.ts', planted);
 		const { findings } = rules.itemErrorsWithoutItemIndex(join(temp, 'item-plant'));
 		assert.equal(findings.length, 1);

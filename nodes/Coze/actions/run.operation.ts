@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CozeRunResult, CozeWorkflowClient, RunRequest } from '../protocol/client';
 import { ASYNC_NEEDS_PAID_PLAN_CODE, CozeApiError, CozeInputError } from '../protocol/errors';
+import { settle } from '../../shared/settle';
 import { liveChunkForwarder } from '../shared/liveChunks';
 import { reportNotices } from '../shared/notices';
 import { readRunParameters, type SchemaCache } from '../shared/inputValues';
@@ -38,15 +39,11 @@ export async function runWorkflow(this: IExecuteFunctions, itemIndex: number, cl
 	} else if (mode === 'sync') {
 		result = await client.runSync(request, options.requestTimeoutMs);
 	} else if (mode === 'async') {
-		const started = await client.startAsync(request, options.requestTimeoutMs).then(
-			(value) => value,
-			(error: unknown) => {
-				// 6003 is refused before any run starts, so running in stream mode instead cannot run it twice.
-				if (options.fallbackToStream && error instanceof CozeApiError && error.code === ASYNC_NEEDS_PAID_PLAN_CODE) return undefined;
-				throw error;
-			},
-		);
-		if (started) {
+		const started = await settle(async () => await client.startAsync(request, options.requestTimeoutMs));
+		// 6003 is refused before any run starts, so running in stream mode instead cannot run it twice.
+		const fallBack = options.fallbackToStream && started instanceof CozeApiError && started.code === ASYNC_NEEDS_PAID_PLAN_CODE;
+		if (started instanceof Error && !fallBack) throw started;
+		if (!(started instanceof Error)) {
 			result = await client.waitForResult(workflowId, started.executeId, options.poll, 'async', { startedAt: started.startedAt, remember: true });
 			result.logId ??= started.logId;
 		} else {

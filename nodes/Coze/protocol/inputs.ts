@@ -3,7 +3,7 @@ import { FILE_TYPES, type ParameterSchema } from './discovery';
 import { isPlainObject, parseJson } from './json';
 
 /**
- * A workflow's inputs as fields (from its input schema, spec §6.3), and the values typed in them
+ * A workflow's inputs as fields (from the input schema Coze reports for it), and the values typed in them
  * turned into the `parameters` of a run, checked against the types before anything is sent.
  */
 

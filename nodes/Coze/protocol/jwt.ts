@@ -1,7 +1,7 @@
 import { createPrivateKey, createSign, randomBytes, type KeyObject } from 'node:crypto';
 
 /**
- * The OAuth JWT of a Coze service app (spec §1.4): RS256, `kid` = the public key fingerprint,
+ * The OAuth JWT of a Coze service app (the JWT grant that coze-py's `JWTOAuthApp` also signs): RS256, `kid` = the public key fingerprint,
  * `iss` = the app ID, `aud` = the API host, a random single-use `jti`.
  */
 export interface CozeJwtClaims {

@@ -1,3 +1,4 @@
+import { settleNow } from '../../shared/settle';
 import { describeOAuthError, parsePrivateKey, signCozeJwt } from './jwt';
 import type { CozeEndpoint } from './endpoint';
 
@@ -39,19 +40,14 @@ export function tokenLifetime(durationSeconds: number): number {
 	return Math.max(60, Math.min(Number(durationSeconds) || 900, 86_399));
 }
 
-/** Signs the app's JWT and describes the exchange request (spec §1.4). Throws `JwtSettingsError`. */
+/** Signs the app's JWT and describes the exchange request (`POST /api/permission/oauth2/token`). Throws `JwtSettingsError`. */
 export function buildExchangeRequest(settings: JwtAppSettings, endpoint: CozeEndpoint, nowSeconds: number): ExchangeRequest {
 	const appId = settings.appId.trim();
 	const keyId = settings.keyId.trim();
 	if (!appId) throw new JwtSettingsError('App ID is empty: enter the ID of the Coze OAuth service app');
 	if (!keyId) throw new JwtSettingsError("Public Key Fingerprint is empty: enter the fingerprint of the app's key pair");
-	let privateKey;
-	try {
-		privateKey = parsePrivateKey(settings.privateKeyPem);
-	} catch (error) {
-		privateKey = error instanceof Error ? error : undefined;
-	}
-	if (!privateKey || privateKey instanceof Error) throw new JwtSettingsError(privateKey?.message ?? 'Private Key is not usable');
+	const privateKey = settleNow(() => parsePrivateKey(settings.privateKeyPem));
+	if (privateKey instanceof Error) throw new JwtSettingsError(privateKey.message || 'Private Key is not usable');
 	const jwt = signCozeJwt(
 		{ appId, keyId, audience: endpoint.host, lifetimeSeconds: 600, sessionName: settings.sessionName?.trim() || undefined, nowSeconds },
 		privateKey,

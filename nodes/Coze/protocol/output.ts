@@ -6,7 +6,7 @@ import { decodeNestedJson, isPlainObject, tryParseJson } from './json';
  * The End node either returns variables (a JSON object serialised into a string) or, in "return
  * text" mode, answer text. Sync runs and run histories wrap that text as
  * `{"content_type":1,"data":"<text>","original_result":null,"type_for_model":2}`, and run histories
- * add one more layer: `{"node_status":"{}","Output":"<End output>"}` (spec §2.2, §5).
+ * add one more layer: `{"node_status":"{}","Output":"<End output>"}`.
  */
 
 function isAnswerTextWrapper(value: Record<string, unknown>): boolean {

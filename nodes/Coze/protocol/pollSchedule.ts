@@ -1,5 +1,5 @@
 /**
- * When to poll a running async run's history (spec §5.2).
+ * When to poll a running async run's history (`GET /v1/workflows/{workflow_id}/run_histories/{execute_id}`).
  *
  * Each poll spends Coze's request quota (shared with runs, 50 QPS on the free tier), and each wait
  * delays noticing that a run has ended. Without knowing a run's length, no schedule keeps both low

@@ -21,20 +21,3 @@ export class RequestRateLimiter {
 		if (at > now) await this.clock.sleep(at - now);
 	}
 }
-
-/**
- * Runs `tasks` with at most `concurrency` at once and returns their results in task order,
- * whatever order they finish in.
- */
-export async function runPool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
-	const results = new Array<T>(count);
-	let next = 0;
-	const worker = async () => {
-		while (next < count) {
-			const index = next++;
-			results[index] = await task(index);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, worker));
-	return results;
-}

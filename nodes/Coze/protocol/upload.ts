@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-/** Coze's file upload (spec §7.2): one multipart part named `file`, at most 512 MB. */
+/** Coze's file upload (`POST /v1/files/upload`): one multipart part named `file`, at most 512 MB. */
 
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 

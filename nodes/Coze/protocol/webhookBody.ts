@@ -1,6 +1,6 @@
 import { decodeNestedJson, parseJson } from './json';
 
-/** The body of a pushed request: JSON only, within a size limit (spec of the Coze Trigger, issue 9). */
+/** The body of a request that Coze pushes to the Coze Trigger: JSON only, within a size limit. */
 
 export type BodyVerdict = { ok: true; body: unknown } | { ok: false; status: 400 | 413 | 415; reason: string };
 

@@ -1,5 +1,7 @@
-import { sleep, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
+import { clientRuntime } from '../../shared/n8nRuntime';
+import { settleNow } from '../../shared/settle';
 import { CozeWorkflowClient } from '../protocol/client';
 import { resolveEndpoint, type CozeEndpoint } from '../protocol/endpoint';
 import { CozeInputError } from '../protocol/errors';
@@ -19,30 +21,16 @@ export async function createCozeClient(
 ): Promise<{ client: CozeWorkflowClient; endpoint: CozeEndpoint }> {
 	const credentialType = CREDENTIAL_TYPES[authentication];
 	const credentials = await context.getCredentials(credentialType);
-	let endpoint: CozeEndpoint | Error;
-	try {
-		endpoint = resolveEndpoint(
+	const endpoint = settleNow(() =>
+		resolveEndpoint(
 			String(credentials.region ?? 'com'),
 			String((credentials.region === 'studio' ? credentials.studioUrl : credentials.baseUrl) ?? ''),
-		);
-	} catch (error) {
-		endpoint = error instanceof Error ? error : new Error(String(error));
-	}
+		),
+	);
 	if (endpoint instanceof Error) {
 		throw new CozeInputError('Credential', `The Coze credential is not usable: ${endpoint.message}`);
 	}
 	const transport = new N8nHttpTransport(context, credentialType, endpoint.baseUrl, authentication === 'jwt');
-	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
-	const client = new CozeWorkflowClient({
-		transport,
-		flavor: endpoint.flavor,
-		host: endpoint.host,
-		runtime: {
-			sleep: async (ms) => await sleep(ms),
-			now: () => Date.now(),
-			random: () => Math.random(),
-			isAborted: () => signal?.aborted === true,
-		},
-	});
+	const client = new CozeWorkflowClient({ transport, flavor: endpoint.flavor, host: endpoint.host, runtime: clientRuntime(context) });
 	return { client, endpoint };
 }

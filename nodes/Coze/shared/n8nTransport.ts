@@ -1,10 +1,9 @@
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { CozeAbortedError, CozeApiError, CozeConnectionError, CozeInputError, CozeTimeoutError } from '../protocol/errors';
 import type { ByteStream, HttpTransport, TransportRequest, TransportResponse } from '../protocol/transport';
-import { CANCEL_CODES, inWords, NEVER_SENT_CODES, networkErrorCode, TIMEOUT_CODES } from '../../shared/networkErrors';
-
-type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+import { classifyRequestFailure, inWords } from '../../shared/networkErrors';
+import { cancelSignal, type RequestContext } from '../../shared/n8nRuntime';
 
 /** What n8n's request helper hands back with `encoding: 'stream'`: Node's IncomingMessage. */
 interface IncomingBody extends AsyncIterable<Uint8Array> {
@@ -120,16 +119,16 @@ export class N8nHttpTransport implements HttpTransport {
 	}
 
 	private classify(error: unknown, idleTimeoutMs: number): Error {
-		const signal = 'getExecutionCancelSignal' in this.context ? this.context.getExecutionCancelSignal() : undefined;
-		if (signal?.aborted) return new CozeAbortedError();
-		if (error instanceof IdleTimeout) return this.idleError(idleTimeoutMs);
-		const code = networkErrorCode(error);
-		if (code && CANCEL_CODES.has(code)) return new CozeAbortedError();
-		if (code && TIMEOUT_CODES.has(code)) return this.idleError(idleTimeoutMs);
-		if (code && NEVER_SENT_CODES.has(code)) {
-			return new CozeConnectionError(`Could not connect to Coze at ${this.baseUrl}: ${inWords(code)}`, code, false);
+		if (error instanceof IdleTimeout && !cancelSignal(this.context)?.aborted) return this.idleError(idleTimeoutMs);
+		const failure = classifyRequestFailure(error, cancelSignal(this.context));
+		switch (failure.kind) {
+			case 'aborted':
+				return new CozeAbortedError();
+			case 'timeout':
+				return this.idleError(idleTimeoutMs);
+			case 'never-sent':
+				return new CozeConnectionError(`Could not connect to Coze at ${this.baseUrl}: ${inWords(failure.code)}`, failure.code, false);
 		}
-		const message = error instanceof Error ? error.message : String(error);
 		if (String((error as { httpCode?: unknown }).httpCode) === '401') {
 			return new CozeApiError({
 				httpStatus: 401,
@@ -137,10 +136,10 @@ export class N8nHttpTransport implements HttpTransport {
 				endpoint: this.baseUrl,
 			});
 		}
-		if (!code) {
+		if (failure.kind === 'refused-by-n8n') {
 			// Not a network failure: n8n refused the request itself, e.g. the credential could not get a token.
-			return new CozeInputError('Credential', message);
+			return new CozeInputError('Credential', error instanceof Error ? error.message : String(error));
 		}
-		return new CozeConnectionError(`The connection to Coze at ${this.baseUrl} failed: ${inWords(code)}`, code, true);
+		return new CozeConnectionError(`The connection to Coze at ${this.baseUrl} failed: ${inWords(failure.code)}`, failure.code, true);
 	}
 }

@@ -12,7 +12,7 @@ export interface WebhookResponse {
 	retryAfterMs?: number;
 }
 
-/** Reads `Retry-After` (delay-seconds or an HTTP date, RFC 9110 §10.2.3) as milliseconds from `now`. */
+/** Reads `Retry-After` (delay-seconds or an HTTP date, RFC 9110, section 10.2.3) as milliseconds from `now`. */
 export function retryAfterMs(header: string | string[] | undefined, now: number): number | undefined {
 	const value = Array.isArray(header) ? header[0] : header;
 	if (value === undefined || value.trim() === '') return undefined;

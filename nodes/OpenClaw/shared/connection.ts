@@ -1,5 +1,6 @@
-import { sleep, type IExecuteFunctions, type ILoadOptionsFunctions, type IPollFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
+import { clientRuntime } from '../../shared/n8nRuntime';
 import { TaskFlowClient } from '../protocol/client';
 import { OpenClawInputError } from '../protocol/errors';
 import { N8nWebhookTransport, OPENCLAW_CREDENTIAL_TYPE } from './n8nTransport';
@@ -29,10 +30,9 @@ export async function createTaskFlowClient(
 ): Promise<TaskFlowClient> {
 	const credentials = await context.getCredentials(OPENCLAW_CREDENTIAL_TYPE);
 	const url = routeUrl(String(credentials.gatewayUrl ?? ''), String(credentials.routePath ?? ''));
-	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 	return new TaskFlowClient({
 		transport: new N8nWebhookTransport(context, url),
-		runtime: { sleep: async (ms) => await sleep(ms), now: () => Date.now(), isAborted: () => signal?.aborted === true },
+		runtime: clientRuntime(context),
 		route: url,
 		timeoutMs: settings.timeoutMs,
 		rateLimitMaxWaitMs: settings.rateLimitMaxWaitMs,

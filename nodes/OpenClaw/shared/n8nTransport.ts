@@ -1,10 +1,9 @@
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse, IPollFunctions } from 'n8n-workflow';
+import type { IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { CANCEL_CODES, inWords, NEVER_SENT_CODES, networkErrorCode, TIMEOUT_CODES } from '../../shared/networkErrors';
+import { classifyRequestFailure, inWords } from '../../shared/networkErrors';
+import { cancelSignal, type RequestContext } from '../../shared/n8nRuntime';
 import { OpenClawAbortedError, OpenClawConnectionError, OpenClawTimeoutError } from '../protocol/errors';
 import { retryAfterMs, type WebhookResponse, type WebhookTransport } from '../protocol/transport';
-
-type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export const OPENCLAW_CREDENTIAL_TYPE = 'openClawWebhookApi';
 
@@ -49,26 +48,28 @@ export class N8nWebhookTransport implements WebhookTransport {
 	}
 
 	private classify(error: unknown, timeoutMs: number): Error {
-		const signal = 'getExecutionCancelSignal' in this.context ? this.context.getExecutionCancelSignal() : undefined;
-		if (signal?.aborted) return new OpenClawAbortedError();
-		const code = networkErrorCode(error);
-		if (code && CANCEL_CODES.has(code)) return new OpenClawAbortedError();
-		if (code && TIMEOUT_CODES.has(code)) {
-			return new OpenClawTimeoutError(
-				`The gateway did not answer within ${Math.round(timeoutMs / 1000)} s (Timeout) at ${this.routeUrl}; the request may or may not have been carried out.`,
-			);
+		const failure = classifyRequestFailure(error, cancelSignal(this.context));
+		switch (failure.kind) {
+			case 'aborted':
+				return new OpenClawAbortedError();
+			case 'timeout':
+				return new OpenClawTimeoutError(
+					`The gateway did not answer within ${Math.round(timeoutMs / 1000)} s (Timeout) at ${this.routeUrl}; the request may or may not have been carried out.`,
+				);
+			case 'never-sent':
+				return new OpenClawConnectionError(
+					`Could not connect to the OpenClaw gateway at ${this.routeUrl}: ${inWords(failure.code)}. Check Gateway URL in the credential.`,
+					false,
+					failure.code,
+				);
+			case 'refused-by-n8n':
+				return new OpenClawConnectionError(`The request to ${this.routeUrl} failed: ${error instanceof Error ? error.message : String(error)}`, false);
+			case 'broken':
+				return new OpenClawConnectionError(
+					`The connection to the OpenClaw gateway at ${this.routeUrl} broke: ${inWords(failure.code)}; the request may or may not have been carried out.`,
+					true,
+					failure.code,
+				);
 		}
-		if (code && NEVER_SENT_CODES.has(code)) {
-			return new OpenClawConnectionError(`Could not connect to the OpenClaw gateway at ${this.routeUrl}: ${inWords(code)}. Check Gateway URL in the credential.`, false, code);
-		}
-		if (!code) {
-			const message = error instanceof Error ? error.message : String(error);
-			return new OpenClawConnectionError(`The request to ${this.routeUrl} failed: ${message}`, false);
-		}
-		return new OpenClawConnectionError(
-			`The connection to the OpenClaw gateway at ${this.routeUrl} broke: ${inWords(code)}; the request may or may not have been carried out.`,
-			true,
-			code,
-		);
 	}
 }
