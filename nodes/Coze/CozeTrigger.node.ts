@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	NodeOperationError,
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IDataObject,
@@ -12,9 +11,10 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { ReplayGuard, verifyHmac, verifySecretHeader, type WebhookVerdict } from './protocol/webhookAuth';
-import { readWebhookBody } from './protocol/webhookBody';
-import { cozeTriggerProperties } from './descriptions/trigger';
+import { cozeTriggerProperties } from './trigger/description';
+import { header, rawBodyOf, readTriggerSettings, reject } from './trigger/request';
+import { ReplayGuard, verifyHmac, verifySecretHeader, type WebhookVerdict } from './trigger/webhookAuth';
+import { readWebhookBody } from './trigger/webhookBody';
 
 export const WEBHOOK_SECRET_CREDENTIAL = 'cozeWebhookSecretApi';
 const MIN_SECRET_LENGTH = 16;
@@ -24,28 +24,6 @@ const replayGuards = new Map<string, ReplayGuard>();
 
 /** Headers that carry the secret or signature are never part of the output. */
 const SECRET_HEADERS = new Set(['authorization', 'x-coze-signature', 'cookie']);
-
-interface RawRequest {
-	rawBody?: Buffer;
-	readRawBody?: () => Promise<void>;
-}
-
-async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer | undefined> {
-	const request = context.getRequestObject() as unknown as RawRequest;
-	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') await request.readRawBody();
-	return Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
-}
-
-function header(context: IWebhookFunctions, name: string): string | undefined {
-	const value = context.getHeaderData()[name.toLowerCase()];
-	return Array.isArray(value) ? value[0] : value;
-}
-
-/** Answers a rejected request with a fixed text, and starts no execution. */
-function reject(context: IWebhookFunctions, status: number, reason: string): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ received: false, error: reason });
-	return { noWebhookResponse: true };
-}
 
 export class CozeTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -108,28 +86,7 @@ export class CozeTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const authentication = this.getNodeParameter('authentication', 'header') as string;
-		const options = this.getNodeParameter('options', {}) as IDataObject;
-		// A setting that is not a number (an expression) would disable its check: refuse it instead (fail closed).
-		const maxBodySizeKb = Number(options.maxBodySizeKb ?? 1024);
-		if (!Number.isFinite(maxBodySizeKb) || maxBodySizeKb < 1 || maxBodySizeKb > 16384) {
-			throw new NodeOperationError(this.getNode(), `Max Body Size (KB) must be a number from 1 to 16384, not "${String(options.maxBodySizeKb)}"`);
-		}
-		if (authentication === 'hmac') {
-			const tolerance = this.getNodeParameter('toleranceSeconds', 300) as unknown;
-			const seconds = typeof tolerance === 'number' || typeof tolerance === 'string' ? Number(tolerance) : NaN;
-			if (!Number.isFinite(seconds) || seconds < 10 || seconds > 3600) {
-				throw new NodeOperationError(this.getNode(), `Tolerance (Seconds) must be a number from 10 to 3600, not "${String(tolerance)}"`);
-			}
-			for (const [name, label] of [
-				['signatureHeader', 'Signature Header'],
-				['timestampHeader', 'Timestamp Header'],
-			]) {
-				if (String(this.getNodeParameter(name, '') ?? '').trim() === '') {
-					throw new NodeOperationError(this.getNode(), `${label} is empty: Enter the header that carries it, as the Coze workflow sends it`);
-				}
-			}
-		}
+		const { authentication, options, maxBodyBytes } = readTriggerSettings(this);
 		const rawBody = await rawBodyOf(this);
 
 		if (authentication !== 'none') {
@@ -163,7 +120,7 @@ export class CozeTrigger implements INodeType {
 		const body = readWebhookBody({
 			contentType: header(this, 'content-type'),
 			rawBody: rawBody ?? Buffer.from(JSON.stringify(this.getBodyData() ?? {})),
-			maxBytes: Math.round(maxBodySizeKb * 1024),
+			maxBytes: maxBodyBytes,
 			decodeNested: options.decodeNestedJson !== false,
 		});
 		if (!body.ok) return reject(this, body.status, body.reason);

@@ -1,4 +1,4 @@
-import { decodeNestedJson, parseJson } from './json';
+import { decodeNestedJson, parseJson } from '../protocol/json';
 
 /** The body of a request that Coze pushes to the Coze Trigger: JSON only, within a size limit. */
 
