@@ -60,8 +60,8 @@ const LOOP_KINDS = new Map([
 
 /**
  * Why the node stands in an item context, or undefined when it does not. Walks outward: the
- * nearest function with an item parameter decides yes; a method whose `this` is a webhook, poll,
- * trigger, hook or load-options context decides no (n8n gives those no input items, so a loop there
+ * nearest function with an item parameter decides yes; a function whose `this` (or a parameter)
+ * is a webhook, poll, trigger, hook or load-options context decides no (n8n gives those no input items, so a loop there
  * runs over something else, e.g. header names); otherwise any enclosing loop or per-element
  * callback decides yes.
  */
@@ -74,17 +74,16 @@ function itemContext(source, node) {
 		let noItems = false;
 		for (const parameter of at.parameters) {
 			const names = bindingNames(parameter.name);
-			if (names[0] === 'this') {
-				const typeNames = [];
-				const collect = (type) => {
-					if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)) typeNames.push(type.typeName.text);
-					else if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) type.types.forEach(collect);
-					else typeNames.push('');
-				};
-				if (parameter.type) collect(parameter.type);
-				noItems = typeNames.length > 0 && typeNames.every((name) => NO_ITEM_CONTEXTS.has(name));
-				continue;
-			}
+			const typeNames = [];
+			const collect = (type) => {
+				if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)) typeNames.push(type.typeName.text);
+				else if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) type.types.forEach(collect);
+				else typeNames.push('');
+			};
+			if (parameter.type) collect(parameter.type);
+			// `this`, or a helper's context parameter, of a kind n8n calls without items.
+			if (typeNames.length > 0 && typeNames.every((name) => NO_ITEM_CONTEXTS.has(name))) noItems = true;
+			if (names[0] === 'this') continue;
 			const itemName = names.find((name) => ITEM_PARAMETERS.has(name));
 			if (itemName) return { why: `a function with the parameter "${itemName}" (line ${lineOf(source, at)})`, name: itemName };
 		}

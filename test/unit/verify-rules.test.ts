@@ -59,12 +59,12 @@ describe('NodeOperationError about an item carries { itemIndex }', () => {
 		assert.deepEqual(findings, []);
 	});
 
-	it('reports an error planted in the per-item callback of the Coze Workflow node', () => {
-		const original = readFileSync(join(root, 'nodes/Coze/CozeWorkflow.node.ts'), 'utf8');
+	it('reports an error planted in the per-item callback of the Coze Workflow router', () => {
+		const original = readFileSync(join(root, 'nodes/Coze/actions/router.ts'), 'utf8');
 		const anchor = 'perItem: async (itemIndex) => {';
 		assert.ok(original.includes(anchor), 'the per-item callback has moved: update the plant');
-		const planted = original.replace(anchor, `${anchor}\n\t\t\t\tthrow new NodeOperationError(this.getNode(), 'x');`);
-		const file = write('item-plant/Coze/CozeWorkflow.node.ts', planted);
+		const planted = original.replace(anchor, `${anchor}\n\t\t\tthrow new NodeOperationError(this.getNode(), 'x');`);
+		const file = write('item-plant/Coze/actions/router.ts', planted);
 		const { findings } = rules.itemErrorsWithoutItemIndex(join(temp, 'item-plant'));
 		assert.equal(findings.length, 1);
 		assert.equal(findings[0]!.file, file);
@@ -91,6 +91,7 @@ describe('NodeOperationError about an item carries { itemIndex }', () => {
 			'\t}',
 			'}',
 			"export const build = (node: INode, itemIndex: number) => new NodeOperationError(node, 'HELPER');",
+			"export function settings(context: IWebhookFunctions) { for (const h of ['a']) throw new NodeOperationError(context.getNode(), 'a webhook helper has no items'); }",
 		].join('\n');
 		write('item-shapes/x.ts', text);
 		write('item-shapes/x.test.ts', "for (;;) new NodeOperationError(node, 'tests are not package source');");

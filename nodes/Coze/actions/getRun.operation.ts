@@ -1,15 +1,39 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CozeWorkflowClient } from '../protocol/client';
 import { CozeInputError } from '../protocol/errors';
 import { decodeEndOutput, splitHistoryOutput } from '../protocol/output';
-import { reportNotices } from '../shared/notices';
-import { readRunOptions, readWorkflowId } from '../shared/runOptions';
-import { runResultToJson } from '../shared/results';
+import { reportNotices } from '../n8n/notices';
+import { readRunOptions, readWorkflowId } from '../n8n/params';
+import { runResultToJson } from '../n8n/output';
+
+const show = { operation: ['getRun'] };
+
+/** The operation's fields, shown when it is chosen. */
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Execute ID',
+		name: 'executeId',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '={{ $json.executeId }}',
+		placeholder: '7404830425073352713',
+		description: "The run's execute ID (Coze calls it execute_id)",
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		displayOptions: { show },
+		default: false,
+		description: 'Whether to poll until the run has finished instead of returning its current status',
+	},
+];
 
 const STATUS: Record<string, string> = { Running: 'running', Success: 'succeeded', Fail: 'failed' };
 
-export async function getRun(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const options = readRunOptions(this, itemIndex);
 	const executeId = String(this.getNodeParameter('executeId', itemIndex, '') ?? '').trim();

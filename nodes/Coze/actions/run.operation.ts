@@ -1,17 +1,96 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CozeRunResult, CozeWorkflowClient, RunRequest } from '../protocol/client';
 import { ASYNC_NEEDS_PAID_PLAN_CODE, CozeApiError, CozeInputError } from '../protocol/errors';
 import { settle } from '../../shared/settle';
-import { liveChunkForwarder } from '../shared/liveChunks';
-import { reportNotices } from '../shared/notices';
-import { readRunParameters, type SchemaCache } from '../shared/inputValues';
-import { readRunOptions, readWorkflowId, streamOptions } from '../shared/runOptions';
-import { runResultToJson } from '../shared/results';
+import { liveChunkForwarder } from '../n8n/liveChunks';
+import { reportNotices } from '../n8n/notices';
+import { readRunParameters, type SchemaCache } from '../n8n/inputValues';
+import { readRunOptions, readWorkflowId, streamOptions } from '../n8n/params';
+import { runResultToJson } from '../n8n/output';
+
+const show = { operation: ['run'] };
+
+const INPUT_MODE_OPTIONS = [
+	{ name: 'Fields', value: 'fields', description: "One field per input of the workflow's Start node, with its type" },
+	{ name: 'JSON', value: 'json', description: 'A JSON object of the inputs by name' },
+];
+
+/** The operation's fields, shown when it is chosen. */
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		displayOptions: { show },
+		options: [
+			{
+				name: 'Stream',
+				value: 'stream',
+				description: 'Run with stream_run and read the events as they come. Works for long runs and for workflows that ask questions.',
+			},
+			{
+				name: 'Async',
+				value: 'async',
+				description: 'Start the run in the background (is_async) and poll its history until it ends. Needs a paid Coze plan.',
+			},
+			{
+				name: 'Sync',
+				value: 'sync',
+				description: 'One request that waits for the result. Coze cuts it after 90 s; no streaming output nodes.',
+			},
+		],
+		default: 'stream',
+	},
+	{
+		displayName: 'Inputs',
+		name: 'inputMode',
+		type: 'options',
+		displayOptions: { show: { ...show, '@version': [1] } },
+		options: INPUT_MODE_OPTIONS,
+		default: 'json',
+	},
+	{
+		displayName: 'Inputs',
+		name: 'inputMode',
+		type: 'options',
+		displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 1.1 } }] } },
+		options: INPUT_MODE_OPTIONS,
+		default: 'fields',
+	},
+	{
+		displayName: 'Inputs',
+		name: 'inputs',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['workflowId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getWorkflowInputs',
+				mode: 'add',
+				fieldWords: { singular: 'input', plural: 'inputs' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+			},
+		},
+		displayOptions: { show: { ...show, inputMode: ['fields'] } },
+	},
+	{
+		displayName: 'Inputs (JSON)',
+		name: 'parametersJson',
+		type: 'json',
+		displayOptions: { show: { ...show, inputMode: ['json'] } },
+		default: '{}',
+		description: "The workflow's inputs as a JSON object: the Start node's parameters by name (Coze calls them parameters)",
+	},
+];
 
 type RunMode = 'stream' | 'async' | 'sync';
 
-export async function runWorkflow(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient, schemas: SchemaCache): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient, schemas: SchemaCache): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const mode = this.getNodeParameter('mode', itemIndex, 'stream') as RunMode;
 	const options = readRunOptions(this, itemIndex);

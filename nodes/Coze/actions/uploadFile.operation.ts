@@ -1,11 +1,25 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CozeWorkflowClient } from '../protocol/client';
 import { CozeInputError } from '../protocol/errors';
 import { fileParameter } from '../protocol/inputs';
 
+/** The operation's fields, shown when it is chosen. */
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the input binary field holding the file to upload',
+		description: 'Coze keeps uploaded files for 3 months; at most 512 MB per file',
+		displayOptions: { show: { operation: ['uploadFile'] } },
+	},
+];
+
 /** Uploads the item's binary file; the output has the file ID and the value a file input takes. */
-export async function uploadFile(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
 	const property = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
 	if (property === '' || !this.getInputData()[itemIndex]?.binary?.[property]) {
 		throw new CozeInputError(

@@ -4,7 +4,7 @@ import type { CozeWorkflowClient } from '../protocol/client';
 import type { ParameterSchema } from '../protocol/discovery';
 import { CozeInputError } from '../protocol/errors';
 import { coerceInput, fileParameter, inputFields, type FileSource, type InputField } from '../protocol/inputs';
-import { readParametersJson } from './runOptions';
+import { readParametersJson } from './params';
 
 /** Input schemas fetched during one execution, by workflow ID: one request per workflow, not per item. */
 export type SchemaCache = Map<string, Promise<Record<string, ParameterSchema>>>;

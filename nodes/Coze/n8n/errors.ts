@@ -1,40 +1,8 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
-import type { CozeRunResult } from '../protocol/client';
 import { CozeApiError, CozeConnectionError, CozeError, CozeInputError, CozeStreamEndedError, CozeTimeoutError, hintForCode } from '../protocol/errors';
-import { decodeEndOutput } from '../protocol/output';
 
-export interface OutputChoices {
-	parseOutput: boolean;
-	includeMessages: boolean;
-	includeEvents: boolean;
-}
-
-/** The output item of a run: the contract of the node's output (IDs stay strings). */
-export function runResultToJson(result: CozeRunResult, choices: OutputChoices): IDataObject {
-	const json: IDataObject = {
-		status: result.status,
-		output: decodeEndOutput(result.outputText, choices.parseOutput) as IDataObject['output'],
-		executeId: result.executeId ?? null,
-		debugUrl: result.debugUrl ?? null,
-		usage: result.usage ? { ...result.usage } : null,
-		logId: result.logId ?? null,
-	};
-	if (result.interrupt) {
-		json.interrupt = {
-			eventId: result.interrupt.eventId,
-			type: result.interrupt.type,
-			question: result.interrupt.question,
-			data: result.interrupt.data,
-			requiredParameters: (result.interrupt.requiredParameters ?? null) as IDataObject | null,
-			nodeTitle: result.interrupt.nodeTitle,
-		};
-	}
-	if (result.outputTrimmed) json.outputTrimmed = true;
-	if (choices.includeMessages) json.messages = result.messages.map((m) => ({ ...m }));
-	if (choices.includeEvents && result.events) json.events = result.events.map((e) => ({ ...e }) as IDataObject);
-	return json;
-}
+/** How a Coze failure becomes an n8n error, and the fields a failed item carries with continue-on-fail. */
 
 /** A 401 without a Coze code is the same trouble as 4100. */
 function hintFor(error: CozeApiError, host: string): string | undefined {
