@@ -1,7 +1,8 @@
 import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { OpenClawInputError } from '../protocol/errors';
-import { handOff as handOffResult, IDEMPOTENCY_FIELD, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
+import { handOff as handOffResult, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
+import { IDEMPOTENCY_FIELD } from '../protocol/handOffKey';
 import { TASK_RUNTIMES, type ActionBody, type JsonValue } from '../protocol/types';
 import { compact, validateAction } from '../protocol/validate';
 import { jsonValue, text } from '../shared/params';

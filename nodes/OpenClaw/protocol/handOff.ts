@@ -1,16 +1,14 @@
 import type { TaskFlowClient } from './client';
 import { isOutcomeUnknown, OpenClawAbortedError, OpenClawConnectionError, OpenClawInputError, OpenClawTimeoutError } from './errors';
+import { IDEMPOTENCY_FIELD, keyOf } from './handOffKey';
 import type { ActionBody, CreateStatus, FlowView, JsonValue, NotifyPolicy, TaskView } from './types';
 
 /**
  * Hand-off: turn one result (e.g. a Coze run) into a TaskFlow, at most once per idempotency key.
- * The plugin has no idempotency of its own (spec §5.1), so the key is stored in the flow's
- * `stateJson.idempotencyKey` and looked up with `list_flows` before anything is created. After a
- * request whose outcome is unknown (a timeout, a lost answer) the list is read again before
- * anything is repeated.
+ * The key is stored in the flow's state (handOffKey.ts) and looked up with `list_flows` before
+ * anything is created. After a request whose outcome is unknown (a timeout, a lost answer) the list
+ * is read again before anything is repeated.
  */
-
-export const IDEMPOTENCY_FIELD = 'idempotencyKey';
 
 export interface HandOffTask {
 	runtime: 'subagent' | 'acp';
@@ -47,30 +45,6 @@ export interface HandOffResult {
 	/** The child task already existed on a flow that was handed off before. */
 	taskExisted?: boolean;
 }
-
-/**
- * A later step (Finish Flow, Set Waiting, …) replaces the whole `stateJson`. When the new state is an
- * object without the hand-off key and the flow has one, the key is kept: without it, running the
- * hand-off's item again would not find the flow and would create a second one.
- */
-export function keepHandOffKey(state: JsonValue | undefined, current: FlowView | undefined): JsonValue | undefined {
-	if (state === null || typeof state !== 'object' || Array.isArray(state) || IDEMPOTENCY_FIELD in state) return state;
-	const key = current ? keyOf(current) : undefined;
-	return key === undefined ? state : { ...state, [IDEMPOTENCY_FIELD]: key };
-}
-
-/** Whether `state` would replace a stored state without saying what became of a hand-off key. */
-export function mayDropHandOffKey(state: JsonValue | undefined): boolean {
-	return state !== null && typeof state === 'object' && !Array.isArray(state) && !(IDEMPOTENCY_FIELD in state);
-}
-
-function keyOf(flow: FlowView): string | undefined {
-	const state = flow.stateJson;
-	if (state === null || typeof state !== 'object' || Array.isArray(state)) return undefined;
-	const key = state[IDEMPOTENCY_FIELD];
-	return typeof key === 'string' ? key : undefined;
-}
-
 
 /** The route's flows by idempotency key, read once per execution and kept up to date by the hand-offs. */
 export class HandOffIndex {
