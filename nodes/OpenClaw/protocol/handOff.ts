@@ -1,7 +1,8 @@
 import type { TaskFlowClient } from './client';
 import { isOutcomeUnknown, OpenClawAbortedError, OpenClawConnectionError, OpenClawInputError, OpenClawTimeoutError } from './errors';
 import { IDEMPOTENCY_FIELD, keyOf } from './handOffKey';
-import type { ActionBody, CreateStatus, FlowView, JsonValue, NotifyPolicy, TaskView } from './types';
+import { TASK_RUNTIMES, type ActionBody, type CreateStatus, type FlowView, type JsonValue, type NotifyPolicy, type TaskView } from './types';
+import { validateAction } from './validate';
 
 /**
  * Hand-off: turn one result (e.g. a Coze run) into a TaskFlow, at most once per idempotency key.
@@ -96,17 +97,9 @@ export function requireIdempotencyKey(key: string): string {
 	return trimmed;
 }
 
-export async function handOff(
-	client: TaskFlowClient,
-	index: HandOffIndex,
-	request: HandOffRequest,
-	pause: (ms: number) => Promise<void>,
-): Promise<HandOffResult> {
-	const key = requireIdempotencyKey(request.key);
-	const existing = await index.find(key);
-	if (existing) return await completeEarlierHandOff(client, existing, request);
-
-	const fields: Omit<ActionBody, 'action'> = {
+/** What create_flow sends: the state carries the key. */
+function createFields(request: HandOffRequest, key: string): Omit<ActionBody, 'action'> {
+	return {
 		goal: request.goal,
 		stateJson: { ...request.state, [IDEMPOTENCY_FIELD]: key },
 		controllerId: request.controllerId,
@@ -114,6 +107,48 @@ export async function handOff(
 		status: request.status,
 		currentStep: request.currentStep,
 	};
+}
+
+/** What run_task sends: queued (an unbacked running task would block the gateway's shutdown). */
+function taskFields(flowId: string, task: HandOffTask): Omit<ActionBody, 'action'> {
+	return { flowId, runtime: task.runtime, task: task.task, label: task.label, agentId: task.agentId, status: 'queued' };
+}
+
+/** What set_waiting sends besides the flow and its revision. */
+function waitFields(wait: HandOffWait): Omit<ActionBody, 'action'> {
+	return { currentStep: wait.currentStep, waitJson: wait.waitJson };
+}
+
+/**
+ * Checks all that a hand-off may send before it looks for an earlier flow (a list_flows request),
+ * so that a bad field sends nothing. The flow does not exist yet: a placeholder ID and revision
+ * stand in. Throws `OpenClawInputError`.
+ */
+export function validateHandOff(request: HandOffRequest): void {
+	const key = requireIdempotencyKey(request.key);
+	validateAction({ action: 'create_flow', ...createFields(request, key) });
+	const { task, wait } = request;
+	if (task) {
+		if (!(TASK_RUNTIMES as readonly string[]).includes(task.runtime)) {
+			throw new OpenClawInputError('Task Runtime', `Task Runtime must be one of ${TASK_RUNTIMES.join(', ')}, not "${String(task.runtime)}"`);
+		}
+		validateAction({ action: 'run_task', ...taskFields('pending', task) });
+	}
+	if (wait) validateAction({ action: 'set_waiting', flowId: 'pending', expectedRevision: 0, ...waitFields(wait) });
+}
+
+export async function handOff(
+	client: TaskFlowClient,
+	index: HandOffIndex,
+	request: HandOffRequest,
+	pause: (ms: number) => Promise<void>,
+): Promise<HandOffResult> {
+	validateHandOff(request);
+	const key = request.key.trim();
+	const existing = await index.find(key);
+	if (existing) return await completeEarlierHandOff(client, existing, request);
+
+	const fields = createFields(request, key);
 	let flow: FlowView | undefined;
 	let recovered = false;
 	for (let attempt = 1; !flow; attempt++) {
@@ -179,9 +214,9 @@ async function completeEarlierHandOff(client: TaskFlowClient, flow: FlowView, re
 	return result;
 }
 
-/** run_task with status queued (an unbacked running task would block the gateway's shutdown). */
+/** run_task, once: after a lost answer, only a flow without tasks gets one again. */
 async function runTaskOnce(client: TaskFlowClient, flowId: string, task: HandOffTask): Promise<{ task?: TaskView; flow?: FlowView }> {
-	const fields = { flowId, runtime: task.runtime, task: task.task, label: task.label, agentId: task.agentId, status: 'queued' };
+	const fields = taskFields(flowId, task);
 	let first: { task?: TaskView; flow?: FlowView } | Error;
 	try {
 		first = await client.runTask(fields);
@@ -200,7 +235,7 @@ async function setWaiting(client: TaskFlowClient, flow: FlowView, wait: HandOffW
 	const result = await client.mutate(
 		'set_waiting',
 		flow.flowId,
-		{ currentStep: wait.currentStep, waitJson: wait.waitJson },
+		waitFields(wait),
 		{ revision: flow.revision, onConflict: 'fail', maxRetries: 0 },
 	);
 	return result.flow;

@@ -7,7 +7,6 @@ import {
 	TASK_RUNTIMES,
 	type ActionBody,
 	type ActionName,
-	type JsonValue,
 } from './types';
 
 /**
@@ -139,11 +138,4 @@ export function validateAction(body: ActionBody): void {
 			if (body[field] !== undefined) fail(field, 'can only be set when Status is running (a rule of the gateway)');
 		}
 	}
-}
-
-/** Removes fields the user left unset, so the strict schemas see only what was meant. */
-export function compact(body: Record<string, JsonValue | undefined>): Record<string, JsonValue> {
-	const out: Record<string, JsonValue> = {};
-	for (const [key, value] of Object.entries(body)) if (value !== undefined) out[key] = value;
-	return out;
 }
