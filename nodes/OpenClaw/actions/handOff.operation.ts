@@ -1,6 +1,7 @@
 import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { OpenClawInputError } from '../protocol/errors';
+import { biggestField } from '../protocol/fields';
 import { handOff as handOffResult, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
 import type { JsonValue } from '../protocol/types';
 import { jsonValue, text } from '../shared/params';
@@ -16,8 +17,7 @@ const STATE_LABELS: Record<string, string> = { result: 'Result', executeId: 'Exe
 function inHandOffTerms(error: Error, state: Record<string, JsonValue>): Error {
 	const stateLabel = 'State (JSON)';
 	if (!(error instanceof OpenClawInputError) || error.field !== stateLabel) return error;
-	const sizes = Object.entries(state).map(([key, value]) => [key, Buffer.byteLength(JSON.stringify(value) ?? '')] as const);
-	const biggest = sizes.sort((a, b) => b[1] - a[1])[0]?.[0];
+	const biggest = biggestField(state);
 	const label = (biggest && STATE_LABELS[biggest]) || 'Result';
 	return new OpenClawInputError(label, error.message.replace(stateLabel, label));
 }

@@ -1,6 +1,6 @@
 import { readAnswer } from './answer';
 import { isOutcomeUnknown, OpenClawAbortedError, OpenClawApiError, OpenClawInputError, OpenClawRateLimitError } from './errors';
-import { fieldLabel } from './fields';
+import { biggestField, fieldLabel } from './fields';
 import { gateFor, type RateGate } from './rateGate';
 import type { ClientRuntime, WebhookTransport } from './transport';
 import type { ActionAnswer, ActionBody, FlowView, JsonValue, RevisedAction, TaskSummary, TaskView } from './types';
@@ -77,21 +77,6 @@ function looksApplied(action: RevisedAction, body: ActionBody, flow: FlowView): 
 	}
 }
 
-
-/** The biggest top-level field of a body, to name in a size error. */
-function biggestField(body: ActionBody): string {
-	let best = 'action';
-	let size = -1;
-	for (const [key, value] of Object.entries(body)) {
-		const bytes = Buffer.byteLength(JSON.stringify(value) ?? '');
-		if (bytes > size) {
-			best = key;
-			size = bytes;
-		}
-	}
-	return best;
-}
-
 /** A client of one webhooks-plugin route: every action, the route's limits, revisions. */
 export class TaskFlowClient {
 	private readonly gate: RateGate;
@@ -126,7 +111,7 @@ export class TaskFlowClient {
 		const bodyText = JSON.stringify(body);
 		const bytes = Buffer.byteLength(bodyText);
 		if (bytes > MAX_BODY_BYTES) {
-			const field = fieldLabel(biggestField(body));
+			const field = fieldLabel(biggestField(body) ?? 'action');
 			throw new OpenClawInputError(
 				field,
 				`The request would be ${Math.ceil(bytes / 1024)} KiB, over the gateway's 256 KiB limit, so it was not sent: ${field} is the biggest part; make it smaller.`,
