@@ -1,26 +1,10 @@
 import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { OpenClawInputError } from '../protocol/errors';
-import { biggestField } from '../protocol/fields';
 import { handOff as handOffResult, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
 import type { JsonValue } from '../protocol/types';
 import { jsonValue, text } from '../shared/params';
 import { flowJson } from '../shared/results';
 import type { OperationContext } from './types';
-
-const STATE_LABELS: Record<string, string> = { result: 'Result', executeId: 'Execute ID', debugUrl: 'Debug URL' };
-
-/**
- * The size check names the plugin's field, State (JSON); a Hand Off user filled in Result, Execute
- * ID and Debug URL, which it is made of: name the biggest of those instead.
- */
-function inHandOffTerms(error: Error, state: Record<string, JsonValue>): Error {
-	const stateLabel = 'State (JSON)';
-	if (!(error instanceof OpenClawInputError) || error.field !== stateLabel) return error;
-	const biggest = biggestField(state);
-	const label = (biggest && STATE_LABELS[biggest]) || 'Result';
-	return new OpenClawInputError(label, error.message.replace(stateLabel, label));
-}
 
 /** Turns the item into a flow once per idempotency key; see protocol/handOff.ts. */
 export async function handOff(this: IExecuteFunctions, itemIndex: number, { client, handOffIndex }: OperationContext): Promise<IDataObject> {
@@ -29,7 +13,7 @@ export async function handOff(this: IExecuteFunctions, itemIndex: number, { clie
 	const key = requireIdempotencyKey(text(param('idempotencyKey')) ?? '');
 	const state: Record<string, JsonValue> = {
 		// A Coze result may be plain text: a string that is not JSON is kept as it is.
-		result: jsonValue(param('result', null), 'Result', { textAllowed: true }) ?? null,
+		result: jsonValue(param('result', null), 'result', { textAllowed: true }) ?? null,
 		executeId: text(param('executeId')) ?? null,
 		debugUrl: text(param('debugUrl')) ?? null,
 	};
@@ -46,11 +30,9 @@ export async function handOff(this: IExecuteFunctions, itemIndex: number, { clie
 		task: addTask
 			? { runtime: param('taskRuntime', 'subagent') as 'subagent', task: text(param('taskText')) ?? '', label: text(param('taskLabel')) }
 			: undefined,
-		wait: thenWait ? { waitJson: jsonValue(param('waitJson', '{}'), 'Wait (JSON)') ?? null, currentStep: text(param('waitStep')) } : undefined,
+		wait: thenWait ? { waitJson: jsonValue(param('waitJson', '{}'), 'waitJson') ?? null, currentStep: text(param('waitStep')) } : undefined,
 	};
-	const result = await handOffResult(client, handOffIndex, request, async (ms) => await sleep(ms)).catch(
-		async (error: Error) => await Promise.reject(inHandOffTerms(error, state)),
-	);
+	const result = await handOffResult(client, handOffIndex, request, async (ms) => await sleep(ms));
 	return {
 		...flowJson(result.flow),
 		idempotencyKey: key,

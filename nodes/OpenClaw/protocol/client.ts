@@ -1,6 +1,6 @@
 import { readAnswer } from './answer';
 import { isOutcomeUnknown, OpenClawAbortedError, OpenClawApiError, OpenClawInputError, OpenClawRateLimitError } from './errors';
-import { biggestField, fieldLabel } from './fields';
+import { biggestField } from './fields';
 import { gateFor, type RateGate } from './rateGate';
 import type { ClientRuntime, WebhookTransport } from './transport';
 import type { ActionAnswer, ActionBody, FlowView, JsonValue, RevisedAction, TaskSummary, TaskView } from './types';
@@ -111,10 +111,10 @@ export class TaskFlowClient {
 		const bodyText = JSON.stringify(body);
 		const bytes = Buffer.byteLength(bodyText);
 		if (bytes > MAX_BODY_BYTES) {
-			const field = fieldLabel(biggestField(body) ?? 'action');
 			throw new OpenClawInputError(
-				field,
-				`The request would be ${Math.ceil(bytes / 1024)} KiB, over the gateway's 256 KiB limit, so it was not sent: ${field} is the biggest part; make it smaller.`,
+				biggestField(body) ?? 'action',
+				(field) =>
+					`The request would be ${Math.ceil(bytes / 1024)} KiB, over the gateway's 256 KiB limit, so it was not sent: ${field} is the biggest part; make it smaller.`,
 			);
 		}
 		const { runtime, transport, timeoutMs, rateLimitMaxWaitMs } = this.options;

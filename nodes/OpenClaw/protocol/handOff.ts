@@ -1,8 +1,9 @@
 import type { TaskFlowClient } from './client';
 import { isOutcomeUnknown, OpenClawAbortedError, OpenClawConnectionError, OpenClawInputError, OpenClawTimeoutError } from './errors';
+import { biggestField } from './fields';
 import { IDEMPOTENCY_FIELD, keyOf } from './handOffKey';
-import { TASK_RUNTIMES, type ActionBody, type CreateStatus, type FlowView, type JsonValue, type NotifyPolicy, type TaskView } from './types';
-import { validateAction } from './validate';
+import type { ActionBody, CreateStatus, FlowView, JsonValue, NotifyPolicy, TaskView } from './types';
+import { validateAction, validateField } from './validate';
 
 /**
  * Hand-off: turn one result (e.g. a Coze run) into a TaskFlow, at most once per idempotency key.
@@ -90,8 +91,8 @@ export function requireIdempotencyKey(key: string): string {
 	const trimmed = key.trim();
 	if (!trimmed) {
 		throw new OpenClawInputError(
-			'Idempotency Key',
-			'Idempotency Key is empty: it identifies the result so that it is handed off once (by default the Coze execute ID, {{ $json.executeId }}).',
+			IDEMPOTENCY_FIELD,
+			(label) => `${label} is empty: it identifies the result so that it is handed off once (by default the Coze execute ID, {{ $json.executeId }}).`,
 		);
 	}
 	return trimmed;
@@ -120,21 +121,41 @@ function waitFields(wait: HandOffWait): Omit<ActionBody, 'action'> {
 }
 
 /**
+ * The plugin's fields that a hand-off fills from fields of its own, by the hand-off's names: the
+ * state is made of the request's state entries (the biggest is named, e.g. `result`), and the
+ * task's runtime is `taskRuntime`.
+ */
+const HAND_OFF_FIELDS = new Map<string, (request: HandOffRequest) => string | undefined>([
+	['stateJson', (request) => biggestField(request.state)],
+	['runtime', () => 'taskRuntime'],
+]);
+
+/** An input error named in the hand-off's fields, which its user filled in, not the plugin's. */
+function inHandOffTerms(error: unknown, request: HandOffRequest): unknown {
+	if (!(error instanceof OpenClawInputError)) return error;
+	const field = HAND_OFF_FIELDS.get(error.field)?.(request);
+	return field === undefined ? error : new OpenClawInputError(field, error.named.say);
+}
+
+/**
  * Checks all that a hand-off may send before it looks for an earlier flow (a list_flows request),
  * so that a bad field sends nothing. The flow does not exist yet: a placeholder ID and revision
- * stand in. Throws `OpenClawInputError`.
+ * stand in. Throws `OpenClawInputError`, in the hand-off's terms.
  */
 export function validateHandOff(request: HandOffRequest): void {
-	const key = requireIdempotencyKey(request.key);
-	validateAction({ action: 'create_flow', ...createFields(request, key) });
 	const { task, wait } = request;
-	if (task) {
-		if (!(TASK_RUNTIMES as readonly string[]).includes(task.runtime)) {
-			throw new OpenClawInputError('Task Runtime', `Task Runtime must be one of ${TASK_RUNTIMES.join(', ')}, not "${String(task.runtime)}"`);
+	try {
+		const key = requireIdempotencyKey(request.key);
+		validateAction({ action: 'create_flow', ...createFields(request, key) });
+		if (task) {
+			// The runtime first: a wrong one is named even when the task text is missing too.
+			validateField('run_task', 'runtime', task.runtime);
+			validateAction({ action: 'run_task', ...taskFields('pending', task) });
 		}
-		validateAction({ action: 'run_task', ...taskFields('pending', task) });
+		if (wait) validateAction({ action: 'set_waiting', flowId: 'pending', expectedRevision: 0, ...waitFields(wait) });
+	} catch (error) {
+		throw inHandOffTerms(error, request);
 	}
-	if (wait) validateAction({ action: 'set_waiting', flowId: 'pending', expectedRevision: 0, ...waitFields(wait) });
 }
 
 export async function handOff(
@@ -144,6 +165,19 @@ export async function handOff(
 	pause: (ms: number) => Promise<void>,
 ): Promise<HandOffResult> {
 	validateHandOff(request);
+	try {
+		return await handOffChecked(client, index, request, pause);
+	} catch (error) {
+		throw inHandOffTerms(error, request);
+	}
+}
+
+async function handOffChecked(
+	client: TaskFlowClient,
+	index: HandOffIndex,
+	request: HandOffRequest,
+	pause: (ms: number) => Promise<void>,
+): Promise<HandOffResult> {
 	const key = request.key.trim();
 	const existing = await index.find(key);
 	if (existing) return await completeEarlierHandOff(client, existing, request);
