@@ -1,64 +1,10 @@
 import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { OpenClawInputError } from '../protocol/errors';
-import { handOff as handOffResult, IDEMPOTENCY_FIELD, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
-import { TASK_RUNTIMES, type ActionBody, type JsonValue } from '../protocol/types';
-import { compact, validateAction } from '../protocol/validate';
+import { handOff as handOffResult, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
+import type { JsonValue } from '../protocol/types';
 import { jsonValue, text } from '../shared/params';
 import { flowJson } from '../shared/results';
 import type { OperationContext } from './types';
-
-const STATE_LABELS: Record<string, string> = { result: 'Result', executeId: 'Execute ID', debugUrl: 'Debug URL' };
-
-/**
- * The size check names the plugin's field, State (JSON); a Hand Off user filled in Result, Execute
- * ID and Debug URL, which it is made of: name the biggest of those instead.
- */
-function inHandOffTerms(error: Error, state: Record<string, JsonValue>): Error {
-	const stateLabel = 'State (JSON)';
-	if (!(error instanceof OpenClawInputError) || error.field !== stateLabel) return error;
-	const sizes = Object.entries(state).map(([key, value]) => [key, Buffer.byteLength(JSON.stringify(value) ?? '')] as const);
-	const biggest = sizes.sort((a, b) => b[1] - a[1])[0]?.[0];
-	const label = (biggest && STATE_LABELS[biggest]) || 'Result';
-	return new OpenClawInputError(label, error.message.replace(stateLabel, label));
-}
-
-/**
- * Checks what the hand-off will send before it looks for an earlier flow (a list_flows request), so
- * that a bad field sends nothing. The flow ID and revision are not known yet: placeholders stand in.
- */
-function checkBeforeSending(request: HandOffRequest): void {
-	const { key, goal, state, controllerId, currentStep, notifyPolicy, status, task, wait } = request;
-	validateAction(
-		compact({
-			action: 'create_flow',
-			goal,
-			stateJson: { ...state, [IDEMPOTENCY_FIELD]: key },
-			controllerId,
-			currentStep,
-			notifyPolicy,
-			status,
-		}) as ActionBody,
-	);
-	if (task) {
-		if (!(TASK_RUNTIMES as readonly string[]).includes(task.runtime)) {
-			throw new OpenClawInputError('Task Runtime', `Task Runtime must be one of ${TASK_RUNTIMES.join(', ')}, not "${String(task.runtime)}"`);
-		}
-		validateAction(
-			compact({ action: 'run_task', flowId: 'pending', runtime: task.runtime, task: task.task, label: task.label, status: 'queued' }) as ActionBody,
-		);
-	}
-	if (wait)
-		validateAction(
-			compact({
-				action: 'set_waiting',
-				flowId: 'pending',
-				expectedRevision: 0,
-				currentStep: wait.currentStep,
-				waitJson: wait.waitJson,
-			}) as ActionBody,
-		);
-}
 
 /** Turns the item into a flow once per idempotency key; see protocol/handOff.ts. */
 export async function handOff(this: IExecuteFunctions, itemIndex: number, { client, handOffIndex }: OperationContext): Promise<IDataObject> {
@@ -67,7 +13,7 @@ export async function handOff(this: IExecuteFunctions, itemIndex: number, { clie
 	const key = requireIdempotencyKey(text(param('idempotencyKey')) ?? '');
 	const state: Record<string, JsonValue> = {
 		// A Coze result may be plain text: a string that is not JSON is kept as it is.
-		result: jsonValue(param('result', null), 'Result', { textAllowed: true }) ?? null,
+		result: jsonValue(param('result', null), 'result', { textAllowed: true }) ?? null,
 		executeId: text(param('executeId')) ?? null,
 		debugUrl: text(param('debugUrl')) ?? null,
 	};
@@ -84,12 +30,9 @@ export async function handOff(this: IExecuteFunctions, itemIndex: number, { clie
 		task: addTask
 			? { runtime: param('taskRuntime', 'subagent') as 'subagent', task: text(param('taskText')) ?? '', label: text(param('taskLabel')) }
 			: undefined,
-		wait: thenWait ? { waitJson: jsonValue(param('waitJson', '{}'), 'Wait (JSON)') ?? null, currentStep: text(param('waitStep')) } : undefined,
+		wait: thenWait ? { waitJson: jsonValue(param('waitJson', '{}'), 'waitJson') ?? null, currentStep: text(param('waitStep')) } : undefined,
 	};
-	const result = await Promise.resolve()
-		.then(() => checkBeforeSending(request))
-		.then(async () => await handOffResult(client, handOffIndex, request, async (ms) => await sleep(ms)))
-		.catch(async (error: Error) => await Promise.reject(inHandOffTerms(error, state)));
+	const result = await handOffResult(client, handOffIndex, request, async (ms) => await sleep(ms));
 	return {
 		...flowJson(result.flow),
 		idempotencyKey: key,

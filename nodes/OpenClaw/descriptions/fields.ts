@@ -1,24 +1,47 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import {
+	CREATE_STATUSES,
+	FLOW_STATUSES,
+	NOTIFY_POLICIES,
+	RESUME_STATUSES,
+	TASK_RUNTIMES,
+	type FlowStatus,
+	type NotifyPolicy,
+	type TaskRuntime,
+} from '../protocol/types';
+
 const show = (...operation: string[]) => ({ show: { operation } });
 
-export const NOTIFY_POLICY_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Done Only', value: 'done_only', description: 'Notify the session when the flow ends' },
-	{ name: 'State Changes', value: 'state_changes', description: 'Notify on every change of state' },
-	{ name: 'Silent', value: 'silent', description: 'Never notify' },
-];
+// The option lists are the protocol's lists of values, in their order, with the editor's names.
+const NOTIFY_POLICY_NAMES: Record<NotifyPolicy, { name: string; description: string }> = {
+	done_only: { name: 'Done Only', description: 'Notify the session when the flow ends' },
+	state_changes: { name: 'State Changes', description: 'Notify on every change of state' },
+	silent: { name: 'Silent', description: 'Never notify' },
+};
+const STATUS_NAMES: Record<FlowStatus, string> = {
+	queued: 'Queued',
+	running: 'Running',
+	waiting: 'Waiting',
+	blocked: 'Blocked',
+	succeeded: 'Succeeded',
+	failed: 'Failed',
+	cancelled: 'Cancelled',
+	lost: 'Lost',
+};
+const TASK_RUNTIME_NAMES: Record<TaskRuntime, string> = { subagent: 'Subagent', acp: 'ACP' };
 
-export const CREATE_STATUS_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Queued', value: 'queued' },
-	{ name: 'Running', value: 'running' },
-	{ name: 'Waiting', value: 'waiting' },
-	{ name: 'Blocked', value: 'blocked' },
-];
+const statusOptions = (statuses: readonly FlowStatus[]): INodePropertyOptions[] => statuses.map((value) => ({ name: STATUS_NAMES[value], value }));
 
-const RESUME_STATUS_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Queued', value: 'queued' },
-	{ name: 'Running', value: 'running' },
-];
+export const NOTIFY_POLICY_OPTIONS: INodePropertyOptions[] = NOTIFY_POLICIES.map((value) => ({
+	name: NOTIFY_POLICY_NAMES[value].name,
+	value,
+	description: NOTIFY_POLICY_NAMES[value].description,
+}));
+
+export const CREATE_STATUS_OPTIONS = statusOptions(CREATE_STATUSES);
+
+const RESUME_STATUS_OPTIONS = statusOptions(RESUME_STATUSES);
 
 const currentStep: INodeProperties = {
 	displayName: 'Current Step',
@@ -148,13 +171,7 @@ export const listFlowsProperties: INodeProperties[] = [
 				displayName: 'Status',
 				name: 'status',
 				type: 'multiOptions',
-				options: [
-					...CREATE_STATUS_OPTIONS,
-					{ name: 'Succeeded', value: 'succeeded' },
-					{ name: 'Failed', value: 'failed' },
-					{ name: 'Cancelled', value: 'cancelled' },
-					{ name: 'Lost', value: 'lost' },
-				],
+				options: statusOptions(FLOW_STATUSES),
 				default: [],
 				description: 'Only flows with one of these statuses',
 			},
@@ -220,10 +237,7 @@ export const failFlowProperties: INodeProperties[] = [
 	},
 ];
 
-export const TASK_RUNTIME_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Subagent', value: 'subagent' },
-	{ name: 'ACP', value: 'acp' },
-];
+export const TASK_RUNTIME_OPTIONS: INodePropertyOptions[] = TASK_RUNTIMES.map((value) => ({ name: TASK_RUNTIME_NAMES[value], value }));
 
 export const runTaskProperties: INodeProperties[] = [
 	{

@@ -1,11 +1,10 @@
-import { OpenClawApiError, OpenClawProtocolError } from './errors';
-import { fieldLabel } from './fields';
+import { OpenClawApiError, OpenClawProtocolError, type FieldMessage } from './errors';
 import type { ActionAnswer, ActionBody, FlowView } from './types';
 
 /**
  * Reads the gateway's answer. Only the plugin's last two stages answer JSON; the route's guards
  * (method, rate limit, content type, in-flight limit, secret, body size and timeout) answer plain
- * text with no content type (spec §3), so those statuses get messages of their own here.
+ * text with no content type, so those statuses get messages of their own here.
  */
 
 const PLAIN_TEXT: Record<number, (route: string) => string> = {
@@ -29,15 +28,21 @@ const PLAIN_TEXT: Record<number, (route: string) => string> = {
 };
 
 /** Plain words for the plugin's codes, with what to do. `error` is the plugin's own text. */
-function describeCode(code: string, error: string, body: ActionBody, result: Record<string, unknown> | undefined, route: string): string {
+function describeCode(
+	code: string,
+	error: string,
+	body: ActionBody,
+	result: Record<string, unknown> | undefined,
+	route: string,
+): string | FieldMessage {
 	const flowId = typeof body.flowId === 'string' ? body.flowId : undefined;
 	const flowText = flowId ? `TaskFlow ${flowId}` : 'The TaskFlow';
 	switch (code) {
 		case 'invalid_request': {
 			// The gateway names the first failing field as "<field>: <zod message>".
 			const match = /^(\w+): (.*)$/.exec(error);
-			const field = match ? fieldLabel(match[1]) : undefined;
-			return field ? `The gateway refused ${field}: ${match![2]} (invalid_request)` : `The gateway refused the request: ${error} (invalid_request)`;
+			if (!match) return `The gateway refused the request: ${error} (invalid_request)`;
+			return { field: match[1], say: (label) => `The gateway refused ${label}: ${match[2]} (invalid_request)` };
 		}
 		case 'not_found':
 			return `${flowText} was not found on ${route} (not_found): check Flow ID. A route only sees the flows of its own session.`;

@@ -1,13 +1,12 @@
 import { readAnswer } from './answer';
 import { isOutcomeUnknown, OpenClawAbortedError, OpenClawApiError, OpenClawInputError, OpenClawRateLimitError } from './errors';
-import { fieldLabel } from './fields';
-import { keepHandOffKey, mayDropHandOffKey } from './handOff';
+import { biggestField } from './fields';
 import { gateFor, type RateGate } from './rateGate';
 import type { ClientRuntime, WebhookTransport } from './transport';
-import type { ActionAnswer, ActionBody, FlowView, RevisedAction, TaskSummary, TaskView } from './types';
+import type { ActionAnswer, ActionBody, FlowView, JsonValue, RevisedAction, TaskSummary, TaskView } from './types';
 import { validateAction } from './validate';
 
-/** The gateway reads at most 256 KiB of body (spec §3, stage 6). */
+/** The gateway reads at most 256 KiB of body, and refuses a longer one with 413. */
 export const MAX_BODY_BYTES = 262_144;
 
 export interface TaskFlowClientOptions {
@@ -30,6 +29,14 @@ export interface RevisionPolicy {
 	onConflict: 'fail' | 'retry';
 	/** Retries after a conflict, with the revision the gateway reports. */
 	maxRetries: number;
+}
+
+/** How a change fills in `stateJson` from the flow as it is, when the caller's new state depends on it. */
+export interface StateFromFlow {
+	/** Read the flow before the change even when its revision is known: `stateFor` needs it. */
+	needsCurrent?: boolean;
+	/** The `stateJson` to send, given the flow as last seen (undefined when it was not read). */
+	stateFor?: (current: FlowView | undefined) => JsonValue | undefined;
 }
 
 export interface MutationResult {
@@ -70,21 +77,6 @@ function looksApplied(action: RevisedAction, body: ActionBody, flow: FlowView): 
 	}
 }
 
-
-/** The biggest top-level field of a body, to name in a size error. */
-function biggestField(body: ActionBody): string {
-	let best = 'action';
-	let size = -1;
-	for (const [key, value] of Object.entries(body)) {
-		const bytes = Buffer.byteLength(JSON.stringify(value) ?? '');
-		if (bytes > size) {
-			best = key;
-			size = bytes;
-		}
-	}
-	return best;
-}
-
 /** A client of one webhooks-plugin route: every action, the route's limits, revisions. */
 export class TaskFlowClient {
 	private readonly gate: RateGate;
@@ -119,10 +111,10 @@ export class TaskFlowClient {
 		const bodyText = JSON.stringify(body);
 		const bytes = Buffer.byteLength(bodyText);
 		if (bytes > MAX_BODY_BYTES) {
-			const field = fieldLabel(biggestField(body));
 			throw new OpenClawInputError(
-				field,
-				`The request would be ${Math.ceil(bytes / 1024)} KiB, over the gateway's 256 KiB limit, so it was not sent: ${field} is the biggest part; make it smaller.`,
+				biggestField(body) ?? 'action',
+				(field) =>
+					`The request would be ${Math.ceil(bytes / 1024)} KiB, over the gateway's 256 KiB limit, so it was not sent: ${field} is the biggest part; make it smaller.`,
 			);
 		}
 		const { runtime, transport, timeoutMs, rateLimitMaxWaitMs } = this.options;
@@ -244,12 +236,19 @@ export class TaskFlowClient {
 	 * A change that takes `expectedRevision`. With `current`, reads the flow first. A conflict fails
 	 * or is retried with the revision the gateway reports. When the answer is lost, reads the flow:
 	 * a change that landed is recognised (no second change), one that did not is sent again.
+	 * `state` lets the caller build `stateJson` from the flow as it is, on every attempt.
 	 */
-	async mutate(action: RevisedAction, flowId: string, fields: Omit<ActionBody, 'action' | 'flowId' | 'expectedRevision'>, policy: RevisionPolicy): Promise<MutationResult> {
+	async mutate(
+		action: RevisedAction,
+		flowId: string,
+		fields: Omit<ActionBody, 'action' | 'flowId' | 'expectedRevision'>,
+		policy: RevisionPolicy,
+		state: StateFromFlow = {},
+	): Promise<MutationResult> {
 		let revision: number;
-		// The flow as it is, when needed: for its revision, or to keep a hand-off key that a new state would drop.
+		// The flow as it is, when needed: for its revision, or for the caller's state.
 		let current: FlowView | undefined;
-		if (policy.revision === 'current' || mayDropHandOffKey(fields.stateJson)) {
+		if (policy.revision === 'current' || state.needsCurrent) {
 			// Checked before the read, so that a bad field sends nothing (the revision is filled in after).
 			validateAction({ action, flowId, expectedRevision: 0, ...fields });
 			current = (await this.getFlow(flowId)) ?? undefined;
@@ -260,7 +259,7 @@ export class TaskFlowClient {
 		let conflictRetries = 0;
 		let lostAnswers = 0;
 		for (;;) {
-			const stateJson = keepHandOffKey(fields.stateJson, current);
+			const stateJson = state.stateFor ? state.stateFor(current) : fields.stateJson;
 			const body: ActionBody = { action, flowId, expectedRevision: revision, ...fields, ...(stateJson === undefined ? {} : { stateJson }) };
 			let outcome: { flow: FlowView } | Error;
 			try {

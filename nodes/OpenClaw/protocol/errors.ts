@@ -3,8 +3,25 @@
  * contain the route secret.
  */
 
+/**
+ * A message that names a field. The protocol names fields as the plugin does (`stateJson`), or, for
+ * a hand-off, by its own fields (`result`); the n8n layer says the message again with the label the
+ * user sees.
+ */
+export interface FieldMessage {
+	field: string;
+	say: (label: string) => string;
+}
+
 export abstract class OpenClawError extends Error {
 	override readonly name: string = 'OpenClawError';
+	/** Set when the message names a field; `message` names it as the protocol does. */
+	readonly named?: FieldMessage;
+
+	constructor(message: string | FieldMessage) {
+		super(typeof message === 'string' ? message : message.say(message.field));
+		if (typeof message !== 'string') this.named = message;
+	}
 }
 
 /** A JSON failure of the plugin (`{"ok":false,"code":…}`), or a plain-text rejection of the route. */
@@ -12,7 +29,7 @@ export class OpenClawApiError extends OpenClawError {
 	override readonly name = 'OpenClawApiError';
 
 	constructor(
-		message: string,
+		message: string | FieldMessage,
 		readonly details: {
 			httpStatus: number;
 			/** The plugin's code (`revision_conflict`, `not_found`, …) or, for plain-text answers, undefined. */
@@ -56,13 +73,19 @@ export class OpenClawRateLimitError extends OpenClawError {
 /** A parameter breaks one of the plugin's rules; nothing was sent. */
 export class OpenClawInputError extends OpenClawError {
 	override readonly name = 'OpenClawInputError';
+	declare readonly named: FieldMessage;
 
-	constructor(
-		/** The field as the n8n user sees it, e.g. "Expected Revision". */
-		readonly field: string,
-		message: string,
-	) {
-		super(message);
+	/**
+	 * `message` says what is wrong around the field's label. A whole message, which needs no label,
+	 * comes from a check of the n8n layer: its `field` is then the label itself.
+	 */
+	constructor(field: string, message: string | ((label: string) => string)) {
+		super({ field, say: typeof message === 'string' ? () => message : message });
+	}
+
+	/** The field as the protocol names it, e.g. `expectedRevision`. */
+	get field(): string {
+		return this.named.field;
 	}
 }
 

@@ -1,16 +1,16 @@
 import type { TaskFlowClient } from './client';
 import { isOutcomeUnknown, OpenClawAbortedError, OpenClawConnectionError, OpenClawInputError, OpenClawTimeoutError } from './errors';
+import { biggestField } from './fields';
+import { IDEMPOTENCY_FIELD, keyOf } from './handOffKey';
 import type { ActionBody, CreateStatus, FlowView, JsonValue, NotifyPolicy, TaskView } from './types';
+import { validateAction, validateField } from './validate';
 
 /**
  * Hand-off: turn one result (e.g. a Coze run) into a TaskFlow, at most once per idempotency key.
- * The plugin has no idempotency of its own (spec §5.1), so the key is stored in the flow's
- * `stateJson.idempotencyKey` and looked up with `list_flows` before anything is created. After a
- * request whose outcome is unknown (a timeout, a lost answer) the list is read again before
- * anything is repeated.
+ * The key is stored in the flow's state (handOffKey.ts) and looked up with `list_flows` before
+ * anything is created. After a request whose outcome is unknown (a timeout, a lost answer) the list
+ * is read again before anything is repeated.
  */
-
-export const IDEMPOTENCY_FIELD = 'idempotencyKey';
 
 export interface HandOffTask {
 	runtime: 'subagent' | 'acp';
@@ -47,30 +47,6 @@ export interface HandOffResult {
 	/** The child task already existed on a flow that was handed off before. */
 	taskExisted?: boolean;
 }
-
-/**
- * A later step (Finish Flow, Set Waiting, …) replaces the whole `stateJson`. When the new state is an
- * object without the hand-off key and the flow has one, the key is kept: without it, running the
- * hand-off's item again would not find the flow and would create a second one.
- */
-export function keepHandOffKey(state: JsonValue | undefined, current: FlowView | undefined): JsonValue | undefined {
-	if (state === null || typeof state !== 'object' || Array.isArray(state) || IDEMPOTENCY_FIELD in state) return state;
-	const key = current ? keyOf(current) : undefined;
-	return key === undefined ? state : { ...state, [IDEMPOTENCY_FIELD]: key };
-}
-
-/** Whether `state` would replace a stored state without saying what became of a hand-off key. */
-export function mayDropHandOffKey(state: JsonValue | undefined): boolean {
-	return state !== null && typeof state === 'object' && !Array.isArray(state) && !(IDEMPOTENCY_FIELD in state);
-}
-
-function keyOf(flow: FlowView): string | undefined {
-	const state = flow.stateJson;
-	if (state === null || typeof state !== 'object' || Array.isArray(state)) return undefined;
-	const key = state[IDEMPOTENCY_FIELD];
-	return typeof key === 'string' ? key : undefined;
-}
-
 
 /** The route's flows by idempotency key, read once per execution and kept up to date by the hand-offs. */
 export class HandOffIndex {
@@ -115,11 +91,71 @@ export function requireIdempotencyKey(key: string): string {
 	const trimmed = key.trim();
 	if (!trimmed) {
 		throw new OpenClawInputError(
-			'Idempotency Key',
-			'Idempotency Key is empty: it identifies the result so that it is handed off once (by default the Coze execute ID, {{ $json.executeId }}).',
+			IDEMPOTENCY_FIELD,
+			(label) => `${label} is empty: it identifies the result so that it is handed off once (by default the Coze execute ID, {{ $json.executeId }}).`,
 		);
 	}
 	return trimmed;
+}
+
+/** What create_flow sends: the state carries the key. */
+function createFields(request: HandOffRequest, key: string): Omit<ActionBody, 'action'> {
+	return {
+		goal: request.goal,
+		stateJson: { ...request.state, [IDEMPOTENCY_FIELD]: key },
+		controllerId: request.controllerId,
+		notifyPolicy: request.notifyPolicy,
+		status: request.status,
+		currentStep: request.currentStep,
+	};
+}
+
+/** What run_task sends: queued (an unbacked running task would block the gateway's shutdown). */
+function taskFields(flowId: string, task: HandOffTask): Omit<ActionBody, 'action'> {
+	return { flowId, runtime: task.runtime, task: task.task, label: task.label, agentId: task.agentId, status: 'queued' };
+}
+
+/** What set_waiting sends besides the flow and its revision. */
+function waitFields(wait: HandOffWait): Omit<ActionBody, 'action'> {
+	return { currentStep: wait.currentStep, waitJson: wait.waitJson };
+}
+
+/**
+ * The plugin's fields that a hand-off fills from fields of its own, by the hand-off's names: the
+ * state is made of the request's state entries (the biggest is named, e.g. `result`), and the
+ * task's runtime is `taskRuntime`.
+ */
+const HAND_OFF_FIELDS = new Map<string, (request: HandOffRequest) => string | undefined>([
+	['stateJson', (request) => biggestField(request.state)],
+	['runtime', () => 'taskRuntime'],
+]);
+
+/** An input error named in the hand-off's fields, which its user filled in, not the plugin's. */
+function inHandOffTerms(error: unknown, request: HandOffRequest): unknown {
+	if (!(error instanceof OpenClawInputError)) return error;
+	const field = HAND_OFF_FIELDS.get(error.field)?.(request);
+	return field === undefined ? error : new OpenClawInputError(field, error.named.say);
+}
+
+/**
+ * Checks all that a hand-off may send before it looks for an earlier flow (a list_flows request),
+ * so that a bad field sends nothing. The flow does not exist yet: a placeholder ID and revision
+ * stand in. Throws `OpenClawInputError`, in the hand-off's terms.
+ */
+export function validateHandOff(request: HandOffRequest): void {
+	const { task, wait } = request;
+	try {
+		const key = requireIdempotencyKey(request.key);
+		validateAction({ action: 'create_flow', ...createFields(request, key) });
+		if (task) {
+			// The runtime first: a wrong one is named even when the task text is missing too.
+			validateField('run_task', 'runtime', task.runtime);
+			validateAction({ action: 'run_task', ...taskFields('pending', task) });
+		}
+		if (wait) validateAction({ action: 'set_waiting', flowId: 'pending', expectedRevision: 0, ...waitFields(wait) });
+	} catch (error) {
+		throw inHandOffTerms(error, request);
+	}
 }
 
 export async function handOff(
@@ -128,18 +164,25 @@ export async function handOff(
 	request: HandOffRequest,
 	pause: (ms: number) => Promise<void>,
 ): Promise<HandOffResult> {
-	const key = requireIdempotencyKey(request.key);
+	validateHandOff(request);
+	try {
+		return await handOffChecked(client, index, request, pause);
+	} catch (error) {
+		throw inHandOffTerms(error, request);
+	}
+}
+
+async function handOffChecked(
+	client: TaskFlowClient,
+	index: HandOffIndex,
+	request: HandOffRequest,
+	pause: (ms: number) => Promise<void>,
+): Promise<HandOffResult> {
+	const key = request.key.trim();
 	const existing = await index.find(key);
 	if (existing) return await completeEarlierHandOff(client, existing, request);
 
-	const fields: Omit<ActionBody, 'action'> = {
-		goal: request.goal,
-		stateJson: { ...request.state, [IDEMPOTENCY_FIELD]: key },
-		controllerId: request.controllerId,
-		notifyPolicy: request.notifyPolicy,
-		status: request.status,
-		currentStep: request.currentStep,
-	};
+	const fields = createFields(request, key);
 	let flow: FlowView | undefined;
 	let recovered = false;
 	for (let attempt = 1; !flow; attempt++) {
@@ -205,9 +248,9 @@ async function completeEarlierHandOff(client: TaskFlowClient, flow: FlowView, re
 	return result;
 }
 
-/** run_task with status queued (an unbacked running task would block the gateway's shutdown). */
+/** run_task, once: after a lost answer, only a flow without tasks gets one again. */
 async function runTaskOnce(client: TaskFlowClient, flowId: string, task: HandOffTask): Promise<{ task?: TaskView; flow?: FlowView }> {
-	const fields = { flowId, runtime: task.runtime, task: task.task, label: task.label, agentId: task.agentId, status: 'queued' };
+	const fields = taskFields(flowId, task);
 	let first: { task?: TaskView; flow?: FlowView } | Error;
 	try {
 		first = await client.runTask(fields);
@@ -226,7 +269,7 @@ async function setWaiting(client: TaskFlowClient, flow: FlowView, wait: HandOffW
 	const result = await client.mutate(
 		'set_waiting',
 		flow.flowId,
-		{ currentStep: wait.currentStep, waitJson: wait.waitJson },
+		waitFields(wait),
 		{ revision: flow.revision, onConflict: 'fail', maxRetries: 0 },
 	);
 	return result.flow;

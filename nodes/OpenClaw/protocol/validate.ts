@@ -1,5 +1,4 @@
 import { OpenClawInputError } from './errors';
-import { fieldLabel } from './fields';
 import {
 	CREATE_STATUSES,
 	NOTIFY_POLICIES,
@@ -7,11 +6,10 @@ import {
 	TASK_RUNTIMES,
 	type ActionBody,
 	type ActionName,
-	type JsonValue,
 } from './types';
 
 /**
- * The plugin's request rules (its zod schemas, spec §5), checked before sending so that a mistake
+ * The plugin's request rules (its zod schemas), checked before sending so that a mistake
  * names the field instead of coming back as the gateway's first zod issue. All action objects are
  * strict; the gateway trims strings and needs at least one character.
  */
@@ -77,7 +75,7 @@ const SCHEMAS: Record<ActionName, { required: string[]; fields: Record<string, R
 };
 
 function fail(field: string, problem: string): never {
-	throw new OpenClawInputError(fieldLabel(field), `${fieldLabel(field)} ${problem}`);
+	throw new OpenClawInputError(field, (label) => `${label} ${problem}`);
 }
 
 /** A path to a number JSON cannot carry (NaN, Infinity), which JSON.stringify would quietly turn into null. */
@@ -124,14 +122,14 @@ function check(field: string, rule: Rule, value: unknown): void {
 /** Checks an action body against the plugin's rules. Throws `OpenClawInputError` naming the field. */
 export function validateAction(body: ActionBody): void {
 	const schema = SCHEMAS[body.action];
-	if (!schema) throw new OpenClawInputError('Operation', `Unknown action "${String(body.action)}"`);
+	if (!schema) throw new OpenClawInputError('action', `Unknown action "${String(body.action)}"`);
 	for (const field of schema.required) {
 		if (body[field] === undefined) fail(field, 'is required');
 	}
 	for (const [field, value] of Object.entries(body)) {
 		if (field === 'action' || value === undefined) continue;
 		const rule = schema.fields[field];
-		if (!rule) throw new OpenClawInputError(fieldLabel(field), `${fieldLabel(field)} is not accepted by ${body.action}`);
+		if (!rule) fail(field, `is not accepted by ${body.action}`);
 		check(field, rule, value);
 	}
 	if (body.action === 'run_task' && body.status !== 'running') {
@@ -141,9 +139,8 @@ export function validateAction(body: ActionBody): void {
 	}
 }
 
-/** Removes fields the user left unset, so the strict schemas see only what was meant. */
-export function compact(body: Record<string, JsonValue | undefined>): Record<string, JsonValue> {
-	const out: Record<string, JsonValue> = {};
-	for (const [key, value] of Object.entries(body)) if (value !== undefined) out[key] = value;
-	return out;
+/** Checks one field by the plugin's rule for it in `action`. Throws `OpenClawInputError` naming the field. */
+export function validateField(action: ActionName, field: string, value: unknown): void {
+	const rule = SCHEMAS[action].fields[field];
+	if (rule) check(field, rule, value);
 }

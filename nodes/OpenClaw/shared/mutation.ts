@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { TaskFlowClient } from '../protocol/client';
+import { keepHandOffKey, mayDropHandOffKey } from '../protocol/handOffKey';
 import type { ActionBody, RevisedAction } from '../protocol/types';
 import { flowIdParam, revisionPolicy } from './params';
 import { flowJson } from './results';
@@ -13,7 +14,12 @@ export async function mutateFlow(
 	action: RevisedAction,
 	fields: Omit<ActionBody, 'action' | 'flowId' | 'expectedRevision'>,
 ): Promise<IDataObject> {
-	const result = await client.mutate(action, flowIdParam(context, itemIndex), fields, revisionPolicy(context, itemIndex));
+	// A new state replaces the stored one: it keeps a hand-off's key (see keepHandOffKey).
+	const state = fields.stateJson;
+	const result = await client.mutate(action, flowIdParam(context, itemIndex), fields, revisionPolicy(context, itemIndex), {
+		needsCurrent: mayDropHandOffKey(state),
+		stateFor: (current) => keepHandOffKey(state, current),
+	});
 	return {
 		...flowJson(result.flow),
 		applied: true,

@@ -5,8 +5,8 @@ import { OpenClawInputError } from '../protocol/errors';
 import type { JsonValue } from '../protocol/types';
 import type { ClientSettings } from './connection';
 
-/** A JSON parameter: typed in the editor as text, or an object from an expression. */
-export function jsonValue(raw: unknown, label: string, options: { textAllowed?: boolean } = {}): JsonValue | undefined {
+/** A JSON parameter: typed in the editor as text, or an object from an expression. `field` names it for errors. */
+export function jsonValue(raw: unknown, field: string, options: { textAllowed?: boolean } = {}): JsonValue | undefined {
 	if (raw === undefined || raw === '') return undefined;
 	if (typeof raw !== 'string') return raw as JsonValue;
 	let parsed: { value: JsonValue } | undefined;
@@ -16,7 +16,7 @@ export function jsonValue(raw: unknown, label: string, options: { textAllowed?: 
 		parsed = undefined;
 	}
 	if (!parsed && options.textAllowed) return raw;
-	if (!parsed) throw new OpenClawInputError(label, `${label} is not valid JSON: check quotes, commas and brackets`);
+	if (!parsed) throw new OpenClawInputError(field, (label) => `${label} is not valid JSON: check quotes, commas and brackets`);
 	return parsed.value;
 }
 
@@ -67,9 +67,8 @@ export function clientSettings(context: IExecuteFunctions, itemIndex: number): C
 
 /** The JSON and text fields of a collection, as the plugin names them. */
 export function collectionFields(collection: IDataObject, fields: { json?: string[]; text?: string[] }): Record<string, JsonValue | undefined> {
-	const labels: Record<string, string> = { stateJson: 'State (JSON)', waitJson: 'Wait (JSON)' };
 	const out: Record<string, JsonValue | undefined> = {};
-	for (const name of fields.json ?? []) if (name in collection) out[name] = jsonValue(collection[name], labels[name] ?? name);
+	for (const name of fields.json ?? []) if (name in collection) out[name] = jsonValue(collection[name], name);
 	for (const name of fields.text ?? []) out[name] = text(collection[name]);
 	return out;
 }
