@@ -13,8 +13,9 @@ import { throwNodeError } from '../shared/itemRunner';
 import { settle } from '../shared/settle';
 import { OpenClawError, OpenClawRateLimitError } from './protocol/errors';
 import { diffFlows, emptyWatchState, matchesFilters, WATCH_EVENTS, type WatchEvent, type WatchFilters, type WatchState } from './protocol/flowWatch';
-import { createTaskFlowClient } from './shared/connection';
-import { flowJson, toNodeError } from './shared/results';
+import { createTaskFlowClient } from './n8n/connection';
+import { toNodeError } from './n8n/errors';
+import { flowJson } from './n8n/output';
 
 const EVENT_NAMES: Record<WatchEvent, string> = {
 	created: 'Flow Created',

@@ -1,11 +1,14 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { flowIdParam } from '../shared/params';
-import { flowJson } from '../shared/results';
+import { flowIdParam } from '../n8n/params';
+import { flowJson } from '../n8n/output';
 import type { OperationContext } from './types';
 
+/** The operation has no fields of its own. */
+export const description: INodeProperties[] = [];
+
 /** A 202 `cancel_pending` is a result, not an error: the flow is cancelled once its child tasks settle. */
-export async function cancelFlow(this: IExecuteFunctions, itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
 	const flowId = flowIdParam(this, itemIndex);
 	const result = await client.cancelFlow(flowId);
 	return {

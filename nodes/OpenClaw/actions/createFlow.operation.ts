@@ -1,10 +1,62 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { collectionFields, text } from '../shared/params';
-import { flowJson } from '../shared/results';
+import { show, NOTIFY_POLICY_OPTIONS, CREATE_STATUS_OPTIONS, currentStep, stateJson, waitJson } from '../descriptions/flowFields';
+import { collectionFields, text } from '../n8n/params';
+import { flowJson } from '../n8n/output';
 import type { OperationContext } from './types';
 
-export async function createFlow(this: IExecuteFunctions, itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
+/** The operation's fields, shown when it is chosen. */
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Goal',
+		name: 'goal',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		required: true,
+		default: '',
+		placeholder: 'e.g. Review the inbound queue',
+		description: 'What the flow is for, in words the agent reads',
+		displayOptions: show('createFlow'),
+	},
+	{
+		displayName: 'Status',
+		name: 'status',
+		type: 'options',
+		options: CREATE_STATUS_OPTIONS,
+		default: 'queued',
+		displayOptions: show('createFlow'),
+	},
+	{
+		displayName: 'Notify Policy',
+		name: 'notifyPolicy',
+		type: 'options',
+		options: NOTIFY_POLICY_OPTIONS,
+		default: 'done_only',
+		displayOptions: show('createFlow'),
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'createFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show('createFlow'),
+		options: [
+			{
+				displayName: 'Controller ID',
+				name: 'controllerId',
+				type: 'string',
+				default: '',
+				description: 'Who drives the flow; the route\'s controller ID (webhooks/&lt;routeId&gt;) if empty',
+			},
+			currentStep,
+			stateJson,
+			waitJson,
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
 	const extra = this.getNodeParameter('createFields', itemIndex, {}) as IDataObject;
 	const flow = await client.createFlow({
 		goal: text(this.getNodeParameter('goal', itemIndex)) ?? '',

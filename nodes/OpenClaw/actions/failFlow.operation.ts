@@ -1,10 +1,24 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { mutateFlow } from '../shared/mutation';
-import { collectionFields } from '../shared/params';
+import { show, stateJson, blockedTaskId, blockedSummary } from '../descriptions/flowFields';
+import { mutateFlow } from '../n8n/mutation';
+import { collectionFields } from '../n8n/params';
 import type { OperationContext } from './types';
 
-export async function failFlow(this: IExecuteFunctions, itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
+/** The operation's fields, shown when it is chosen. */
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Fields',
+		name: 'failFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show('failFlow'),
+		options: [stateJson, blockedTaskId, blockedSummary],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
 	const fields = this.getNodeParameter('failFields', itemIndex, {}) as IDataObject;
 	return await mutateFlow(
 		this,

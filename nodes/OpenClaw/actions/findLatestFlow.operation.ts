@@ -1,8 +1,11 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { maybeFlowJson } from '../shared/results';
+import { maybeFlowJson } from '../n8n/output';
 import type { OperationContext } from './types';
 
-export async function findLatestFlow(this: IExecuteFunctions, _itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
+/** The operation has no fields of its own. */
+export const description: INodeProperties[] = [];
+
+export async function execute(this: IExecuteFunctions, _itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
 	return maybeFlowJson(await client.findLatestFlow());
 }

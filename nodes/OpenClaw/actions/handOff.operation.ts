@@ -1,13 +1,142 @@
-import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { sleep, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { CREATE_STATUS_OPTIONS, NOTIFY_POLICY_OPTIONS, TASK_RUNTIME_OPTIONS } from '../descriptions/flowFields';
 import { handOff as handOffResult, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
 import type { JsonValue } from '../protocol/types';
-import { jsonValue, text } from '../shared/params';
-import { flowJson } from '../shared/results';
+import { jsonValue, text } from '../n8n/params';
+import { flowJson } from '../n8n/output';
 import type { OperationContext } from './types';
 
+const show = { show: { operation: ['handOff'] } };
+
+/** The operation's fields, shown when it is chosen. */
+export const description: INodeProperties[] = [
+	{
+		displayName:
+			'Hands each item off once: its Idempotency Key is stored in the flow\'s state and looked up before a flow is created, so running the item again finds its flow.',
+		name: 'handOffNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Goal',
+		name: 'goal',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		required: true,
+		default: '=Follow up on the Coze run {{ $json.executeId }}',
+		description: 'What the flow is for; use expressions to build it from the item',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Idempotency Key',
+		name: 'idempotencyKey',
+		type: 'string',
+		required: true,
+		default: '={{ $json.executeId }}',
+		description: 'Identifies the result: an item with a key that was handed off before gets the existing flow. By default the Coze execute ID.',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Result',
+		name: 'result',
+		type: 'json',
+		default: '={{ $json.output ?? $json }}',
+		description: 'What the flow\'s state keeps of the item (as "result"), next to its execute ID and debug URL',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Execute ID',
+		name: 'executeId',
+		type: 'string',
+		default: '={{ $json.executeId ?? "" }}',
+		description: 'The Coze run this result comes from (kept as text: Coze IDs exceed what numbers hold)',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Debug URL',
+		name: 'debugUrl',
+		type: 'string',
+		default: '={{ $json.debugUrl ?? "" }}',
+		description: 'Where the Coze run can be inspected',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Add Child Task',
+		name: 'addTask',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to record a child task in the new flow (queued)',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Task Runtime',
+		name: 'taskRuntime',
+		type: 'options',
+		options: TASK_RUNTIME_OPTIONS,
+		default: 'subagent',
+		displayOptions: { show: { operation: ['handOff'], addTask: [true] } },
+	},
+	{
+		displayName: 'Task',
+		name: 'taskText',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		required: true,
+		description: 'What the child task is to do',
+		displayOptions: { show: { operation: ['handOff'], addTask: [true] } },
+	},
+	{
+		displayName: 'Task Label',
+		name: 'taskLabel',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { operation: ['handOff'], addTask: [true] } },
+	},
+	{
+		displayName: 'Then Wait',
+		name: 'thenWait',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to set the new flow to waiting after it is created',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Wait (JSON)',
+		name: 'waitJson',
+		type: 'json',
+		default: '{}',
+		description: 'What the flow waits for: any JSON',
+		displayOptions: { show: { operation: ['handOff'], thenWait: [true] } },
+	},
+	{
+		displayName: 'Waiting Step',
+		name: 'waitStep',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. await-review',
+		displayOptions: { show: { operation: ['handOff'], thenWait: [true] } },
+	},
+	{
+		displayName: 'Flow Fields',
+		name: 'handOffFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show,
+		options: [
+			{ displayName: 'Controller ID', name: 'controllerId', type: 'string', default: '' },
+			{ displayName: 'Current Step', name: 'currentStep', type: 'string', default: '' },
+			{ displayName: 'Notify Policy', name: 'notifyPolicy', type: 'options', options: NOTIFY_POLICY_OPTIONS, default: 'done_only' },
+			{ displayName: 'Status', name: 'status', type: 'options', options: CREATE_STATUS_OPTIONS, default: 'queued' },
+		],
+	},
+];
+
 /** Turns the item into a flow once per idempotency key; see protocol/handOff.ts. */
-export async function handOff(this: IExecuteFunctions, itemIndex: number, { client, handOffIndex }: OperationContext): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, { client, handOffIndex }: OperationContext): Promise<IDataObject> {
 	const param = (name: string, fallback: unknown = '') => this.getNodeParameter(name, itemIndex, fallback);
 	const fields = param('handOffFields', {}) as IDataObject;
 	const key = requireIdempotencyKey(text(param('idempotencyKey')) ?? '');

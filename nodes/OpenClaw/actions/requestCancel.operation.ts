@@ -1,8 +1,11 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { mutateFlow } from '../shared/mutation';
+import { mutateFlow } from '../n8n/mutation';
 import type { OperationContext } from './types';
 
-export async function requestCancel(this: IExecuteFunctions, itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
+/** The operation has no fields of its own. */
+export const description: INodeProperties[] = [];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
 	return await mutateFlow(this, itemIndex, client, 'request_cancel', {});
 }

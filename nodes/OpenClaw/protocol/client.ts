@@ -2,7 +2,8 @@ import { readAnswer } from './answer';
 import { isOutcomeUnknown, OpenClawAbortedError, OpenClawApiError, OpenClawInputError, OpenClawRateLimitError } from './errors';
 import { biggestField } from './fields';
 import { gateFor, type RateGate } from './rateGate';
-import type { ClientRuntime, WebhookTransport } from './transport';
+import { pause, PAUSE_SLICE_MS, type ClientRuntime } from '../../shared/clientRuntime';
+import type { WebhookTransport } from './transport';
 import type { ActionAnswer, ActionBody, FlowView, JsonValue, RevisedAction, TaskSummary, TaskView } from './types';
 import { validateAction } from './validate';
 
@@ -11,7 +12,7 @@ export const MAX_BODY_BYTES = 262_144;
 
 export interface TaskFlowClientOptions {
 	transport: WebhookTransport;
-	runtime: ClientRuntime;
+	runtime: Pick<ClientRuntime, 'sleep' | 'now' | 'isAborted'>;
 	/** The route's URL, for messages and the per-route rate gate. Never holds the secret. */
 	route: string;
 	/** How long one request may take. */
@@ -59,7 +60,6 @@ export interface CancelResult {
 	tasks: TaskView[];
 }
 
-const PAUSE_SLICE_MS = 500;
 
 /** What an action's fields must look like after a change, to recognise a change whose answer was lost. */
 function looksApplied(action: RevisedAction, body: ActionBody, flow: FlowView): boolean {
@@ -90,15 +90,7 @@ export class TaskFlowClient {
 	}
 
 	private async pause(ms: number): Promise<void> {
-		const { runtime } = this.options;
-		let left = ms;
-		while (left > 0) {
-			if (runtime.isAborted()) throw new OpenClawAbortedError();
-			const slice = Math.min(PAUSE_SLICE_MS, left);
-			await runtime.sleep(slice);
-			left -= slice;
-		}
-		if (runtime.isAborted()) throw new OpenClawAbortedError();
+		await pause(this.options.runtime, ms, () => new OpenClawAbortedError());
 	}
 
 	/**

@@ -24,10 +24,3 @@ export function retryAfterMs(header: string | string[] | undefined, now: number)
 export interface WebhookTransport {
 	post(bodyText: string, timeoutMs: number): Promise<WebhookResponse>;
 }
-
-export interface ClientRuntime {
-	sleep(ms: number): Promise<void>;
-	now(): number;
-	/** True once the n8n execution was stopped. */
-	isAborted(): boolean;
-}

@@ -4,7 +4,7 @@ import type { TaskFlowClient } from '../protocol/client';
 import { keepHandOffKey, mayDropHandOffKey } from '../protocol/handOffKey';
 import type { ActionBody, RevisedAction } from '../protocol/types';
 import { flowIdParam, revisionPolicy } from './params';
-import { flowJson } from './results';
+import { flowJson } from './output';
 
 /** A change at a revision, with the node's revision settings; the output is the changed flow. */
 export async function mutateFlow(

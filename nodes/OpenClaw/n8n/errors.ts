@@ -12,14 +12,7 @@ import {
 import type { FlowView } from '../protocol/types';
 import { fieldLabel, userMessage } from './fieldLabels';
 
-export function flowJson(flow: FlowView): IDataObject {
-	return { ...flow } as unknown as IDataObject;
-}
-
-/** A read that may find nothing: `found` says which. */
-export function maybeFlowJson(flow: FlowView | null, asked: IDataObject = {}): IDataObject {
-	return flow ? { found: true, ...flowJson(flow) } : { found: false, ...asked };
-}
+/** How an OpenClaw failure becomes an n8n error, and the fields a failed item carries with continue-on-fail. */
 
 /** The fields a failed item carries with continue-on-fail. */
 export function errorJson(error: OpenClawError): IDataObject {

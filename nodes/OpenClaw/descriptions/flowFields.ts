@@ -1,0 +1,83 @@
+/** Fields and option lists that several operations share. */
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import {
+	CREATE_STATUSES,
+	NOTIFY_POLICIES,
+	RESUME_STATUSES,
+	TASK_RUNTIMES,
+	type FlowStatus,
+	type NotifyPolicy,
+	type TaskRuntime,
+} from '../protocol/types';
+
+/** Shows a field for these operations only. */
+export const show = (...operation: string[]) => ({ show: { operation } });
+
+// The option lists are the protocol's lists of values, in their order, with the editor's names.
+const NOTIFY_POLICY_NAMES: Record<NotifyPolicy, { name: string; description: string }> = {
+	done_only: { name: 'Done Only', description: 'Notify the session when the flow ends' },
+	state_changes: { name: 'State Changes', description: 'Notify on every change of state' },
+	silent: { name: 'Silent', description: 'Never notify' },
+};
+const STATUS_NAMES: Record<FlowStatus, string> = {
+	queued: 'Queued',
+	running: 'Running',
+	waiting: 'Waiting',
+	blocked: 'Blocked',
+	succeeded: 'Succeeded',
+	failed: 'Failed',
+	cancelled: 'Cancelled',
+	lost: 'Lost',
+};
+const TASK_RUNTIME_NAMES: Record<TaskRuntime, string> = { subagent: 'Subagent', acp: 'ACP' };
+
+export const statusOptions = (statuses: readonly FlowStatus[]): INodePropertyOptions[] => statuses.map((value) => ({ name: STATUS_NAMES[value], value }));
+
+export const NOTIFY_POLICY_OPTIONS: INodePropertyOptions[] = NOTIFY_POLICIES.map((value) => ({
+	name: NOTIFY_POLICY_NAMES[value].name,
+	value,
+	description: NOTIFY_POLICY_NAMES[value].description,
+}));
+
+export const CREATE_STATUS_OPTIONS = statusOptions(CREATE_STATUSES);
+
+export const RESUME_STATUS_OPTIONS = statusOptions(RESUME_STATUSES);
+
+export const currentStep: INodeProperties = {
+	displayName: 'Current Step',
+	name: 'currentStep',
+	type: 'string',
+	default: '',
+	description: 'A short name of the step the flow is at, e.g. "await-approval"',
+};
+export const stateJson: INodeProperties = {
+	displayName: 'State (JSON)',
+	name: 'stateJson',
+	type: 'json',
+	default: '{}',
+	description: 'The flow\'s state: any JSON. It replaces the stored state.',
+};
+export const waitJson: INodeProperties = {
+	displayName: 'Wait (JSON)',
+	name: 'waitJson',
+	type: 'json',
+	default: '{}',
+	description: 'What the flow waits for: any JSON',
+};
+export const blockedTaskId: INodeProperties = {
+	displayName: 'Blocked Task ID',
+	name: 'blockedTaskId',
+	type: 'string',
+	default: '',
+	description: 'The task that blocks the flow',
+};
+export const blockedSummary: INodeProperties = {
+	displayName: 'Blocked Summary',
+	name: 'blockedSummary',
+	type: 'string',
+	default: '',
+	description: 'Why the flow is blocked',
+};
+
+export const TASK_RUNTIME_OPTIONS: INodePropertyOptions[] = TASK_RUNTIMES.map((value) => ({ name: TASK_RUNTIME_NAMES[value], value }));
