@@ -3,6 +3,7 @@ import { isOutcomeUnknown, OpenClawAbortedError, OpenClawApiError, OpenClawInput
 import { biggestField } from './fields';
 import { gateFor, type RateGate } from './rateGate';
 import { pause, PAUSE_SLICE_MS, type ClientRuntime } from '../../shared/clientRuntime';
+import { settle, settleNow } from '../../shared/settle';
 import type { WebhookTransport } from './transport';
 import type { ActionAnswer, ActionBody, FlowView, JsonValue, RevisedAction, TaskSummary, TaskView } from './types';
 import { validateAction } from './validate';
@@ -155,12 +156,7 @@ export class TaskFlowClient {
 					continue;
 				}
 			}
-			let answer: ActionAnswer<T> | Error;
-			try {
-				answer = readAnswer<T>(response.status, response.text, body, this.route);
-			} catch (error) {
-				answer = error as Error;
-			}
+			const answer = settleNow(() => readAnswer<T>(response.status, response.text, body, this.route));
 			if (answer instanceof OpenClawApiError && answer.details.code === 'persist_failed' && persistRetries > 0) {
 				persistRetries -= 1;
 				await this.pause(500);
@@ -253,12 +249,7 @@ export class TaskFlowClient {
 		for (;;) {
 			const stateJson = state.stateFor ? state.stateFor(current) : fields.stateJson;
 			const body: ActionBody = { action, flowId, expectedRevision: revision, ...fields, ...(stateJson === undefined ? {} : { stateJson }) };
-			let outcome: { flow: FlowView } | Error;
-			try {
-				outcome = (await this.call<{ applied: boolean; flow: FlowView }>(body)).result;
-			} catch (error) {
-				outcome = error as Error;
-			}
+			const outcome = await settle(async () => (await this.call<{ applied: boolean; flow: FlowView }>(body)).result);
 			if (!(outcome instanceof Error)) return { flow: outcome.flow, appliedOnRevision: revision, conflictRetries, recovered: false };
 			if (outcome instanceof OpenClawApiError && outcome.details.code === 'revision_conflict') {
 				const latest = (outcome.details.result as { current?: FlowView } | undefined)?.current;

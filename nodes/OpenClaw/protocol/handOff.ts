@@ -1,3 +1,4 @@
+import { settle } from '../../shared/settle';
 import type { TaskFlowClient } from './client';
 import { isOutcomeUnknown, OpenClawAbortedError, OpenClawConnectionError, OpenClawInputError, OpenClawTimeoutError } from './errors';
 import { biggestField } from './fields';
@@ -186,12 +187,7 @@ async function handOffChecked(
 	let flow: FlowView | undefined;
 	let recovered = false;
 	for (let attempt = 1; !flow; attempt++) {
-		let created: FlowView | Error;
-		try {
-			created = await client.createFlow(fields);
-		} catch (error) {
-			created = error as Error;
-		}
+		const created = await settle(async () => await client.createFlow(fields));
 		if (!(created instanceof Error)) {
 			flow = created;
 			break;
@@ -199,12 +195,7 @@ async function handOffChecked(
 		if (!isOutcomeUnknown(created) || attempt >= 3) throw created;
 		// The flow may exist now. Give the gateway a moment to finish, then look before creating.
 		await pause(RECHECK_DELAY_MS);
-		let found: FlowView | undefined | Error;
-		try {
-			found = await index.find(key, { fresh: true });
-		} catch (error) {
-			found = error as Error;
-		}
+		const found = await settle(async () => await index.find(key, { fresh: true }));
 		if (found instanceof Error) throw lookUpFailed(created, found);
 		if (found) {
 			flow = found;
@@ -251,12 +242,7 @@ async function completeEarlierHandOff(client: TaskFlowClient, flow: FlowView, re
 /** run_task, once: after a lost answer, only a flow without tasks gets one again. */
 async function runTaskOnce(client: TaskFlowClient, flowId: string, task: HandOffTask): Promise<{ task?: TaskView; flow?: FlowView }> {
 	const fields = taskFields(flowId, task);
-	let first: { task?: TaskView; flow?: FlowView } | Error;
-	try {
-		first = await client.runTask(fields);
-	} catch (error) {
-		first = error as Error;
-	}
+	const first: { task?: TaskView; flow?: FlowView } | Error = await settle(async () => await client.runTask(fields));
 	if (!(first instanceof Error)) return first;
 	if (!isOutcomeUnknown(first)) throw first;
 	// The answer was lost: a task may exist now. Only a flow without tasks gets one again.

@@ -1,6 +1,7 @@
 /**
- * Keeps one process within a webhook route's fixed limits (spec §3): 120 requests per 60 s window
- * and 8 in flight, per route and client address. The gateway's window is fixed and starts at the
+ * Keeps one process within a webhook route's fixed limits, which the gateway hard-codes (openclaw
+ * `WEBHOOK_RATE_LIMIT_DEFAULTS`, `WEBHOOK_IN_FLIGHT_DEFAULTS`): 120 requests per 60 s window and 8
+ * in flight, per route and client address. The gateway's window is fixed and starts at the
  * first request after the last one expired; at most 120 requests in every sliding 61 s guarantees
  * at most 120 in any of its windows, with a second to spare for latency. Other clients of the same
  * route still cause 429s, which the client answers by waiting (see client.ts).
