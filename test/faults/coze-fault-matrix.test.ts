@@ -15,7 +15,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { startEmulator, type CozeEmulator } from '../emulator';
 import { run, runParams, workflow } from '../engine/helpers';
 import { accessTokenCredentials, runNode, type NodeRunResult } from '../harness/engine';
-import { startFaultProxy, type FaultProxy } from '../openclaw/fault-proxy';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { assertNoLeaks, extraResources, settledResources } from '../support/leaks';
 import { freePort } from '../support/processes';
 import { captureLoggerLines, runSurfaces } from '../support/secret-surfaces';

@@ -12,7 +12,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { CozeEmulator, WorkflowScenario } from '../emulator';
 import type { NodeRunResult } from '../harness/engine';
 import { IDS } from '../engine/helpers';
-import type { FaultProxy } from '../openclaw/fault-proxy';
+import type { FaultProxy } from '../support/fault-proxy';
 
 export const MODES = ['stream', 'async', 'sync', 'resume'] as const;
 export type Mode = (typeof MODES)[number];
