@@ -16,11 +16,12 @@ import { inspect } from 'node:util';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runNode, TestCredentialsHelper, type NodeRunResult } from '../harness/engine';
+import { httpRequest } from '../support/http';
 import { activeResources, assertNoLeaks } from '../support/leaks';
 import { captureLoggerLines, runSurfaces } from '../support/secret-surfaces';
 import { FAULT_CELLS, FAULT_DOC_PATH, renderFaultDoc, type ErrorExpectation, type FaultCell } from './faults-cells';
 import { startFront, type Front, type FrontRequest } from './faults-front';
-import { httpRequest, isGatewayOf, readPid, startGateway, type RunningGateway } from './gateway';
+import { isGatewayOf, readPid, startGateway, type RunningGateway } from './gateway';
 import { CACHE_DIR, isAlive, REPO_ROOT } from './install';
 
 const ROUTE_IDS = FAULT_CELLS.map((cell) => cell.id);
@@ -138,13 +139,11 @@ type Flow = Record<string, unknown> & { flowId: string; goal: string; revision: 
 /** The route's flows, read from the gateway directly with its real secret. */
 async function flowsOf(id: string): Promise<Flow[]> {
 	const route = live().routes[id];
-	const answer = await httpRequest(
-		'POST',
-		route.url,
-		{ 'content-type': 'application/json', authorization: `Bearer ${route.secret}` },
-		'{"action":"list_flows"}',
-		10_000,
-	);
+	const answer = await httpRequest('POST', route.url, {
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${route.secret}` },
+		body: '{"action":"list_flows"}',
+		timeoutMs: 10_000,
+	});
 	assert.equal(answer.status, 200, `list_flows on ${id}: ${answer.body}`);
 	return (JSON.parse(answer.body) as { result: { flows: Flow[] } }).result.flows;
 }

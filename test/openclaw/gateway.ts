@@ -15,9 +15,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { httpRequest } from '../support/http';
 import { onExitOrSignal } from '../support/processes';
 import { CACHE_DIR, ensureOpenClawInstalled, isAlive } from './install';
 
@@ -222,7 +222,7 @@ async function waitUntilReady(args: { baseUrl: string; routes: GatewayRoute[]; d
 	// /healthz is not a webhook route: polling it costs nothing from the routes' rate limit.
 	for (;;) {
 		check();
-		const answer = await httpRequest('GET', `${baseUrl}/healthz`, {}, undefined, 2_000).catch((error: Error) => error);
+		const answer = await httpRequest('GET', `${baseUrl}/healthz`, { timeoutMs: 2_000 }).catch((error: Error) => error);
 		if (!(answer instanceof Error) && answer.status === 200) break;
 		last = answer instanceof Error ? `/healthz: ${answer.message}` : `/healthz: HTTP ${answer.status}`;
 		await sleep(250);
@@ -230,7 +230,7 @@ async function waitUntilReady(args: { baseUrl: string; routes: GatewayRoute[]; d
 	// /readyz turns 200 once startup (sidecars included) has finished; free as well.
 	for (;;) {
 		check();
-		const answer = await httpRequest('GET', `${baseUrl}/readyz`, {}, undefined, 2_000).catch((error: Error) => error);
+		const answer = await httpRequest('GET', `${baseUrl}/readyz`, { timeoutMs: 2_000 }).catch((error: Error) => error);
 		if (!(answer instanceof Error) && answer.status === 200) break;
 		last = answer instanceof Error ? `/readyz: ${answer.message}` : `/readyz: HTTP ${answer.status} ${answer.body.slice(0, 300)}`;
 		await sleep(250);
@@ -240,39 +240,16 @@ async function waitUntilReady(args: { baseUrl: string; routes: GatewayRoute[]; d
 		for (;;) {
 			check();
 			const t0 = Date.now();
-			const answer = await httpRequest(
-				'POST',
-				route.url,
-				{ 'content-type': 'application/json', authorization: `Bearer ${route.secret}` },
-				'{"action":"list_flows"}',
-				5_000,
-			).catch((error: Error) => error);
+			const answer = await httpRequest('POST', route.url, {
+				headers: { 'content-type': 'application/json', authorization: `Bearer ${route.secret}` },
+				body: '{"action":"list_flows"}',
+				timeoutMs: 5_000,
+			}).catch((error: Error) => error);
 			if (!(answer instanceof Error) && answer.status === 200) break;
 			last = `${route.path}: ${answer instanceof Error ? answer.message : `HTTP ${answer.status} ${answer.body.slice(0, 200)}`}`;
 			await sleep(Math.max(0, 500 - (Date.now() - t0)));
 		}
 	}
-}
-
-export interface HttpAnswer {
-	status: number;
-	headers: Record<string, string | string[] | undefined>;
-	body: string;
-}
-
-/** One HTTP/1.1 request on its own connection (no keep-alive agent that could hold the process). */
-export function httpRequest(method: string, url: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<HttpAnswer> {
-	return new Promise((resolve, reject) => {
-		const req = request(url, { method, headers, agent: false, timeout: timeoutMs }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-			res.on('error', reject);
-		});
-		req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-		req.on('error', reject);
-		req.end(body);
-	});
 }
 
 // ---------------------------------------------------------------------------------------------
