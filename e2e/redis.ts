@@ -17,8 +17,10 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CACHE_DIR } from '../test/openclaw/install';
 import { freePort, onExitOrSignal } from '../test/support/processes';
+import { becomesTrue } from '../test/support/wait';
 import { acquireInstallLock, removeStaleTemps } from './install';
 
 type Log = (line: string) => void;
@@ -175,9 +177,9 @@ async function startOnce(install: RedisInstall, port: number, log: Log): Promise
 		stopping ??= (async () => {
 			if (exitInfo === undefined) {
 				signal(pid, 'SIGTERM');
-				if (!(await waitFor(() => exitInfo !== undefined, STOP_GRACE_MS))) {
+				if (!(await becomesTrue(() => exitInfo !== undefined, STOP_GRACE_MS, 50))) {
 					signal(pid, 'SIGKILL');
-					await waitFor(() => exitInfo !== undefined, 5_000);
+					await becomesTrue(() => exitInfo !== undefined, 5_000, 50);
 				}
 			}
 			live.delete(entry);
@@ -314,17 +316,4 @@ function signal(pid: number, name: NodeJS.Signals): void {
 	} catch {
 		// already gone
 	}
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() >= deadline) return false;
-		await sleep(50);
-	}
-	return true;
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
 }

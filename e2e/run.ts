@@ -14,6 +14,8 @@ import { percentile } from '../bench/lib';
 import { startEmulator, type CozeEmulator } from '../test/emulator';
 import { startGateway, type GatewayRoute, type RunningGateway } from '../test/openclaw/gateway';
 import { httpRequest } from '../test/support/http';
+import { freePort } from '../test/support/processes';
+import { waitFor } from '../test/support/wait';
 import { browserWalkthrough } from './browser';
 import { check, timedCheck } from './checks';
 import { startEditorEnv, type EditorEnv } from './editor-env';
@@ -21,13 +23,11 @@ import { ensureN8n, type N8nLine } from './install';
 import {
 	activate,
 	execute,
-	freePort,
 	importAll,
 	prepareUserFolder,
 	readExecutions,
 	readStaticData,
 	startProcess,
-	waitFor,
 	type N8nSetup,
 	type RunningN8n,
 } from './n8n';

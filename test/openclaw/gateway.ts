@@ -17,8 +17,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { httpRequest } from '../support/http';
 import { onExitOrSignal } from '../support/processes';
+import { becomesTrue } from '../support/wait';
 import { CACHE_DIR, ensureOpenClawInstalled, isAlive } from './install';
 
 export interface GatewayRoute {
@@ -298,25 +300,16 @@ async function stopProcess(pid: number, hasExited: () => boolean, handle: LiveGa
 	// An idle gateway stops in 0.2–4 s; one holding a `running` task row drains for 315 s and
 	// ignores a second SIGTERM, hence SIGKILL after the grace period. Polling (rather than awaiting
 	// the 'exit' event) keeps the event loop alive: the child process handle is unref'ed.
-	if (!(await waitFor(hasExited, STOP_GRACE_MS))) {
+	if (!(await becomesTrue(hasExited, STOP_GRACE_MS, 100))) {
 		try {
 			process.kill(pid, 'SIGKILL');
 		} catch {
 			// gone meanwhile
 		}
-		await waitFor(hasExited, 10_000);
+		await becomesTrue(hasExited, 10_000, 100);
 	}
-	await waitFor(() => !handle.children.some(isSame), 3_000);
+	await becomesTrue(() => !handle.children.some(isSame), 3_000, 100);
 	for (const kid of handle.children) killIfSame(kid);
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() >= deadline) return false;
-		await sleep(100);
-	}
-	return true;
 }
 
 function childrenOf(pid: number): ProcessId[] {
@@ -497,8 +490,4 @@ function tail(file: string, lines: number): string {
 	} catch (error) {
 		return `(cannot read: ${(error as Error).message})`;
 	}
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }
