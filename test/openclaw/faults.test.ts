@@ -16,13 +16,13 @@ import { inspect } from 'node:util';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runNode, TestCredentialsHelper, type NodeRunResult } from '../harness/engine';
+import { CACHE_DIR, isAlive, REPO_ROOT } from '../support/cache';
 import { httpRequest } from '../support/http';
 import { activeResources, assertNoLeaks } from '../support/leaks';
 import { captureLoggerLines, runSurfaces } from '../support/secret-surfaces';
 import { FAULT_CELLS, FAULT_DOC_PATH, renderFaultDoc, type ErrorExpectation, type FaultCell } from './faults-cells';
 import { startFront, type Front, type FrontRequest } from './faults-front';
 import { isGatewayOf, readPid, startGateway, type RunningGateway } from './gateway';
-import { CACHE_DIR, isAlive, REPO_ROOT } from './install';
 
 const ROUTE_IDS = FAULT_CELLS.map((cell) => cell.id);
 const FAULTS_DIR = join(CACHE_DIR, 'openclaw-faults');

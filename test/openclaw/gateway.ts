@@ -18,10 +18,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CACHE_DIR, isAlive } from '../support/cache';
 import { httpRequest } from '../support/http';
 import { onExitOrSignal } from '../support/processes';
 import { becomesTrue } from '../support/wait';
-import { CACHE_DIR, ensureOpenClawInstalled, isAlive } from './install';
+import { ensureOpenClawInstalled } from './install';
 
 export interface GatewayRoute {
 	id: string;
