@@ -92,7 +92,7 @@ export function renderFaultMatrixDoc(): string {
 		'Whole-suite check: `npm test` preloads `test/support/no-open-handles.ts` into every test process; a test file',
 		'whose process is still kept alive 2 s after its tests ended fails, listing what kept it alive.',
 		'',
-		'The OpenClaw TaskFlow faults are in [openclaw-faults.md](openclaw-faults.md).',
+		'The OpenClaw TaskFlow faults are in [faults-openclaw.md](faults-openclaw.md).',
 		'',
 	];
 	return lines.join('\n');

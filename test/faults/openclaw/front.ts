@@ -1,5 +1,5 @@
 /**
- * A fixed address in front of a real gateway that comes and goes, for the fault matrix
+ * A fixed address in front of a real gateway that comes and goes, for the OpenClaw fault matrix
  * (faults.test.ts). It is what the node's credential points at, so the node keeps one Gateway URL
  * while the gateway behind it is stopped, killed and restarted on another port.
  *
@@ -17,7 +17,7 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 
-import { endToEndHeaders } from '../support/http';
+import { endToEndHeaders } from '../../support/http';
 
 export interface FrontRequest {
 	n: number;
