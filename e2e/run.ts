@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 import { percentile } from '../bench/lib';
 import { startEmulator, type CozeEmulator } from '../test/emulator';
-import { startGateway, type GatewayRoute, type RunningGateway } from '../test/openclaw/gateway';
+import { routeAction, startGateway, type GatewayRoute, type RunningGateway } from '../test/openclaw/gateway';
 import { httpRequest } from '../test/support/http';
 import { freePort } from '../test/support/processes';
 import { waitFor } from '../test/support/wait';
@@ -63,21 +63,13 @@ async function scenario(line: string, name: string, body: () => Promise<string>)
 }
 
 async function gatewayFlows(route: GatewayRoute): Promise<Array<Record<string, unknown>>> {
-	const answer = await httpRequest('POST', route.url, {
-		headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${route.secret}` },
-		body: '{"action":"list_flows"}',
-		timeoutMs: 10_000,
-	});
+	const answer = await routeAction(route, { action: 'list_flows' });
 	check(answer.status === 200, `list_flows answered ${answer.status}`);
 	return (JSON.parse(answer.body) as { result: { flows: Array<Record<string, unknown>> } }).result.flows;
 }
 
 async function gatewayAction(route: GatewayRoute, body: object): Promise<Record<string, unknown>> {
-	const answer = await httpRequest('POST', route.url, {
-		headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${route.secret}` },
-		body: JSON.stringify(body),
-		timeoutMs: 10_000,
-	});
+	const answer = await routeAction(route, body);
 	check(answer.status === 200, `${JSON.stringify(body)} answered ${answer.status}: ${answer.body}`);
 	return (JSON.parse(answer.body) as { result: Record<string, unknown> }).result;
 }

@@ -19,7 +19,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CACHE_DIR, isAlive } from '../support/cache';
-import { httpRequest } from '../support/http';
+import { httpRequest, type HttpAnswer } from '../support/http';
 import { onExitOrSignal } from '../support/processes';
 import { becomesTrue } from '../support/wait';
 import { ensureOpenClawInstalled } from './install';
@@ -243,16 +243,21 @@ async function waitUntilReady(args: { baseUrl: string; routes: GatewayRoute[]; d
 		for (;;) {
 			check();
 			const t0 = Date.now();
-			const answer = await httpRequest('POST', route.url, {
-				headers: { 'content-type': 'application/json', authorization: `Bearer ${route.secret}` },
-				body: '{"action":"list_flows"}',
-				timeoutMs: 5_000,
-			}).catch((error: Error) => error);
+			const answer = await routeAction(route, { action: 'list_flows' }, 5_000).catch((error: Error) => error);
 			if (!(answer instanceof Error) && answer.status === 200) break;
 			last = `${route.path}: ${answer instanceof Error ? answer.message : `HTTP ${answer.status} ${answer.body.slice(0, 200)}`}`;
 			await sleep(Math.max(0, 500 - (Date.now() - t0)));
 		}
 	}
+}
+
+/** One action on a route, sent straight to the gateway with the route's real secret (it counts against the route's rate limit). */
+export function routeAction(route: Pick<GatewayRoute, 'url' | 'secret'>, body: object, timeoutMs = 10_000): Promise<HttpAnswer> {
+	return httpRequest('POST', route.url, {
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${route.secret}` },
+		body: JSON.stringify(body),
+		timeoutMs,
+	});
 }
 
 // ---------------------------------------------------------------------------------------------

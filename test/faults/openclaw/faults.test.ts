@@ -16,9 +16,8 @@ import { inspect } from 'node:util';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runNode, TestCredentialsHelper, type NodeRunResult } from '../../harness/engine';
-import { isGatewayOf, readPid, startGateway, type RunningGateway } from '../../openclaw/gateway';
+import { isGatewayOf, readPid, routeAction, startGateway, type RunningGateway } from '../../openclaw/gateway';
 import { CACHE_DIR, isAlive, REPO_ROOT } from '../../support/cache';
-import { httpRequest } from '../../support/http';
 import { activeResources, assertNoLeaks } from '../../support/leaks';
 import { captureLoggerLines, runSurfaces } from '../../support/secret-surfaces';
 import { FAULT_CELLS, type ErrorExpectation, type FaultCell } from './cells';
@@ -139,12 +138,7 @@ type Flow = Record<string, unknown> & { flowId: string; goal: string; revision: 
 
 /** The route's flows, read from the gateway directly with its real secret. */
 async function flowsOf(id: string): Promise<Flow[]> {
-	const route = live().routes[id];
-	const answer = await httpRequest('POST', route.url, {
-		headers: { 'content-type': 'application/json', authorization: `Bearer ${route.secret}` },
-		body: '{"action":"list_flows"}',
-		timeoutMs: 10_000,
-	});
+	const answer = await routeAction(live().routes[id], { action: 'list_flows' });
 	assert.equal(answer.status, 200, `list_flows on ${id}: ${answer.body}`);
 	return (JSON.parse(answer.body) as { result: { flows: Flow[] } }).result.flows;
 }
