@@ -13,10 +13,11 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 
 import { builtInScenarios, WORKSPACES, PERSONAL_WORKSPACE_ID, type WorkflowScenario } from '../test/emulator/scenarios';
+import { waitFor } from '../test/support/wait';
 import { check, timedCheck } from './checks';
 import { launchChromium } from './chromium';
 import { OWNER, ROOT, startEditorEnv, type EditorEnv } from './editor-env';
-import { PACKAGE_NAME, waitFor } from './n8n';
+import { PACKAGE_NAME } from './n8n';
 
 export const SCREENSHOTS_DIR = join(ROOT, 'docs', 'screenshots');
 const FAILURES_DIR = join(ROOT, '.cache', 'browser-failures');

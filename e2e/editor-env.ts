@@ -10,8 +10,10 @@ import { join } from 'node:path';
 
 import { startEmulator, type CozeEmulator } from '../test/emulator';
 import { startGateway, type GatewayRoute, type RunningGateway } from '../test/openclaw/gateway';
+import { freePort } from '../test/support/processes';
+import { waitFor } from '../test/support/wait';
 import { ensureN8n } from './install';
-import { freePort, importAll, prepareUserFolder, startProcess, waitFor, type N8nSetup, type RunningN8n } from './n8n';
+import { importAll, prepareUserFolder, startProcess, type N8nSetup, type RunningN8n } from './n8n';
 
 export const ROOT = join(__dirname, '..');
 export const OWNER = { email: 'owner@example.com', firstName: 'Coze', lastName: 'Tester', password: 'Editor-Password-1' };

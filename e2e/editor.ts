@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { OWNER, ROOT, startEditorEnv } from './editor-env';
-import { freePort, waitFor } from './n8n';
+import { freePort } from '../test/support/processes';
+import { waitFor } from '../test/support/wait';
 
 const CACHE = join(ROOT, '.cache', 'editor');
 const args = process.argv.slice(2);

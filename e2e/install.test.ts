@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isAlive } from '../test/openclaw/install';
+import { isAlive } from '../test/support/cache';
 import { ensureN8n, type N8nLine } from './install';
 import { ensureRedis, ping, startRedis } from './redis';
 

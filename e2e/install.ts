@@ -2,7 +2,7 @@
  * Installs a real n8n for the end-to-end tests, project-locally and only when needed:
  *
  * - `v2`: n8n 2.41.1 (needs Node >= 24) from `e2e/n8n-v2/package-lock.json`, run with the project's
- *   Node 24 (`test/openclaw/install.ts`);
+ *   Node 24 (`ensureNode24` in `test/openclaw/install.ts`);
  * - `v1`: n8n 1.123.81 from `e2e/n8n-v1/package-lock.json`, run with the Node running this code.
  *
  * The lockfile is copied into `<repo>/.cache/n8n-<line>/` and installed with `npm ci --ignore-scripts`
@@ -13,12 +13,10 @@
  * place, under a lock folder, so parallel test processes install once and never see half a tree.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { NPM_BEFORE, ensureNode24 } from '../test/openclaw/install';
-import { acquireInstallLock, CACHE_DIR, removeStaleTemps, REPO_ROOT, runCommand as run } from '../test/support/cache';
-
-export { acquireInstallLock, removeStaleTemps } from '../test/support/cache';
+import { ensureNode24 } from '../test/openclaw/install';
+import { acquireInstallLock, CACHE_DIR, freshTempDir, moveIntoPlace, NPM_BEFORE, npmEnv, REPO_ROOT, runCommand as run } from '../test/support/cache';
 
 export type N8nLine = 'v2' | 'v1';
 
@@ -63,19 +61,16 @@ export async function ensureN8n(line: N8nLine, options: { log?: Log } = {}): Pro
 	const installed = () => readMarker(dir)?.hash === hash && existsSync(n8nBin);
 	if (installed()) return result(await n8nVersion(nodeBin, n8nBin));
 
-	mkdirSync(CACHE_DIR, { recursive: true });
 	const release = await acquireInstallLock(name, installed, log);
 	if (!release) return result(await n8nVersion(nodeBin, n8nBin)); // another process installed it meanwhile
 	try {
-		removeStaleTemps(name);
-		const tmpDir = join(CACHE_DIR, `${name}.tmp-${process.pid}-${Date.now()}`);
-		mkdirSync(tmpDir, { recursive: true });
+		const tmpDir = freshTempDir(name);
 		writeFileSync(join(tmpDir, 'package.json'), packageJson);
 		writeFileSync(join(tmpDir, 'package-lock.json'), packageLock);
 		// Own .npmrc: npm's local prefix is this folder, so it never reads the repository's .npmrc.
 		writeFileSync(join(tmpDir, '.npmrc'), `before=${NPM_BEFORE}\n`);
 
-		const env = npmEnv(nodeBin);
+		const env = npmEnvFor(nodeBin);
 		const t0 = Date.now();
 		log(`${name}: npm ci into ${tmpDir} (node ${nodeBin}; a cold install takes minutes)`);
 		await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--no-update-notifier'], tmpDir, env);
@@ -86,13 +81,7 @@ export async function ensureN8n(line: N8nLine, options: { log?: Log } = {}): Pro
 		if (!existsSync(join(tmpDir, 'node_modules', 'n8n', 'bin', 'n8n')))
 			throw new Error(`npm ci finished but node_modules/n8n/bin/n8n is missing in ${tmpDir}`);
 
-		if (existsSync(dir)) {
-			// An older install (other lockfile) or an incomplete one: move it aside, then delete it.
-			const aside = join(CACHE_DIR, `${name}.tmp-old-${process.pid}-${Date.now()}`);
-			renameSync(dir, aside);
-			rmSync(aside, { recursive: true, force: true });
-		}
-		renameSync(tmpDir, dir);
+		moveIntoPlace(name, tmpDir, dir); // an older install (other lockfile) or an incomplete one is replaced
 		const version = await n8nVersion(nodeBin, n8nBin);
 		const expected = (JSON.parse(packageJson) as { dependencies: Record<string, string> }).dependencies.n8n;
 		if (version !== expected) throw new Error(`${n8nBin} --version printed ${version}, expected ${expected}`);
@@ -125,29 +114,12 @@ async function n8nVersion(nodeBin: string, n8nBin: string): Promise<string> {
 	return match[1];
 }
 
-// ---------------------------------------------------------------------------------------------
-// npm
-
-const KEEP_NPM_ENV = new Set(
-	['registry', 'cache', 'userconfig', 'globalconfig', 'cafile', 'ca', 'proxy', 'https_proxy', 'noproxy', 'strict_ssl'].map(
-		(key) => `npm_config_${key}`,
-	),
-);
-
 /**
- * Environment for npm running under `nodeBin`: its folder first on PATH (npm and node-gyp are
- * `#!/usr/bin/env node` scripts), and node-gyp compiling against that Node's own headers. The
- * machine's `~/.npmrc` may say `nodedir=/usr`, which holds the system Node's headers.
+ * npm's environment for an install run under `nodeBin`, with node-gyp compiling against that
+ * Node's own headers: the machine's `~/.npmrc` may say `nodedir=/usr`, the system Node's headers.
  */
-function npmEnv(nodeBin: string): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = { ...process.env };
-	// A surrounding `npm test` exports its settings as npm_* variables; keep only registry access.
-	for (const key of Object.keys(env)) {
-		if (/^npm_/i.test(key) && !KEEP_NPM_ENV.has(key.toLowerCase())) delete env[key];
-	}
-	delete env.NODE_OPTIONS;
-	env.NODE_DISABLE_COMPILE_CACHE = '1';
-	env.PATH = `${dirname(nodeBin)}:${env.PATH ?? ''}`;
+function npmEnvFor(nodeBin: string): NodeJS.ProcessEnv {
+	const env = npmEnv(dirname(nodeBin));
 	const prefix = dirname(dirname(nodeBin));
 	if (existsSync(join(prefix, 'include', 'node', 'node.h'))) env.npm_config_nodedir = prefix;
 	return env;

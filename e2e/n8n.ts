@@ -7,10 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { freePort, onExitOrSignal, runToEnd } from '../test/support/processes';
+import { onExitOrSignal, runToEnd } from '../test/support/processes';
 import type { N8nInstall } from './install';
-
-export { freePort };
 
 export const PACKAGE_NAME = 'n8n-nodes-coze-openclaw';
 export const ENCRYPTION_KEY = 'e2e-encryption-key-not-a-secret-0001';
@@ -176,21 +174,6 @@ export async function readExecutions(setup: N8nSetup, workflowId?: string): Prom
 	const result = await run(setup.install.nodeBin, args, { env: { ...process.env, NODE_NO_WARNINGS: '1' } });
 	if (result.code !== 0) throw new Error(`reading executions failed: ${result.output.slice(-1000)}`);
 	return JSON.parse(result.output.slice(result.output.indexOf('['))) as ExecutionRow[];
-}
-
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, everyMs = 250): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	let last: unknown;
-	for (;;) {
-		try {
-			const value = await check();
-			if (value !== undefined) return value;
-		} catch (error) {
-			last = error;
-		}
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-		await new Promise((resolve) => setTimeout(resolve, everyMs));
-	}
 }
 
 /** A workflow's static data as stored in the database (e.g. what a polling trigger remembers). */

@@ -13,13 +13,14 @@
  * the same kind of lock as the n8n installs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CACHE_DIR } from '../test/openclaw/install';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { acquireInstallLock, CACHE_DIR, freshTempDir, moveIntoPlace } from '../test/support/cache';
 import { freePort, onExitOrSignal } from '../test/support/processes';
-import { acquireInstallLock, removeStaleTemps } from './install';
+import { becomesTrue } from '../test/support/wait';
 
 type Log = (line: string) => void;
 
@@ -53,9 +54,8 @@ export async function ensureRedis(options: { log?: Log } = {}): Promise<RedisIns
 	const release = await acquireInstallLock('redis', installed, log);
 	if (!release) return readInstall(REDIS_DIR)!;
 	try {
-		removeStaleTemps('redis');
 		const t0 = Date.now();
-		const tmpDir = join(CACHE_DIR, `redis.tmp-${process.pid}-${Date.now()}`);
+		const tmpDir = freshTempDir('redis');
 		const debsDir = join(tmpDir, 'debs');
 		const rootDir = join(tmpDir, 'root');
 		const aptDir = join(tmpDir, 'apt');
@@ -109,12 +109,7 @@ export async function ensureRedis(options: { log?: Log } = {}): Promise<RedisIns
 		const version = exec(install.redisServerBin, ['--version'], tmpDir, runEnv(install)).trim();
 
 		writeFileSync(join(tmpDir, MARKER), `${JSON.stringify({ version, debs, installedAt: new Date().toISOString() }, null, 2)}\n`);
-		if (existsSync(REDIS_DIR)) {
-			const aside = join(CACHE_DIR, `redis.tmp-old-${process.pid}-${Date.now()}`);
-			renameSync(REDIS_DIR, aside);
-			rmSync(aside, { recursive: true, force: true });
-		}
-		renameSync(tmpDir, REDIS_DIR);
+		moveIntoPlace('redis', tmpDir, REDIS_DIR);
 		log(`redis: ${version} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 		return readInstall(REDIS_DIR)!;
 	} finally {
@@ -175,9 +170,9 @@ async function startOnce(install: RedisInstall, port: number, log: Log): Promise
 		stopping ??= (async () => {
 			if (exitInfo === undefined) {
 				signal(pid, 'SIGTERM');
-				if (!(await waitFor(() => exitInfo !== undefined, STOP_GRACE_MS))) {
+				if (!(await becomesTrue(() => exitInfo !== undefined, STOP_GRACE_MS, 50))) {
 					signal(pid, 'SIGKILL');
-					await waitFor(() => exitInfo !== undefined, 5_000);
+					await becomesTrue(() => exitInfo !== undefined, 5_000, 50);
 				}
 			}
 			live.delete(entry);
@@ -314,17 +309,4 @@ function signal(pid: number, name: NodeJS.Signals): void {
 	} catch {
 		// already gone
 	}
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() >= deadline) return false;
-		await sleep(50);
-	}
-	return true;
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
 }

@@ -10,23 +10,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { percentile } from '../bench/lib';
 import { startEmulator, type CozeEmulator } from '../test/emulator';
-import { httpRequest, startGateway, type GatewayRoute, type RunningGateway } from '../test/openclaw/gateway';
+import { routeAction, startGateway, type GatewayRoute, type RunningGateway } from '../test/openclaw/gateway';
+import { httpRequest } from '../test/support/http';
+import { freePort } from '../test/support/processes';
+import { waitFor } from '../test/support/wait';
 import { browserWalkthrough } from './browser';
 import { check, timedCheck } from './checks';
 import { startEditorEnv, type EditorEnv } from './editor-env';
-import { percentile, timedRequest } from './http';
 import { ensureN8n, type N8nLine } from './install';
 import {
 	activate,
 	execute,
-	freePort,
 	importAll,
 	prepareUserFolder,
 	readExecutions,
 	readStaticData,
 	startProcess,
-	waitFor,
 	type N8nSetup,
 	type RunningN8n,
 } from './n8n';
@@ -62,13 +63,13 @@ async function scenario(line: string, name: string, body: () => Promise<string>)
 }
 
 async function gatewayFlows(route: GatewayRoute): Promise<Array<Record<string, unknown>>> {
-	const answer = await httpRequest('POST', route.url, { 'Content-Type': 'application/json', Authorization: `Bearer ${route.secret}` }, '{"action":"list_flows"}', 10_000);
+	const answer = await routeAction(route, { action: 'list_flows' });
 	check(answer.status === 200, `list_flows answered ${answer.status}`);
 	return (JSON.parse(answer.body) as { result: { flows: Array<Record<string, unknown>> } }).result.flows;
 }
 
 async function gatewayAction(route: GatewayRoute, body: object): Promise<Record<string, unknown>> {
-	const answer = await httpRequest('POST', route.url, { 'Content-Type': 'application/json', Authorization: `Bearer ${route.secret}` }, JSON.stringify(body), 10_000);
+	const answer = await routeAction(route, body);
 	check(answer.status === 200, `${JSON.stringify(body)} answered ${answer.status}: ${answer.body}`);
 	return (JSON.parse(answer.body) as { result: Record<string, unknown> }).result;
 }
@@ -94,7 +95,7 @@ function credentials(emu: CozeEmulator, gateway: RunningGateway, route: GatewayR
 async function waitForWebhooks(n8n: RunningN8n, secret: string): Promise<void> {
 	// n8n says it is ready before it has registered the webhooks of active workflows: a 404 until then.
 	await waitFor('the Coze Trigger webhook to be registered', 90_000, async () => {
-		const answer = await timedRequest(`http://127.0.0.1:${n8n.port}/webhook/${WEBHOOK.reply}`, {
+		const answer = await httpRequest('POST', `http://127.0.0.1:${n8n.port}/webhook/${WEBHOOK.reply}`, {
 			headers: { 'content-type': 'application/json', authorization: `Bearer wrong-${secret}` },
 			body: '{}',
 			timeoutMs: 5_000,
@@ -134,7 +135,7 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 		const base = `http://127.0.0.1:${port}`;
 
 		await scenario(line, 'n8n start: Webhook (streaming response) → Coze Workflow', async () => {
-			const response = await timedRequest(`${base}/webhook/${WEBHOOK.stream}`, {
+			const response = await httpRequest('POST', `${base}/webhook/${WEBHOOK.stream}`, {
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ question: 'Does streaming work?' }),
 			});
@@ -161,14 +162,14 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 		await scenario(line, 'Coze Trigger: accepted and rejected requests, answer from the last node', async () => {
 			const before = (await readExecutions(setup, WORKFLOWS.reply)).length;
 			const url = `${base}/webhook/${WEBHOOK.reply}`;
-			const good = await timedRequest(url, { headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` }, body: '{"name":"e2e"}' });
+			const good = await httpRequest('POST', url, { headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` }, body: '{"name":"e2e"}' });
 			check(good.status === 200, `accepted request got HTTP ${good.status}: ${good.body.slice(0, 300)}`);
 			const answer = JSON.parse(good.body) as Record<string, unknown>;
 			check(answer.status === 'succeeded' && answer.executeId, `the answer is not the Coze Workflow's result: ${good.body.slice(0, 300)}`);
 			const rejected = [
-				await timedRequest(url, { headers: { 'content-type': 'application/json', authorization: 'Bearer wrong-secret-e2e' }, body: '{"name":"x"}' }),
-				await timedRequest(url, { headers: { 'content-type': 'text/plain', authorization: `Bearer ${pushSecret}` }, body: 'name=x' }),
-				await timedRequest(url, { headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` }, body: '{"name":' }),
+				await httpRequest('POST', url, { headers: { 'content-type': 'application/json', authorization: 'Bearer wrong-secret-e2e' }, body: '{"name":"x"}' }),
+				await httpRequest('POST', url, { headers: { 'content-type': 'text/plain', authorization: `Bearer ${pushSecret}` }, body: 'name=x' }),
+				await httpRequest('POST', url, { headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` }, body: '{"name":' }),
 			];
 			const statuses = rejected.map((r) => r.status);
 			// Malformed JSON never reaches the node in n8n 2.x: n8n's own body parser answers 422 first.
@@ -206,7 +207,7 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 				const started = Date.now();
 				const responses = await Promise.all(
 					Array.from({ length: 200 }, (_, n) =>
-						timedRequest(`${base}/webhook/${WEBHOOK.run}`, {
+						httpRequest('POST', `${base}/webhook/${WEBHOOK.run}`, {
 							headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` },
 							body: JSON.stringify({ n }),
 						}),
@@ -254,7 +255,7 @@ async function runQueue(setup: N8nSetup, pushSecret: string): Promise<void> {
 			const before = (await readExecutions(setup, WORKFLOWS.run)).map((r) => r.id);
 			const responses = await Promise.all(
 				Array.from({ length: 50 }, (_, n) =>
-					timedRequest(`http://127.0.0.1:${port}/webhook/${WEBHOOK.run}`, {
+					httpRequest('POST', `http://127.0.0.1:${port}/webhook/${WEBHOOK.run}`, {
 						headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` },
 						body: JSON.stringify({ n: `queue-${n}` }),
 					}),

@@ -1,7 +1,9 @@
 // npm test: builds the package (the engine tests run the built bundles, as n8n would), then runs
-// every unit, emulator, engine and OpenClaw test with Node's test runner. Extra arguments select
-// files. The OpenClaw tests share one real gateway (about 1 GB, 15 s to start), started here
-// before the test processes and stopped by PID after them.
+// every unit, emulator, engine, fault-matrix and OpenClaw test with Node's test runner. Extra
+// arguments select files. The OpenClaw tests (test/openclaw/) share one real gateway (about 1 GB,
+// 15 s to start), started here before the test processes and stopped by PID after them. The
+// OpenClaw fault matrix (test/faults/openclaw/) starts a gateway of its own, which it stops and
+// kills, so selecting it alone starts no shared one.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

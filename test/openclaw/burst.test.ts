@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { listFlowsDirect, routeFor, runTaskFlow, type RouteUnderTest } from './helpers';
 
 const COUNT = 150;

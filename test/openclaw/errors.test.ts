@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { testCredentialLikeN8n, type NodeRunResult } from '../harness/engine';
-import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { flowRef, listFlowsDirect, routeFor, runTaskFlow, type RouteUnderTest } from './helpers';
 
 /** Everything a run shows: error (with description and stack), items. */

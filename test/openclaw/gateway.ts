@@ -15,11 +15,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CACHE_DIR, isAlive } from '../support/cache';
+import { httpRequest, type HttpAnswer } from '../support/http';
 import { onExitOrSignal } from '../support/processes';
-import { CACHE_DIR, ensureOpenClawInstalled, isAlive } from './install';
+import { becomesTrue } from '../support/wait';
+import { ensureOpenClawInstalled } from './install';
 
 export interface GatewayRoute {
 	id: string;
@@ -222,7 +225,7 @@ async function waitUntilReady(args: { baseUrl: string; routes: GatewayRoute[]; d
 	// /healthz is not a webhook route: polling it costs nothing from the routes' rate limit.
 	for (;;) {
 		check();
-		const answer = await httpRequest('GET', `${baseUrl}/healthz`, {}, undefined, 2_000).catch((error: Error) => error);
+		const answer = await httpRequest('GET', `${baseUrl}/healthz`, { timeoutMs: 2_000 }).catch((error: Error) => error);
 		if (!(answer instanceof Error) && answer.status === 200) break;
 		last = answer instanceof Error ? `/healthz: ${answer.message}` : `/healthz: HTTP ${answer.status}`;
 		await sleep(250);
@@ -230,7 +233,7 @@ async function waitUntilReady(args: { baseUrl: string; routes: GatewayRoute[]; d
 	// /readyz turns 200 once startup (sidecars included) has finished; free as well.
 	for (;;) {
 		check();
-		const answer = await httpRequest('GET', `${baseUrl}/readyz`, {}, undefined, 2_000).catch((error: Error) => error);
+		const answer = await httpRequest('GET', `${baseUrl}/readyz`, { timeoutMs: 2_000 }).catch((error: Error) => error);
 		if (!(answer instanceof Error) && answer.status === 200) break;
 		last = answer instanceof Error ? `/readyz: ${answer.message}` : `/readyz: HTTP ${answer.status} ${answer.body.slice(0, 300)}`;
 		await sleep(250);
@@ -240,13 +243,7 @@ async function waitUntilReady(args: { baseUrl: string; routes: GatewayRoute[]; d
 		for (;;) {
 			check();
 			const t0 = Date.now();
-			const answer = await httpRequest(
-				'POST',
-				route.url,
-				{ 'content-type': 'application/json', authorization: `Bearer ${route.secret}` },
-				'{"action":"list_flows"}',
-				5_000,
-			).catch((error: Error) => error);
+			const answer = await routeAction(route, { action: 'list_flows' }, 5_000).catch((error: Error) => error);
 			if (!(answer instanceof Error) && answer.status === 200) break;
 			last = `${route.path}: ${answer instanceof Error ? answer.message : `HTTP ${answer.status} ${answer.body.slice(0, 200)}`}`;
 			await sleep(Math.max(0, 500 - (Date.now() - t0)));
@@ -254,24 +251,12 @@ async function waitUntilReady(args: { baseUrl: string; routes: GatewayRoute[]; d
 	}
 }
 
-export interface HttpAnswer {
-	status: number;
-	headers: Record<string, string | string[] | undefined>;
-	body: string;
-}
-
-/** One HTTP/1.1 request on its own connection (no keep-alive agent that could hold the process). */
-export function httpRequest(method: string, url: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<HttpAnswer> {
-	return new Promise((resolve, reject) => {
-		const req = request(url, { method, headers, agent: false, timeout: timeoutMs }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-			res.on('error', reject);
-		});
-		req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-		req.on('error', reject);
-		req.end(body);
+/** One action on a route, sent straight to the gateway with the route's real secret (it counts against the route's rate limit). */
+export function routeAction(route: Pick<GatewayRoute, 'url' | 'secret'>, body: object, timeoutMs = 10_000): Promise<HttpAnswer> {
+	return httpRequest('POST', route.url, {
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${route.secret}` },
+		body: JSON.stringify(body),
+		timeoutMs,
 	});
 }
 
@@ -321,25 +306,16 @@ async function stopProcess(pid: number, hasExited: () => boolean, handle: LiveGa
 	// An idle gateway stops in 0.2–4 s; one holding a `running` task row drains for 315 s and
 	// ignores a second SIGTERM, hence SIGKILL after the grace period. Polling (rather than awaiting
 	// the 'exit' event) keeps the event loop alive: the child process handle is unref'ed.
-	if (!(await waitFor(hasExited, STOP_GRACE_MS))) {
+	if (!(await becomesTrue(hasExited, STOP_GRACE_MS, 100))) {
 		try {
 			process.kill(pid, 'SIGKILL');
 		} catch {
 			// gone meanwhile
 		}
-		await waitFor(hasExited, 10_000);
+		await becomesTrue(hasExited, 10_000, 100);
 	}
-	await waitFor(() => !handle.children.some(isSame), 3_000);
+	await becomesTrue(() => !handle.children.some(isSame), 3_000, 100);
 	for (const kid of handle.children) killIfSame(kid);
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() >= deadline) return false;
-		await sleep(100);
-	}
-	return true;
 }
 
 function childrenOf(pid: number): ProcessId[] {
@@ -520,8 +496,4 @@ function tail(file: string, lines: number): string {
 	} catch (error) {
 		return `(cannot read: ${(error as Error).message})`;
 	}
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }

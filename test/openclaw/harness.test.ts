@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import type { GatewayRoute } from './gateway';
-import { startFaultProxy, type FaultProxy } from './fault-proxy';
 import { useGateway } from './shared-gateway';
 
 // Self-test of the OpenClaw harness against the real gateway. The route's rate limit (120

@@ -1,8 +1,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runNode, TestCredentialsHelper, type NodeRunResult, type RunNodeOptions } from '../harness/engine';
-import type { GatewayRoute } from './gateway';
-import { httpRequest } from './gateway';
+import { routeAction, type GatewayRoute } from './gateway';
 import { useGateway } from './shared-gateway';
 
 export interface RouteUnderTest {
@@ -49,13 +48,7 @@ export function flowRef(flowId: string): INodeParameters {
 
 /** The route's flows, read directly (one request of the route's budget). */
 export async function listFlowsDirect(target: RouteUnderTest): Promise<Array<Record<string, unknown>>> {
-	const answer = await httpRequest(
-		'POST',
-		target.route.url,
-		{ 'Content-Type': 'application/json', Authorization: `Bearer ${target.route.secret}` },
-		JSON.stringify({ action: 'list_flows' }),
-		10_000,
-	);
+	const answer = await routeAction(target.route, { action: 'list_flows' });
 	if (answer.status !== 200) throw new Error(`list_flows answered ${answer.status}: ${answer.body}`);
 	return (JSON.parse(answer.body) as { result: { flows: Array<Record<string, unknown>> } }).result.flows;
 }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { flowRef, listFlowsDirect, routeFor, runTaskFlow, type RouteUnderTest } from './helpers';
 
 const isAction = (action: string) => (body: unknown) => (body as { action?: string } | undefined)?.action === action;

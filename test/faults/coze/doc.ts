@@ -1,17 +1,9 @@
 /**
- * Renders docs/fault-matrix.md from the fault matrix data, so that the table is the tests' own
- * description of themselves (coze-fault-matrix.test.ts fails when the file differs).
+ * Renders docs/faults-coze.md from the fault matrix data, so that the table is the tests' own
+ * description of themselves (faults.test.ts fails when the file differs).
  */
-import {
-	FAULT_MATRIX,
-	isApplicable,
-	MODE_TITLES,
-	MODES,
-	type Expectation,
-	type FaultCase,
-	type FaultCell,
-	type NotApplicable,
-} from './coze-fault-matrix';
+import { isApplicable, MODE_TITLES, MODES, type Expectation, type FaultCase, type FaultCell, type NotApplicable } from './model';
+import { FAULT_MATRIX } from './rows';
 
 function outcome(expect: Expectation): string {
 	if (expect.result === 'value')
@@ -47,12 +39,12 @@ export function renderFaultMatrixDoc(): string {
 	const lines = [
 		'# Coze fault matrix',
 		'',
-		'<!-- Generated from test/faults/coze-fault-matrix.ts. Do not edit by hand: change the data, then run',
-		'     UPDATE_FAULT_MATRIX=1 npm test -- test/faults/coze-fault-matrix.test.ts -->',
+		'<!-- Generated from test/faults/coze/rows.ts. Do not edit by hand: change the data, then run',
+		'     UPDATE_FAULT_MATRIX=1 npm test -- test/faults/coze/faults.test.ts -->',
 		'',
 		'What the Coze Workflow node does when Coze, or the network in between, misbehaves: each fault (row) in each',
 		'mode (column). Every cell that is not n/a is one test, named `<mode> × <fault>`, in',
-		'[`test/faults/coze-fault-matrix.test.ts`](../test/faults/coze-fault-matrix.test.ts); it runs the node in',
+		'[`test/faults/coze/faults.test.ts`](../test/faults/coze/faults.test.ts); it runs the node in',
 		"n8n-core's engine against the Coze emulator (`test/emulator/`) and checks what the cell says. The test fails",
 		'when this page and the data it is generated from differ, so the two match one to one.',
 		'',
@@ -100,7 +92,7 @@ export function renderFaultMatrixDoc(): string {
 		'Whole-suite check: `npm test` preloads `test/support/no-open-handles.ts` into every test process; a test file',
 		'whose process is still kept alive 2 s after its tests ended fails, listing what kept it alive.',
 		'',
-		'The OpenClaw TaskFlow faults are in [openclaw-faults.md](openclaw-faults.md).',
+		'The OpenClaw TaskFlow faults are in [faults-openclaw.md](faults-openclaw.md).',
 		'',
 	];
 	return lines.join('\n');

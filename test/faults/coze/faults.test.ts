@@ -1,7 +1,7 @@
-// The Coze fault matrix (issue 11): one test per cell of coze-fault-matrix.ts, named
-// "<mode> × <fault>", each checking the value or error, the requests and runs, the canary token's
-// absence everywhere, and that nothing was left open; plus docs/fault-matrix.md against the data.
-import { N8N_LOG_FILE } from '../engine/debug-logging';
+// The Coze fault matrix: one test per cell of rows.ts, named "<mode> × <fault>", each checking the
+// value or error, the requests and runs, the canary token's absence everywhere, and that nothing
+// was left open; plus docs/faults-coze.md against the data.
+import { N8N_LOG_FILE } from '../../engine/debug-logging';
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -12,30 +12,20 @@ import { after, before, describe, it } from 'node:test';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { startEmulator, type CozeEmulator } from '../emulator';
-import { run, runParams, workflow } from '../engine/helpers';
-import { accessTokenCredentials, runNode, type NodeRunResult } from '../harness/engine';
-import { startFaultProxy, type FaultProxy } from '../openclaw/fault-proxy';
-import { assertNoLeaks, extraResources, settledResources } from '../support/leaks';
-import { freePort } from '../support/processes';
-import { captureLoggerLines, runSurfaces } from '../support/secret-surfaces';
-import {
-	FAULT_MATRIX,
-	isApplicable,
-	MATRIX_SCENARIOS,
-	MODES,
-	REQUEST_KINDS,
-	VALID_ANSWER,
-	WF,
-	type FaultCase,
-	type FaultRow,
-	type Mode,
-	type RequestKind,
-} from './coze-fault-matrix';
-import { renderFaultMatrixDoc } from './fault-matrix-doc';
+import { startEmulator, type CozeEmulator } from '../../emulator';
+import { run, runParams, workflow } from '../../engine/helpers';
+import { accessTokenCredentials, runNode, type NodeRunResult } from '../../harness/engine';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
+import { assertNoLeaks, extraResources, settledResources } from '../../support/leaks';
+import { freePort } from '../../support/processes';
+import { captureLoggerLines, runSurfaces } from '../../support/secret-surfaces';
+import { renderFaultMatrixDoc } from './doc';
+import { isApplicable, MODES, REQUEST_KINDS, type FaultCase, type FaultRow, type Mode, type RequestKind } from './model';
+import { FAULT_MATRIX } from './rows';
+import { MATRIX_SCENARIOS, VALID_ANSWER, WF } from './workflows';
 
 const CANARY = `pat_CANARY_${randomBytes(12).toString('hex')}`;
-const DOC = join(__dirname, '../../docs/fault-matrix.md');
+const DOC = join(__dirname, '../../../docs/faults-coze.md');
 
 /** Lines of n8n-workflow's logger proxy (captured in `before`); n8n-core's own logger writes to N8N_LOG_FILE. */
 let logLines: string[] = [];
@@ -201,14 +191,14 @@ describe('Coze fault matrix', () => {
 });
 
 describe('Coze fault matrix: docs and checks', () => {
-	it('docs/fault-matrix.md is the table of these tests (UPDATE_FAULT_MATRIX=1 rewrites it)', () => {
+	it('docs/faults-coze.md is the table of these tests (UPDATE_FAULT_MATRIX=1 rewrites it)', () => {
 		const expected = renderFaultMatrixDoc();
 		if (process.env.UPDATE_FAULT_MATRIX === '1') writeFileSync(DOC, expected);
 		const actual = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '';
 		assert.equal(
 			actual,
 			expected,
-			'docs/fault-matrix.md differs from the fault matrix: run UPDATE_FAULT_MATRIX=1 npm test -- test/faults/coze-fault-matrix.test.ts',
+			'docs/faults-coze.md differs from the fault matrix: run UPDATE_FAULT_MATRIX=1 npm test -- test/faults/coze/faults.test.ts',
 		);
 		for (const row of FAULT_MATRIX) {
 			for (const mode of MODES) {

@@ -1,5 +1,5 @@
 /**
- * A fixed address in front of a real gateway that comes and goes, for the fault matrix
+ * A fixed address in front of a real gateway that comes and goes, for the OpenClaw fault matrix
  * (faults.test.ts). It is what the node's credential points at, so the node keeps one Gateway URL
  * while the gateway behind it is stopped, killed and restarted on another port.
  *
@@ -14,8 +14,10 @@
  * - It records every request: action, bytes, the gateway's status, and the largest number of
  *   requests that were at the gateway at the same time.
  */
-import { createServer, request, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+
+import { endToEndHeaders } from '../../support/http';
 
 export interface FrontRequest {
 	n: number;
@@ -75,14 +77,7 @@ export interface FrontTarget {
 	secrets: Record<string, string>;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 const HEAD_BYTES = 10;
-
-function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-	const out: OutgoingHttpHeaders = {};
-	for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-	return out;
-}
 
 function actionOf(body: string): string | undefined {
 	try {
@@ -134,7 +129,7 @@ export async function startFront(canarySecret: string): Promise<Front> {
 				req.socket.destroy();
 				return;
 			}
-			const headers = endToEnd(req.headers);
+			const headers = endToEndHeaders(req.headers);
 			const secret = upstream.secrets[record.path.split('?')[0]];
 			if (secret && headers.authorization === `Bearer ${canarySecret}`) headers.authorization = `Bearer ${secret}`;
 			if (secret && headers['x-openclaw-webhook-secret'] === canarySecret) headers['x-openclaw-webhook-secret'] = secret;
@@ -177,7 +172,7 @@ export async function startFront(canarySecret: string): Promise<Front> {
 							drop();
 							return;
 						}
-						const out = endToEnd(answer.headers);
+						const out = endToEndHeaders(answer.headers);
 						// The gateway closes after 408/413 and while draining: so does the front.
 						if (answer.headers.connection === 'close') out.connection = 'close';
 						res.writeHead(record.status ?? 502, out);

@@ -1,8 +1,8 @@
-// The OpenClaw fault matrix (issue 11): the OpenClaw TaskFlow node against a real gateway that is
-// stopped, killed and restarted mid-request, held at its in-flight limit, its body timeout and its
-// body size limit. One test per cell of faults-cells.ts; docs/openclaw-faults.md is rendered from
-// the same data. The gateway is this file's own (the shared one must not be stopped).
-import { N8N_LOG_FILE } from '../engine/debug-logging';
+// The OpenClaw fault matrix: the OpenClaw TaskFlow node against a real gateway that is stopped,
+// killed and restarted mid-request, held at its in-flight limit, its body timeout and its body size
+// limit. One test per cell of cells.ts; docs/faults-openclaw.md is rendered from the same data. The
+// gateway is this file's own, started with startGateway (the shared one must not be stopped).
+import { N8N_LOG_FILE } from '../../engine/debug-logging';
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -15,13 +15,14 @@ import { inspect } from 'node:util';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runNode, TestCredentialsHelper, type NodeRunResult } from '../harness/engine';
-import { activeResources, assertNoLeaks } from '../support/leaks';
-import { captureLoggerLines, runSurfaces } from '../support/secret-surfaces';
-import { FAULT_CELLS, FAULT_DOC_PATH, renderFaultDoc, type ErrorExpectation, type FaultCell } from './faults-cells';
-import { startFront, type Front, type FrontRequest } from './faults-front';
-import { httpRequest, isGatewayOf, readPid, startGateway, type RunningGateway } from './gateway';
-import { CACHE_DIR, isAlive, REPO_ROOT } from './install';
+import { runNode, TestCredentialsHelper, type NodeRunResult } from '../../harness/engine';
+import { isGatewayOf, readPid, routeAction, startGateway, type RunningGateway } from '../../openclaw/gateway';
+import { CACHE_DIR, isAlive, REPO_ROOT } from '../../support/cache';
+import { activeResources, assertNoLeaks } from '../../support/leaks';
+import { captureLoggerLines, runSurfaces } from '../../support/secret-surfaces';
+import { FAULT_CELLS, type ErrorExpectation, type FaultCell } from './cells';
+import { FAULT_DOC_PATH, renderFaultDoc } from './doc';
+import { startFront, type Front, type FrontRequest } from './front';
 
 const ROUTE_IDS = FAULT_CELLS.map((cell) => cell.id);
 const FAULTS_DIR = join(CACHE_DIR, 'openclaw-faults');
@@ -137,14 +138,7 @@ type Flow = Record<string, unknown> & { flowId: string; goal: string; revision: 
 
 /** The route's flows, read from the gateway directly with its real secret. */
 async function flowsOf(id: string): Promise<Flow[]> {
-	const route = live().routes[id];
-	const answer = await httpRequest(
-		'POST',
-		route.url,
-		{ 'content-type': 'application/json', authorization: `Bearer ${route.secret}` },
-		'{"action":"list_flows"}',
-		10_000,
-	);
+	const answer = await routeAction(live().routes[id], { action: 'list_flows' });
 	assert.equal(answer.status, 200, `list_flows on ${id}: ${answer.body}`);
 	return (JSON.parse(answer.body) as { result: { flows: Flow[] } }).result.flows;
 }
@@ -596,11 +590,11 @@ describe('OpenClaw faults against the real gateway', { timeout: 20 * 60_000 }, (
 			mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
 			writeFileSync(path, rendered);
 		}
-		assert.ok(existsSync(path), `${FAULT_DOC_PATH} is missing: run UPDATE_FAULT_DOCS=1 npm test -- test/openclaw/faults.test.ts`);
+		assert.ok(existsSync(path), `${FAULT_DOC_PATH} is missing: run UPDATE_FAULT_DOCS=1 npm test -- test/faults/openclaw/faults.test.ts`);
 		assert.equal(
 			readFileSync(path, 'utf8'),
 			rendered,
-			`${FAULT_DOC_PATH} differs from the cells: run UPDATE_FAULT_DOCS=1 npm test -- test/openclaw/faults.test.ts`,
+			`${FAULT_DOC_PATH} differs from the cells: run UPDATE_FAULT_DOCS=1 npm test -- test/faults/openclaw/faults.test.ts`,
 		);
 	});
 

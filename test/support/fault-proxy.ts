@@ -16,6 +16,8 @@
 import { createServer, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 
+import { endToEndHeaders } from './http';
+
 export type FaultKind = 'swallow-response' | 'reset-after-forward' | 'refuse';
 
 export type Fault = {
@@ -43,31 +45,6 @@ export interface FaultProxy {
 	close(): Promise<void>;
 }
 
-const HOP_BY_HOP = new Set([
-	'connection',
-	'keep-alive',
-	'proxy-connection',
-	'proxy-authenticate',
-	'proxy-authorization',
-	'te',
-	'trailer',
-	'transfer-encoding',
-	'upgrade',
-]);
-
-function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-	const out: OutgoingHttpHeaders = {};
-	const named = String(headers.connection ?? '')
-		.split(',')
-		.map((name) => name.trim().toLowerCase())
-		.filter(Boolean);
-	for (const [name, value] of Object.entries(headers)) {
-		if (value === undefined || HOP_BY_HOP.has(name) || named.includes(name)) continue;
-		out[name] = value;
-	}
-	return out;
-}
-
 interface UpstreamAnswer {
 	status: number;
 	headers: OutgoingHttpHeaders;
@@ -82,7 +59,7 @@ export async function startFaultProxy(upstreamBaseUrl: string): Promise<FaultPro
 
 	const forward = (method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) =>
 		new Promise<UpstreamAnswer>((resolve, reject) => {
-			const outHeaders = endToEnd(headers);
+			const outHeaders = endToEndHeaders(headers);
 			outHeaders.host = upstream.host;
 			if (body.length > 0 || method === 'POST' || method === 'PUT' || method === 'PATCH') outHeaders['content-length'] = String(body.length);
 			const req = request(
@@ -90,7 +67,7 @@ export async function startFaultProxy(upstreamBaseUrl: string): Promise<FaultPro
 				(res) => {
 					const chunks: Buffer[] = [];
 					res.on('data', (chunk: Buffer) => chunks.push(chunk));
-					res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: endToEnd(res.headers), body: Buffer.concat(chunks) }));
+					res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: endToEndHeaders(res.headers), body: Buffer.concat(chunks) }));
 					res.on('error', reject);
 				},
 			);

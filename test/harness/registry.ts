@@ -1,0 +1,61 @@
+/**
+ * The package's built node and credential classes, loaded from dist/ as n8n loads them, and n8n's
+ * node-type registry over them.
+ */
+import { join, resolve } from 'node:path';
+
+import type { ICredentialType, INodeType, INodeTypes } from 'n8n-workflow';
+
+export const PACKAGE_NAME = 'n8n-nodes-coze-openclaw';
+const DIST = resolve(__dirname, '../../dist');
+
+type NodeClass = new () => INodeType;
+type CredentialClass = new () => ICredentialType;
+
+function loadExport<T>(file: string, exportName: string): T {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const mod = require(join(DIST, file)) as Record<string, unknown>;
+	const value = mod[exportName];
+	if (!value) throw new Error(`${file} does not export ${exportName}: run npm run build first`);
+	return value as T;
+}
+
+const nodeClasses: Record<string, () => NodeClass> = {
+	cozeWorkflow: () => loadExport<NodeClass>('nodes/Coze/CozeWorkflow.node.js', 'CozeWorkflow'),
+	cozeTrigger: () => loadExport<NodeClass>('nodes/Coze/CozeTrigger.node.js', 'CozeTrigger'),
+	openClawTaskFlow: () => loadExport<NodeClass>('nodes/OpenClaw/OpenClawTaskFlow.node.js', 'OpenClawTaskFlow'),
+	openClawTaskFlowTrigger: () => loadExport<NodeClass>('nodes/OpenClaw/OpenClawTaskFlowTrigger.node.js', 'OpenClawTaskFlowTrigger'),
+};
+const credentialClasses: Record<string, () => CredentialClass> = {
+	cozeAccessTokenApi: () => loadExport<CredentialClass>('credentials/CozeAccessTokenApi.credentials.js', 'CozeAccessTokenApi'),
+	cozeJwtApi: () => loadExport<CredentialClass>('credentials/CozeJwtApi.credentials.js', 'CozeJwtApi'),
+	cozeWebhookSecretApi: () => loadExport<CredentialClass>('credentials/CozeWebhookSecretApi.credentials.js', 'CozeWebhookSecretApi'),
+	openClawWebhookApi: () => loadExport<CredentialClass>('credentials/OpenClawWebhookApi.credentials.js', 'OpenClawWebhookApi'),
+};
+
+/** The nodes of this package, by their type name without the package prefix. */
+export const NODE_KINDS = Object.keys(nodeClasses);
+
+const nodeInstances = new Map<string, INodeType>();
+export function nodeType(name: string): INodeType {
+	let instance = nodeInstances.get(name);
+	if (!instance) {
+		const make = nodeClasses[name];
+		if (!make) throw new Error(`unknown node ${name}`);
+		instance = new (make())();
+		nodeInstances.set(name, instance);
+	}
+	return instance;
+}
+
+export const nodeTypes: INodeTypes = {
+	getByName: (type: string) => nodeType(type.replace(`${PACKAGE_NAME}.`, '')),
+	getByNameAndVersion: (type: string) => nodeType(type.replace(`${PACKAGE_NAME}.`, '')),
+	getKnownTypes: () => ({}),
+} as unknown as INodeTypes;
+
+export function credentialType(name: string): ICredentialType {
+	const make = credentialClasses[name];
+	if (!make) throw new Error(`unknown credential ${name}`);
+	return new (make())();
+}
