@@ -1,4 +1,4 @@
-// npm run bench: every figure of issue #8 §4, each the median of at least 5 runs with its ratio to
+// npm run bench: every benchmark figure (the table in README.md), each the median of at least 5 runs with its ratio to
 // a baseline measured in this same process run. Prints the machine, each figure as it completes,
 // and a table at the end, which is also written to bench/results.md.
 // Select figures with their numbers: `node --import tsx bench/run.ts 1 3`.

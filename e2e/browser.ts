@@ -1,5 +1,5 @@
 /**
- * The browser walk-through (issue 12): Debian's Chromium, driven by playwright-core, through the
+ * The browser walk-through: Debian's Chromium, driven by playwright-core, through the
  * real n8n 2.x editor with this package installed (the environment of `npm run editor`), asserting
  * what the page shows: the node search, the Coze Workflow panel (workflow picker, input fields,
  * Execute step), the credential forms and their tests, and the browser console. Saves the
@@ -58,7 +58,7 @@ function listedWorkflows(): string[] {
 		.map((s) => `${s.name} (${workspaceName.get(s.workspaceId ?? PERSONAL_WORKSPACE_ID) ?? '?'})`);
 }
 
-/** Coze's file-like input types (spec §6.3): text fields taking a binary field name, a URL or a file ID. */
+/** Coze's file-like input types: text fields taking a binary field name, a URL or a file ID. */
 const FILE_INPUT_TYPES = new Set(['file', 'image', 'doc', 'audio', 'video', 'voice', 'ppt', 'excel', 'txt', 'code', 'zip', 'svg']);
 
 type FieldKind = 'text' | 'number' | 'switch' | 'json';

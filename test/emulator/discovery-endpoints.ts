@@ -4,7 +4,7 @@ import { EMULATOR_USER, PERSONAL_WORKSPACE_ID, WORKSPACES } from './scenarios';
 import type { WorkflowScenario } from './scenario-model';
 
 // Discovery endpoints used to build the n8n UI: workspaces, workflow list, workflow info with its
-// input/output schema, and versions (spec §6). Studio only has the workflow info endpoint, which
+// input/output schema, and versions. Studio only has the workflow info endpoint, which
 // there returns nothing but the chatflow role.
 
 const DEFAULT_CREATED_AT = 1752060786;

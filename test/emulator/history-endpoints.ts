@@ -31,7 +31,7 @@ function nodeExecuteStatus(record: ExecutionRecord): Record<string, unknown> {
   return statuses;
 }
 
-/** One history item with every field of spec §5, as the cloud sends it. */
+/** One history item with every field the cloud's run_histories endpoint sends, as it sends it. */
 function cloudHistoryItem(record: ExecutionRecord): Record<string, unknown> {
   const status = record.status;
   const item: Record<string, unknown> = {

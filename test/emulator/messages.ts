@@ -1,4 +1,4 @@
-// Error codes and messages as Coze sends them (spec §8.1). Where the cloud's exact wording is not
+// Error codes and messages as Coze sends them (Coze's error-code reference). Where the cloud's exact wording is not
 // known, the text is the documented meaning in the cloud's style.
 
 export const MSG = {

@@ -1,7 +1,7 @@
 import { isRecord, type RequestContext, type Route } from './context';
 import { verifyExchangeJwt } from './jwt';
 
-// POST /api/permission/oauth2/token with a signed JWT (OAuth "service application", spec §1.4).
+// POST /api/permission/oauth2/token with a signed JWT (OAuth "service application", the JWT grant).
 // Answers OAuth-style bodies: `{access_token, expires_in}` (expires_in is an ABSOLUTE unix time)
 // or `{error_code, error_message}` with a 4xx status; never a Coze `code` envelope.
 

@@ -1,7 +1,7 @@
 import { isRecord } from './context';
 import type { Flavor } from './knobs';
 
-// Validation of the bodies of the run endpoints (spec §2.1, §4.1, §10). Failures carry a reason
+// Validation of the bodies of the run endpoints, as Coze validates them. Failures carry a reason
 // for the X-Emulator-Reason header; the answer itself is always code 4000.
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -30,7 +30,7 @@ function optionalString(body: Record<string, unknown>, name: string): Parsed<str
   return typeof value === 'string' ? { ok: true, value } : { ok: false, reason: `${name} must be a string` };
 }
 
-/** Validation of the run/stream_run body (spec §2.1, §10). Studio names workflow_version `version`. */
+/** Validation of the run/stream_run body. Studio names workflow_version `version`. */
 export function parseRunRequest(body: unknown, flavor: Flavor): Parsed<RunRequest> {
   if (!isRecord(body)) return { ok: false, reason: 'the body must be a JSON object' };
   const workflowId = body['workflow_id'];
@@ -90,7 +90,7 @@ export function parseRunRequest(body: unknown, flavor: Flavor): Parsed<RunReques
   };
 }
 
-/** Validation of the stream_resume / workflows/resume body (spec §4.1). */
+/** Validation of the stream_resume / workflows/resume body. */
 export function parseResumeRequest(body: unknown): Parsed<ResumeRequest> {
   if (!isRecord(body)) return { ok: false, reason: 'the body must be a JSON object' };
   const { workflow_id: workflowId, event_id: eventId, interrupt_type: interruptType, resume_data: resumeData } = body;

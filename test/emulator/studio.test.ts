@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startEmulator, type CozeEmulator } from './index';
 import { dataOf, eventsOf, get, jsonOf, post } from './test-helpers';
 
-// The Coze Studio (self-hosted) flavour: different paths, field names and types (spec §12).
+// The Coze Studio (self-hosted) flavour: different paths, field names and types (see the coze-studio repository's OpenAPI handlers).
 
 const STORY = '7400000000000000010';
 const VARIABLES = '7400000000000000012';

@@ -12,7 +12,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Multiplies every scenario delay/duration, PING interval and `…Ms` knob; default 1. */
   timeScale?: number;
-  /** 'cloud' (default) or 'studio' (self-hosted Coze Studio, spec §12). */
+  /** 'cloud' (default) or 'studio' (self-hosted Coze Studio). */
   flavor?: Flavor;
   /** 'cn' (default) or 'com': debug_url host and the JWT `aud` accepted. */
   region?: Region;

@@ -1,5 +1,5 @@
 /**
- * Parameter validation, table-driven (issue 11, part 4): every parameter of every node, given each
+ * Parameter validation, table-driven: every parameter of every node, given each
  * of its invalid values, makes the node fail with an error that names the parameter by its display
  * name and says what to do, before any request is sent. Runs through n8n-core's engine; the Coze
  * nodes talk to the emulator, the OpenClaw nodes to a loopback server that only records requests.

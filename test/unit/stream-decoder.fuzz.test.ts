@@ -1,5 +1,5 @@
 /**
- * Fuzzing of the Coze stream decoder and run assembler (issue 11, part 3): random and mutated streams
+ * Fuzzing of the Coze stream decoder and run assembler: random and mutated streams
  * never make them throw anything but the node's own typed errors (CozeError subclasses), work stays
  * bounded by the input (checked by counting, never by the clock), and memory does not grow with the
  * number of events. Seeds are random and printed on failure; replay with FC_SEED=<seed> FC_PATH=<path>.

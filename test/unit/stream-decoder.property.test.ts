@@ -1,5 +1,5 @@
 /**
- * Property tests of the Coze stream decoder and the run assembler (issue 11, part 2): a Coze-shaped
+ * Property tests of the Coze stream decoder and the run assembler: a Coze-shaped
  * stream split at any byte positions, inside multi-byte UTF-8 characters and between CR and LF
  * included, decodes to the same events, and assembles to the same output, as the stream in one piece.
  * Seeds are random and printed on failure; replay with FC_SEED=<seed> FC_PATH=<path>.

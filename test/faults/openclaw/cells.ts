@@ -280,7 +280,7 @@ export const LIMITS: Array<{ limit: string; spec: string; measured: string; cell
 	},
 	{
 		limit: 'SIGTERM',
-		spec: 'Stops in 0.2–4 s when idle (§6.4); nothing on requests in flight',
+		spec: 'Stops in 0.2–4 s when idle; nothing said of requests in flight',
 		measured:
 			'Admitted requests are finished first (a held body is waited for, up to the 15 s body timeout); new requests get 503 JSON `{"error":{…,"code":"gateway_unavailable"}}` with `Retry-After: 1` (not in the spec); then connections are refused',
 		cell: 'sigterm-in-flight',
