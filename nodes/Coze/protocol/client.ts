@@ -1,5 +1,6 @@
 import { RunAssembler, type AssembledMessage, type InterruptInfo, type LiveChunk } from './assembler';
 import { backoffDelay, type BackoffPolicy } from './backoff';
+import type { CozeFlavor } from './endpoint';
 import { nextPollDelay, RunDurations, type PollPolicy } from './pollSchedule';
 import {
 	CozeAbortedError,
@@ -36,9 +37,6 @@ import {
 	type TransportResponse,
 } from './transport';
 import type { CozeEnvelope, CozeStreamEvent, CozeUsage, InterruptPayload, RunHistoryRecord } from './types';
-
-/** Coze cloud (coze.com / coze.cn) or self-hosted Coze Studio, which has other paths and field names (spec §12). */
-export type CozeFlavor = 'cloud' | 'studio';
 
 export interface RunRequest {
 	workflowId: string;
