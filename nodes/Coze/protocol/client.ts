@@ -23,7 +23,8 @@ import {
 	type WorkflowVersion,
 	type Workspace,
 } from './discovery';
-import { executeIdFromDebugUrl, executeIdFromEventId } from './ids';
+import { apiErrorFromBody, detailLogId, executeIdOf, parseEnvelope, stringField } from './envelope';
+import { executeIdFromEventId } from './ids';
 import type { RequestRateLimiter } from './rateLimiter';
 import { MAX_UPLOAD_BYTES, multipartFile, type UploadedFile } from './upload';
 import { idString, isPlainObject, parseJson } from './json';
@@ -200,7 +201,7 @@ export class CozeWorkflowClient {
 			'starts-run',
 		);
 		const debugUrl = stringField(envelope, 'debug_url');
-		const executeId = idString(envelope.execute_id) ?? executeIdFromDebugUrl(debugUrl);
+		const executeId = executeIdOf(envelope);
 		if (!executeId) throw new CozeProtocolError('Coze accepted the async run but sent no execute_id');
 		return { executeId, debugUrl, logId, startedAt: this.runtime.now() };
 	}
@@ -218,7 +219,7 @@ export class CozeWorkflowClient {
 			'starts-run',
 		);
 		const hasResult = 'data' in envelope || isPlainObject(envelope.interrupt_data);
-		const executeId = idString(envelope.execute_id) ?? executeIdFromDebugUrl(stringField(envelope, 'debug_url'));
+		const executeId = executeIdOf(envelope);
 		if (!hasResult && executeId) {
 			// The run was async: it goes on after the resume and is read from its history.
 			return await this.waitForResult(request.workflowId, executeId, poll, 'async', { startedAt: this.runtime.now(), remember: false });
@@ -506,7 +507,7 @@ export class CozeWorkflowClient {
 			if (response.status === 200 && contentType.includes('text/event-stream')) break;
 			// Parameter and auth errors arrive before streaming starts, as a JSON envelope (spec §3.4).
 			const text = await readText(response.body);
-			const error = this.errorFromBody(text, response.status, logId, endpoint, contentType);
+			const error = apiErrorFromBody(text, response.status, logId, endpoint, contentType);
 			// Refused for a rate limit: Coze started nothing, so the stream is asked for again after a pause, as runs and reads are.
 			if (!isRateLimited(response.status, error.code) || attempt >= this.readAttempts) throw error;
 			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
@@ -562,7 +563,7 @@ export class CozeWorkflowClient {
 
 		if (jsonBody) {
 			const text = Buffer.concat(jsonBody).toString('utf8');
-			throw this.errorFromBody(text, response.status, logId, endpoint, 'application/json');
+			throw apiErrorFromBody(text, response.status, logId, endpoint, 'application/json');
 		}
 
 		if (assembler.terminal === 'error') {
@@ -628,7 +629,7 @@ export class CozeWorkflowClient {
 
 	private resultFromRunResponse(envelope: CozeEnvelope, logId: string | undefined, source: CozeRunResult['source']): CozeRunResult {
 		const debugUrl = stringField(envelope, 'debug_url');
-		const executeId = idString(envelope.execute_id) ?? executeIdFromDebugUrl(debugUrl);
+		const executeId = executeIdOf(envelope);
 		const interruptData = isPlainObject(envelope.interrupt_data) ? (envelope.interrupt_data as InterruptPayload) : undefined;
 		const usage = isPlainObject(envelope.usage) ? (envelope.usage as CozeUsage) : undefined;
 		// An empty `data` is no output, as an empty `Output` in a run history is.
@@ -662,7 +663,7 @@ export class CozeWorkflowClient {
 			const code = envelope && typeof envelope.code === 'number' ? envelope.code : undefined;
 			const failed = response.status >= 400 || !envelope || (code !== undefined && code !== 0) || 'error_code' in (envelope ?? {});
 			if (!failed && envelope) return { envelope, logId: logId ?? detailLogId(envelope) };
-			const error = this.errorFromBody(text, response.status, logId, endpoint, response.header('content-type') ?? '');
+			const error = apiErrorFromBody(text, response.status, logId, endpoint, response.header('content-type') ?? '');
 			// Reads can be repeated when Coze is overloaded; a run refused for a rate limit started nothing,
 			// so it can be repeated after a pause.
 			const limited = isRateLimited(response.status, code);
@@ -704,42 +705,6 @@ export class CozeWorkflowClient {
 		}
 	}
 
-	private errorFromBody(
-		text: string,
-		status: number,
-		headerLogId: string | undefined,
-		endpoint: string,
-		contentType: string,
-	): CozeApiError {
-		const envelope = parseEnvelope(text);
-		if (envelope) {
-			const code = typeof envelope.code === 'number' ? envelope.code : undefined;
-			const oauthCode = typeof envelope.error_code === 'string' ? envelope.error_code : undefined;
-			const message =
-				(typeof envelope.msg === 'string' && envelope.msg) ||
-				(typeof envelope.error_message === 'string' && envelope.error_message) ||
-				(oauthCode ? `OAuth error ${oauthCode}` : `Coze answered HTTP ${status}`);
-			const debugUrl = stringField(envelope, 'debug_url');
-			return new CozeApiError({
-				code,
-				message,
-				httpStatus: status,
-				logId: headerLogId ?? detailLogId(envelope),
-				debugUrl,
-				executeId: idString(envelope.execute_id) ?? executeIdFromDebugUrl(debugUrl),
-				endpoint,
-			});
-		}
-		const trimmed = text.trim();
-		let message: string;
-		if (trimmed === '') message = `Coze answered HTTP ${status} with an empty body`;
-		else if (/^</.test(trimmed) || contentType.includes('html')) {
-			const title = /<title>([^<]{0,120})<\/title>/i.exec(trimmed)?.[1]?.trim();
-			message = `Coze answered HTTP ${status} with an HTML page${title ? ` ("${title}")` : ''}, usually a gateway or proxy error`;
-		} else message = `Coze answered HTTP ${status} with a body that is not JSON`;
-		return new CozeApiError({ message, httpStatus: status, logId: headerLogId, endpoint });
-	}
-
 	/** Waits, in short slices so that a stopped execution is noticed within half a second. */
 	private async pause(ms: number): Promise<void> {
 		const until = this.runtime.now() + ms;
@@ -774,25 +739,6 @@ function resumeBody(request: ResumeRequest): Record<string, unknown> {
 		interrupt_type: request.interruptType,
 		resume_data: request.resumeData,
 	};
-}
-
-function parseEnvelope(text: string): CozeEnvelope | undefined {
-	if (text.trim() === '') return undefined;
-	try {
-		const parsed = parseJson(text);
-		return isPlainObject(parsed) ? (parsed as CozeEnvelope) : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-function detailLogId(envelope: CozeEnvelope): string | undefined {
-	return isPlainObject(envelope.detail) && typeof envelope.detail.logid === 'string' ? envelope.detail.logid : undefined;
-}
-
-function stringField(object: Record<string, unknown>, key: string): string | undefined {
-	const value = object[key];
-	return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function historyRecord(data: Record<string, unknown>, requestedExecuteId: string): RunHistoryRecord {
