@@ -1,5 +1,4 @@
 import {
-	sleep,
 	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
@@ -28,7 +27,7 @@ import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './share
 import type { SchemaCache } from './shared/inputValues';
 import { errorDetails, toNodeError } from './shared/results';
 import { readConcurrency } from './shared/runOptions';
-import { RequestRateLimiter, runPool } from './protocol/rateLimiter';
+import { runPool } from './protocol/rateLimiter';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient, schemas: SchemaCache) => Promise<IDataObject>;
 
@@ -92,10 +91,7 @@ export class CozeWorkflow implements INodeType {
 		// One client for all items: the credential (and a renewed JWT token) and the request rate are shared.
 		let connection: Promise<Awaited<ReturnType<typeof createCozeClient>>> | undefined;
 		const connect = async () => {
-			connection ??= createCozeClient(this, authentication).then((made) => {
-				made.client.setRateLimiter(new RequestRateLimiter(requestsPerSecond, { now: () => Date.now(), sleep: async (ms) => await sleep(ms) }));
-				return made;
-			});
+			connection ??= createCozeClient(this, authentication, { requestsPerSecond });
 			return await connection;
 		};
 		let stopped = false;

@@ -142,6 +142,7 @@ export class CozeWorkflowClient {
 	readonly flavor: CozeFlavor;
 	readonly host: string;
 	private readonly readAttempts: number;
+	private readonly rateLimiter: RequestRateLimiter | undefined;
 
 	constructor(options: CozeClientOptions) {
 		this.transport = options.transport;
@@ -150,13 +151,6 @@ export class CozeWorkflowClient {
 		this.host = options.host;
 		this.readAttempts = options.readAttempts ?? 4;
 		this.rateLimiter = options.rateLimiter;
-	}
-
-	private rateLimiter: RequestRateLimiter | undefined;
-
-	/** Limits the requests per second from now on (the node's Requests per Second option). */
-	setRateLimiter(limiter: RequestRateLimiter | undefined): void {
-		this.rateLimiter = limiter;
 	}
 
 	// ---- runs ----
