@@ -1,5 +1,4 @@
 import { RunAssembler, type AssembledMessage, type InterruptInfo, type LiveChunk } from './assembler';
-import { backoffDelay, type BackoffPolicy } from './backoff';
 import type { CozeFlavor } from './endpoint';
 import { nextPollDelay, RunDurations, type PollPolicy } from './pollSchedule';
 import {
@@ -11,7 +10,6 @@ import {
 	CozeProtocolError,
 	CozeStreamEndedError,
 	CozeTimeoutError,
-	LIMIT_ERROR_CODES,
 } from './errors';
 import {
 	readInputSchema,
@@ -23,20 +21,14 @@ import {
 	type WorkflowVersion,
 	type Workspace,
 } from './discovery';
-import { apiErrorFromBody, detailLogId, executeIdOf, parseEnvelope, stringField } from './envelope';
+import { apiErrorFromBody, executeIdOf, parseEnvelope, stringField } from './envelope';
 import { executeIdFromEventId } from './ids';
-import type { RequestRateLimiter } from './rateLimiter';
+import { CozeRequester, type Reading, type RequesterOptions } from './requester';
 import { MAX_UPLOAD_BYTES, multipartFile, type UploadedFile } from './upload';
 import { idString, isPlainObject, parseJson } from './json';
 import { splitHistoryOutput } from './output';
 import { CozeStreamDecoder } from './streamDecoder';
-import {
-	readText,
-	type ClientRuntime,
-	type HttpTransport,
-	type TransportRequest,
-	type TransportResponse,
-} from './transport';
+import { readText, type ClientRuntime, type TransportRequest, type TransportResponse } from './transport';
 import type { CozeEnvelope, CozeStreamEvent, CozeUsage, InterruptPayload, RunHistoryRecord } from './types';
 
 export interface RunRequest {
@@ -94,23 +86,16 @@ export interface CozeRunResult {
 	notices: string[];
 }
 
-export interface CozeClientOptions {
-	transport: HttpTransport;
+export interface CozeClientOptions extends RequesterOptions {
 	flavor: CozeFlavor;
-	runtime: ClientRuntime;
 	/** Used in messages: which Coze the client talks to, e.g. `api.coze.com`. */
 	host: string;
-	/** Connection attempts for requests that cannot start a run twice. */
-	readAttempts?: number;
-	/** Spaces the requests of items running at the same time. */
-	rateLimiter?: RequestRateLimiter;
 }
 
 const RUN_PATH = '/v1/workflow/run';
 const STREAM_RUN_PATH = '/v1/workflow/stream_run';
 const STREAM_RESUME_PATH = '/v1/workflow/stream_resume';
 const RESUME_PATH = '/v1/workflows/resume';
-const RETRY_POLICY: BackoffPolicy = { initialMs: 500, maxMs: 8000, factor: 2, jitter: 0.2 };
 /** Lengths of recent async runs per workflow, shared by every client in this process (see pollSchedule.ts). */
 const RUN_DURATIONS = new RunDurations();
 
@@ -122,35 +107,20 @@ export interface FreshRun {
 }
 
 /**
- * Refused for a rate limit that passes (HTTP 429, or a limit code other than the daily quota 4008):
- * such a refusal started nothing, so the request may be repeated after a pause.
- */
-function isRateLimited(status: number, code: number | undefined): boolean {
-	return status === 429 || (code !== undefined && LIMIT_ERROR_CODES.has(code) && code !== 4008);
-}
-
-/** A request that may start a workflow run must not be repeated unless it provably never reached Coze. */
-type RequestKind = 'starts-run' | 'read';
-
-/**
  * Coze's workflow API: runs in stream, sync and async mode, resumes, run histories. Knows nothing of
  * n8n; all I/O goes through the injected transport and runtime.
  */
 export class CozeWorkflowClient {
-	private readonly transport: HttpTransport;
+	private readonly requester: CozeRequester;
 	private readonly runtime: ClientRuntime;
 	readonly flavor: CozeFlavor;
 	readonly host: string;
-	private readonly readAttempts: number;
-	private readonly rateLimiter: RequestRateLimiter | undefined;
 
 	constructor(options: CozeClientOptions) {
-		this.transport = options.transport;
+		this.requester = new CozeRequester(options);
 		this.runtime = options.runtime;
 		this.flavor = options.flavor;
 		this.host = options.host;
-		this.readAttempts = options.readAttempts ?? 4;
-		this.rateLimiter = options.rateLimiter;
 	}
 
 	// ---- runs ----
@@ -165,7 +135,7 @@ export class CozeWorkflowClient {
 	}
 
 	async runSync(request: RunRequest, timeoutMs: number): Promise<CozeRunResult> {
-		const { envelope, logId } = await this.requestJson(
+		const { envelope, logId } = await this.requester.requestJson(
 			{ method: 'POST', path: RUN_PATH, json: runBody(request, false), idleTimeoutMs: timeoutMs },
 			'starts-run',
 		).then(
@@ -190,7 +160,7 @@ export class CozeWorkflowClient {
 
 	/** Starts an async run; returns as soon as Coze has accepted it. */
 	async startAsync(request: RunRequest, timeoutMs: number): Promise<{ executeId: string; debugUrl?: string; logId?: string; startedAt: number }> {
-		const { envelope, logId } = await this.requestJson(
+		const { envelope, logId } = await this.requester.requestJson(
 			{ method: 'POST', path: RUN_PATH, json: runBody(request, true), idleTimeoutMs: timeoutMs },
 			'starts-run',
 		);
@@ -208,7 +178,7 @@ export class CozeWorkflowClient {
 				'Coze Studio has no non-stream resume endpoint (/v1/workflows/resume). Resume through the stream instead.',
 			);
 		}
-		const { envelope, logId } = await this.requestJson(
+		const { envelope, logId } = await this.requester.requestJson(
 			{ method: 'POST', path: RESUME_PATH, json: resumeBody(request), idleTimeoutMs: timeoutMs },
 			'starts-run',
 		);
@@ -227,11 +197,10 @@ export class CozeWorkflowClient {
 	async listWorkspaces(idleTimeoutMs = 30_000): Promise<Workspace[]> {
 		const all: Workspace[] = [];
 		for (let page = 1; page <= 20; page++) {
-			const { envelope } = await this.requestJson(
+			const { data } = await this.requester.requestJson(
 				{ method: 'GET', path: '/v1/workspaces', query: { page_num: page, page_size: 50 }, idleTimeoutMs },
 				'read',
 			);
-			const data = isPlainObject(envelope.data) ? envelope.data : {};
 			const items = Array.isArray(data.workspaces) ? data.workspaces : [];
 			for (const raw of items) {
 				const workspace = readWorkspace(raw);
@@ -249,7 +218,7 @@ export class CozeWorkflowClient {
 		page: number,
 		options: { publishStatus?: string; mode?: 'workflow' | 'chatflow'; idleTimeoutMs?: number } = {},
 	): Promise<{ items: WorkflowSummary[]; hasMore: boolean }> {
-		const { envelope } = await this.requestJson(
+		const { data } = await this.requester.requestJson(
 			{
 				method: 'GET',
 				path: '/v1/workflows',
@@ -264,14 +233,13 @@ export class CozeWorkflowClient {
 			},
 			'read',
 		);
-		const data = isPlainObject(envelope.data) ? envelope.data : {};
 		const items = (Array.isArray(data.items) ? data.items : []).flatMap((raw) => readWorkflowSummary(raw, workspace) ?? []);
 		return { items, hasMore: data.has_more === true };
 	}
 
 	/** A workflow's input parameters, from its info with `include_input_output=true`. */
 	async getWorkflowInputs(workflowId: string, idleTimeoutMs = 30_000): Promise<Record<string, ParameterSchema>> {
-		const { envelope } = await this.requestJson(
+		const { envelope } = await this.requester.requestJson(
 			{ method: 'GET', path: `/v1/workflows/${encodeURIComponent(workflowId)}`, query: { include_input_output: true }, idleTimeoutMs },
 			'read',
 		);
@@ -283,7 +251,7 @@ export class CozeWorkflowClient {
 		const all: WorkflowVersion[] = [];
 		let pageToken: string | undefined;
 		for (let page = 0; page < 10; page++) {
-			const { envelope } = await this.requestJson(
+			const { data } = await this.requester.requestJson(
 				{
 					method: 'GET',
 					path: `/v1/workflows/${encodeURIComponent(workflowId)}/versions`,
@@ -292,7 +260,6 @@ export class CozeWorkflowClient {
 				},
 				'read',
 			);
-			const data = isPlainObject(envelope.data) ? envelope.data : {};
 			for (const raw of Array.isArray(data.items) ? data.items : []) {
 				const version = readVersion(raw);
 				if (version) all.push(version);
@@ -313,11 +280,10 @@ export class CozeWorkflowClient {
 		}
 		if (file.data.byteLength === 0) throw new CozeInputError('File', `The file "${file.fileName}" is empty; Coze refuses empty files (4300).`);
 		const { contentType, body } = multipartFile(file);
-		const { envelope } = await this.requestJson(
+		const { data } = await this.requester.requestJson(
 			{ method: 'POST', path: '/v1/files/upload', raw: { contentType, data: body }, idleTimeoutMs },
 			'starts-run',
 		);
-		const data = isPlainObject(envelope.data) ? envelope.data : {};
 		const id = idString(data.id);
 		if (!id) throw new CozeProtocolError('Coze accepted the upload but returned no file ID');
 		return { id, fileName: typeof data.file_name === 'string' ? data.file_name : file.fileName, bytes: typeof data.bytes === 'number' ? data.bytes : file.data.byteLength };
@@ -339,7 +305,7 @@ export class CozeWorkflowClient {
 						path: `/v1/workflows/${encodeURIComponent(workflowId)}/run_histories/${encodeURIComponent(executeId)}`,
 						idleTimeoutMs,
 					};
-		const { envelope, logId } = await this.requestJson(request, 'read');
+		const { envelope, logId } = await this.requester.requestJson(request, 'read');
 		const data = Array.isArray(envelope.data) ? envelope.data[0] : envelope.data;
 		if (!isPlainObject(data)) {
 			throw new CozeApiError({
@@ -358,7 +324,7 @@ export class CozeWorkflowClient {
 		const durationKey = `${this.host} ${workflowId}`;
 		const estimate = fresh?.remember ? RUN_DURATIONS.estimate(durationKey) : undefined;
 		// A run started a moment ago is still running: wait before the first poll. One read later may be over.
-		if (fresh) await this.pause(nextPollDelay(0, poll.policy, estimate, this.runtime.random));
+		if (fresh) await this.requester.pause(nextPollDelay(0, poll.policy, estimate, this.runtime.random));
 		let lastRunningAt = started;
 		for (;;) {
 			const record = await this.getRunHistory(workflowId, executeId, poll.idleTimeoutMs);
@@ -380,7 +346,7 @@ export class CozeWorkflowClient {
 				);
 			}
 			const delay = Math.min(nextPollDelay(elapsed, poll.policy, estimate, this.runtime.random), poll.maxWaitMs - elapsed);
-			await this.pause(delay);
+			await this.requester.pause(delay);
 		}
 	}
 
@@ -459,7 +425,7 @@ export class CozeWorkflowClient {
 		for (const [title, status] of Object.entries(record.nodeExecuteStatus)) {
 			const uuid = status.node_execute_uuid;
 			if (!uuid) continue;
-			const { envelope } = await this.requestJson(
+			const { data } = await this.requester.requestJson(
 				{
 					method: 'GET',
 					path: `/v1/workflows/${encodeURIComponent(workflowId)}/run_histories/${encodeURIComponent(record.executeId)}/execute_nodes/${encodeURIComponent(uuid)}`,
@@ -467,7 +433,6 @@ export class CozeWorkflowClient {
 				},
 				'read',
 			);
-			const data = isPlainObject(envelope.data) ? envelope.data : {};
 			const content = typeof data.node_output === 'string' ? data.node_output : undefined;
 			if (content === undefined) continue;
 			const existing = messages.find((m) => m.nodeTitle === title);
@@ -489,23 +454,17 @@ export class CozeWorkflowClient {
 	): Promise<CozeRunResult> {
 		const started = this.runtime.now();
 		const endpoint = `POST ${path}`;
-		let response: TransportResponse;
-		let logId: string | undefined;
-		for (let attempt = 1; ; attempt++) {
-			response = await this.send(
-				{ method: 'POST', path, json: body, accept: 'text/event-stream', idleTimeoutMs: options.idleTimeoutMs },
-				'starts-run',
-			);
-			logId = response.header('x-tt-logid');
-			const contentType = response.header('content-type') ?? '';
-			if (response.status === 200 && contentType.includes('text/event-stream')) break;
-			// Parameter and auth errors arrive before streaming starts, as a JSON envelope (spec §3.4).
-			const text = await readText(response.body);
-			const error = apiErrorFromBody(text, response.status, logId, endpoint, contentType);
-			// Refused for a rate limit: Coze started nothing, so the stream is asked for again after a pause, as runs and reads are.
-			if (!isRateLimited(response.status, error.code) || attempt >= this.readAttempts) throw error;
-			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
-		}
+		const response = await this.requester.exchange(
+			{ method: 'POST', path, json: body, accept: 'text/event-stream', idleTimeoutMs: options.idleTimeoutMs },
+			'starts-run',
+			async (answer): Promise<Reading<TransportResponse>> => {
+				if (answer.status === 200 && (answer.header('content-type') ?? '').includes('text/event-stream')) return { ok: true, value: answer };
+				// Parameter and auth errors arrive before streaming starts, as a JSON envelope.
+				const text = await readText(answer.body);
+				return { ok: false, text, envelope: parseEnvelope(text) };
+			},
+		);
+		const logId = response.header('x-tt-logid');
 
 		const assembler = new RunAssembler({ keepEvents: options.keepEvents, liveChunks: options.onChunk !== undefined });
 		const decoder = new CozeStreamDecoder();
@@ -642,72 +601,6 @@ export class CozeWorkflowClient {
 			messageCount: 0,
 			notices: [],
 		};
-	}
-
-	private async requestJson(
-		request: TransportRequest,
-		kind: RequestKind,
-	): Promise<{ envelope: CozeEnvelope; logId?: string }> {
-		const endpoint = `${request.method} ${request.path}`;
-		for (let attempt = 1; ; attempt++) {
-			const response = await this.send(request, kind);
-			const logId = response.header('x-tt-logid');
-			const text = await readText(response.body);
-			const envelope = parseEnvelope(text);
-			const code = envelope && typeof envelope.code === 'number' ? envelope.code : undefined;
-			const failed = response.status >= 400 || !envelope || (code !== undefined && code !== 0) || 'error_code' in (envelope ?? {});
-			if (!failed && envelope) return { envelope, logId: logId ?? detailLogId(envelope) };
-			const error = apiErrorFromBody(text, response.status, logId, endpoint, response.header('content-type') ?? '');
-			// Reads can be repeated when Coze is overloaded; a run refused for a rate limit started nothing,
-			// so it can be repeated after a pause.
-			const limited = isRateLimited(response.status, code);
-			// A read answered with something that is not an envelope (empty, cut off, a proxy's page) is asked again too.
-			const retryable = attempt < this.readAttempts && (limited || (kind === 'read' && (response.status >= 500 || (!envelope && response.status < 400))));
-			if (!retryable) throw error;
-			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
-		}
-	}
-
-	/**
-	 * Sends a request, repeating it after connection failures only when that cannot start a second
-	 * run: reads always, run requests only when they provably never reached Coze.
-	 */
-	private async send(request: TransportRequest, kind: RequestKind): Promise<TransportResponse> {
-		for (let attempt = 1; ; attempt++) {
-			if (this.runtime.isAborted()) throw new CozeAbortedError();
-			await this.rateLimiter?.acquire();
-			const outcome = await this.transport.send(request).then(
-				(response) => ({ response, error: undefined }),
-				(error: unknown) => ({ response: undefined, error }),
-			);
-			if (outcome.response) return outcome.response;
-			const error = outcome.error;
-			const repeatable =
-				attempt < this.readAttempts &&
-				((error instanceof CozeConnectionError && (kind === 'read' || !error.mayHaveReachedServer)) ||
-					(error instanceof CozeTimeoutError && kind === 'read'));
-			if (!repeatable && kind === 'starts-run' && error instanceof CozeConnectionError && error.mayHaveReachedServer) {
-				const check = request.path === '/v1/files/upload' ? 'the file may be stored already' : "check the workflow's runs in Coze before running it again";
-				throw new CozeConnectionError(
-					`${error.message}. Coze may have received the request, so it was not repeated: ${check}.`,
-					error.code,
-					true,
-				);
-			}
-			if (!repeatable) throw error;
-			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
-		}
-	}
-
-	/** Waits, in short slices so that a stopped execution is noticed within half a second. */
-	private async pause(ms: number): Promise<void> {
-		const until = this.runtime.now() + ms;
-		for (;;) {
-			if (this.runtime.isAborted()) throw new CozeAbortedError();
-			const left = until - this.runtime.now();
-			if (left <= 0) return;
-			await this.runtime.sleep(Math.min(left, 500));
-		}
 	}
 }
 

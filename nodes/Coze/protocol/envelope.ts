@@ -39,8 +39,8 @@ export function apiErrorFromBody(
 	headerLogId: string | undefined,
 	endpoint: string,
 	contentType: string,
+	envelope = parseEnvelope(text),
 ): CozeApiError {
-	const envelope = parseEnvelope(text);
 	if (envelope) {
 		const code = typeof envelope.code === 'number' ? envelope.code : undefined;
 		const oauthCode = typeof envelope.error_code === 'string' ? envelope.error_code : undefined;
