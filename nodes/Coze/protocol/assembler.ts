@@ -1,23 +1,6 @@
 import { executeIdFromDebugUrl, executeIdFromEventId } from './ids';
+import { interruptFromPayload, type AssembledMessage, type InterruptInfo } from './runResult';
 import type { CozeStreamEvent, CozeUsage, MessageEventData } from './types';
-
-/** Content assembled for one node, in `node_seq_id` order. */
-export interface AssembledMessage {
-	nodeTitle: string;
-	nodeId: string;
-	nodeType: string;
-	content: string;
-}
-
-export interface InterruptInfo {
-	eventId: string;
-	type: number;
-	/** The text of the Message that preceded the Interrupt (the question asked). */
-	question: string;
-	data: string;
-	requiredParameters?: Record<string, unknown>;
-	nodeTitle: string;
-}
 
 export interface StreamFailure {
 	code?: number;
@@ -127,14 +110,7 @@ export class RunAssembler {
 				const nodeTitle = event.data.node_title ?? '';
 				this.noteDebugUrl(event.data.debug_url);
 				this.executeId ??= executeIdFromEventId(payload.event_id);
-				this.interrupt = {
-					eventId: payload.event_id ?? '',
-					type: typeof payload.type === 'number' ? payload.type : Number(payload.type),
-					question: this.questionText(nodeTitle),
-					data: payload.data ?? '',
-					requiredParameters: payload.required_parameters,
-					nodeTitle,
-				};
+				this.interrupt = interruptFromPayload(payload, nodeTitle, this.questionText(nodeTitle));
 				this.terminal ??= 'interrupt';
 				return undefined;
 			}

@@ -1,4 +1,4 @@
-import { RunAssembler, type AssembledMessage, type InterruptInfo, type LiveChunk } from './assembler';
+import { RunAssembler, type LiveChunk } from './assembler';
 import type { CozeFlavor } from './endpoint';
 import { nextPollDelay, RunDurations, type PollPolicy } from './pollSchedule';
 import {
@@ -24,29 +24,22 @@ import {
 import { apiErrorFromBody, executeIdOf, parseEnvelope, stringField } from './envelope';
 import { executeIdFromEventId } from './ids';
 import { CozeRequester, type Reading, type RequesterOptions } from './requester';
+import {
+	interruptFromPayload,
+	resultFromRunResponse,
+	resumeBody,
+	runBody,
+	type AssembledMessage,
+	type CozeRunResult,
+	type ResumeRequest,
+	type RunRequest,
+} from './runResult';
 import { MAX_UPLOAD_BYTES, multipartFile, type UploadedFile } from './upload';
-import { idString, isPlainObject, parseJson } from './json';
+import { idString, isPlainObject } from './json';
 import { splitHistoryOutput } from './output';
 import { CozeStreamDecoder } from './streamDecoder';
 import { readText, type ClientRuntime, type TransportRequest, type TransportResponse } from './transport';
-import type { CozeEnvelope, CozeStreamEvent, CozeUsage, InterruptPayload, RunHistoryRecord } from './types';
-
-export interface RunRequest {
-	workflowId: string;
-	parameters: Record<string, unknown>;
-	botId?: string;
-	appId?: string;
-	workflowVersion?: string;
-	/** Sent as `ext.user_id`. */
-	userId?: string;
-}
-
-export interface ResumeRequest {
-	workflowId: string;
-	eventId: string;
-	interruptType: number;
-	resumeData: string;
-}
+import type { CozeStreamEvent, CozeUsage, InterruptPayload, RunHistoryRecord } from './types';
 
 export interface StreamOptions {
 	/** No byte for this long fails the stream (Coze sends a PING about every 35 s while a run works). */
@@ -66,31 +59,13 @@ export interface PollOptions {
 	idleTimeoutMs: number;
 }
 
-export interface CozeRunResult {
-	status: 'succeeded' | 'interrupted';
-	/** The End node's raw output text (JSON text of its variables, or answer text). */
-	outputText: string | undefined;
-	executeId?: string;
-	debugUrl?: string;
-	usage?: CozeUsage;
-	logId?: string;
-	messages: AssembledMessage[];
-	events?: CozeStreamEvent[];
-	interrupt?: InterruptInfo;
-	outputTrimmed: boolean;
-	/** How the result was obtained: `poll` when a broken stream was recovered from the run history. */
-	source: 'stream' | 'sync' | 'async' | 'poll' | 'history';
-	/** How many Message events a stream carried. */
-	messageCount: number;
-	/** Things the user should know that are not failures. */
-	notices: string[];
-}
-
 export interface CozeClientOptions extends RequesterOptions {
 	flavor: CozeFlavor;
 	/** Used in messages: which Coze the client talks to, e.g. `api.coze.com`. */
 	host: string;
 }
+
+export type { CozeRunResult, ResumeRequest, RunRequest } from './runResult';
 
 const RUN_PATH = '/v1/workflow/run';
 const STREAM_RUN_PATH = '/v1/workflow/stream_run';
@@ -155,7 +130,7 @@ export class CozeWorkflowClient {
 				throw error;
 			},
 		);
-		return this.resultFromRunResponse(envelope, logId, 'sync');
+		return resultFromRunResponse(envelope, logId, 'sync');
 	}
 
 	/** Starts an async run; returns as soon as Coze has accepted it. */
@@ -188,7 +163,7 @@ export class CozeWorkflowClient {
 			// The run was async: it goes on after the resume and is read from its history.
 			return await this.waitForResult(request.workflowId, executeId, poll, 'async', { startedAt: this.runtime.now(), remember: false });
 		}
-		return this.resultFromRunResponse(envelope, logId, 'sync');
+		return resultFromRunResponse(envelope, logId, 'sync');
 	}
 
 	// ---- discovery (spec §6): lists and schemas for the editor ----
@@ -577,56 +552,9 @@ export class CozeWorkflowClient {
 			notices,
 		};
 	}
-
-	// ---- JSON requests ----
-
-	private resultFromRunResponse(envelope: CozeEnvelope, logId: string | undefined, source: CozeRunResult['source']): CozeRunResult {
-		const debugUrl = stringField(envelope, 'debug_url');
-		const executeId = executeIdOf(envelope);
-		const interruptData = isPlainObject(envelope.interrupt_data) ? (envelope.interrupt_data as InterruptPayload) : undefined;
-		const usage = isPlainObject(envelope.usage) ? (envelope.usage as CozeUsage) : undefined;
-		// An empty `data` is no output, as an empty `Output` in a run history is.
-		const outputText = typeof envelope.data === 'string' ? envelope.data || undefined : envelope.data === undefined ? undefined : JSON.stringify(envelope.data);
-		return {
-			status: interruptData ? 'interrupted' : 'succeeded',
-			outputText: interruptData ? undefined : outputText,
-			executeId: executeId ?? (interruptData ? executeIdFromEventId(interruptData.event_id) : undefined),
-			debugUrl,
-			usage,
-			logId,
-			messages: [],
-			interrupt: interruptData ? interruptFromPayload(interruptData, '', questionFromInterruptData(interruptData.data)) : undefined,
-			outputTrimmed: false,
-			source,
-			messageCount: 0,
-			notices: [],
-		};
-	}
 }
 
 // ---- helpers ----
-
-function runBody(request: RunRequest, isAsync: boolean): Record<string, unknown> {
-	if (request.botId && request.appId) {
-		throw new CozeInputError('Bot ID', 'Set either Bot ID or App ID, not both: Coze refuses a run that names both (code 4000).');
-	}
-	const body: Record<string, unknown> = { workflow_id: request.workflowId, parameters: request.parameters };
-	if (request.botId) body.bot_id = request.botId;
-	if (request.appId) body.app_id = request.appId;
-	if (request.workflowVersion) body.workflow_version = request.workflowVersion;
-	if (request.userId) body.ext = { user_id: request.userId };
-	if (isAsync) body.is_async = true;
-	return body;
-}
-
-function resumeBody(request: ResumeRequest): Record<string, unknown> {
-	return {
-		workflow_id: request.workflowId,
-		event_id: request.eventId,
-		interrupt_type: request.interruptType,
-		resume_data: request.resumeData,
-	};
-}
 
 function historyRecord(data: Record<string, unknown>, requestedExecuteId: string): RunHistoryRecord {
 	const nodeStatus = isPlainObject(data.node_execute_status) ? data.node_execute_status : {};
@@ -648,29 +576,6 @@ function historyRecord(data: Record<string, unknown>, requestedExecuteId: string
 		createTime: typeof data.create_time === 'number' ? data.create_time : undefined,
 		updateTime: typeof data.update_time === 'number' ? data.update_time : undefined,
 	};
-}
-
-function interruptFromPayload(payload: InterruptPayload, nodeTitle: string, question: string): InterruptInfo {
-	return {
-		eventId: payload.event_id ?? '',
-		type: Number(payload.type),
-		question,
-		data: payload.data ?? '',
-		requiredParameters: payload.required_parameters,
-		nodeTitle,
-	};
-}
-
-/** An input node's interrupt `data` is `{"content_type":"text","content":"…"}`; its content is what it asks for. */
-function questionFromInterruptData(data: string | undefined): string {
-	if (!data) return '';
-	try {
-		const parsed = parseJson(data);
-		if (isPlainObject(parsed) && typeof parsed.content === 'string') return parsed.content;
-	} catch {
-		// plain text
-	}
-	return data;
 }
 
 export function formatDuration(ms: number): string {
