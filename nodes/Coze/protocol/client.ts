@@ -1,6 +1,5 @@
 import { RunAssembler, type LiveChunk } from './assembler';
 import type { CozeFlavor } from './endpoint';
-import { nextPollDelay, RunDurations, type PollPolicy } from './pollSchedule';
 import {
 	CozeAbortedError,
 	CozeApiError,
@@ -24,22 +23,13 @@ import {
 import { apiErrorFromBody, executeIdOf, parseEnvelope, stringField } from './envelope';
 import { executeIdFromEventId } from './ids';
 import { CozeRequester, type Reading, type RequesterOptions } from './requester';
-import {
-	interruptFromPayload,
-	resultFromRunResponse,
-	resumeBody,
-	runBody,
-	type AssembledMessage,
-	type CozeRunResult,
-	type ResumeRequest,
-	type RunRequest,
-} from './runResult';
+import { formatDuration, RunHistoryReader, type PollOptions } from './runHistory';
+import { resultFromRunResponse, resumeBody, runBody, type CozeRunResult, type ResumeRequest, type RunRequest } from './runResult';
 import { MAX_UPLOAD_BYTES, multipartFile, type UploadedFile } from './upload';
 import { idString, isPlainObject } from './json';
-import { splitHistoryOutput } from './output';
 import { CozeStreamDecoder } from './streamDecoder';
-import { readText, type ClientRuntime, type TransportRequest, type TransportResponse } from './transport';
-import type { CozeStreamEvent, CozeUsage, InterruptPayload, RunHistoryRecord } from './types';
+import { readText, type ClientRuntime, type TransportResponse } from './transport';
+import type { CozeStreamEvent, RunHistoryRecord } from './types';
 
 export interface StreamOptions {
 	/** No byte for this long fails the stream (Coze sends a PING about every 35 s while a run works). */
@@ -53,12 +43,6 @@ export interface StreamOptions {
 	poll: PollOptions;
 }
 
-export interface PollOptions {
-	policy: PollPolicy;
-	maxWaitMs: number;
-	idleTimeoutMs: number;
-}
-
 export interface CozeClientOptions extends RequesterOptions {
 	flavor: CozeFlavor;
 	/** Used in messages: which Coze the client talks to, e.g. `api.coze.com`. */
@@ -66,27 +50,19 @@ export interface CozeClientOptions extends RequesterOptions {
 }
 
 export type { CozeRunResult, ResumeRequest, RunRequest } from './runResult';
+export type { JustStarted, PollOptions } from './runHistory';
 
 const RUN_PATH = '/v1/workflow/run';
 const STREAM_RUN_PATH = '/v1/workflow/stream_run';
 const STREAM_RESUME_PATH = '/v1/workflow/stream_resume';
 const RESUME_PATH = '/v1/workflows/resume';
-/** Lengths of recent async runs per workflow, shared by every client in this process (see pollSchedule.ts). */
-const RUN_DURATIONS = new RunDurations();
-
-/** A run this client has just started (or resumed): polling waits before its first poll, and may learn its length. */
-export interface FreshRun {
-	startedAt: number;
-	/** Remember how long it took, to poll the workflow's later runs less often (not for resumed runs). */
-	remember: boolean;
-}
-
 /**
  * Coze's workflow API: runs in stream, sync and async mode, resumes, run histories. Knows nothing of
  * n8n; all I/O goes through the injected transport and runtime.
  */
 export class CozeWorkflowClient {
 	private readonly requester: CozeRequester;
+	private readonly histories: RunHistoryReader;
 	private readonly runtime: ClientRuntime;
 	readonly flavor: CozeFlavor;
 	readonly host: string;
@@ -96,6 +72,7 @@ export class CozeWorkflowClient {
 		this.runtime = options.runtime;
 		this.flavor = options.flavor;
 		this.host = options.host;
+		this.histories = new RunHistoryReader(this.requester, options.flavor, options.host);
 	}
 
 	// ---- runs ----
@@ -264,158 +241,22 @@ export class CozeWorkflowClient {
 		return { id, fileName: typeof data.file_name === 'string' ? data.file_name : file.fileName, bytes: typeof data.bytes === 'number' ? data.bytes : file.data.byteLength };
 	}
 
-	// ---- run histories ----
+	// ---- run histories (runHistory.ts) ----
 
-	async getRunHistory(workflowId: string, executeId: string, idleTimeoutMs: number): Promise<RunHistoryRecord> {
-		const request: TransportRequest =
-			this.flavor === 'studio'
-				? {
-						method: 'GET',
-						path: '/v1/workflow/get_run_history',
-						query: { workflow_id: workflowId, execute_id: executeId },
-						idleTimeoutMs,
-					}
-				: {
-						method: 'GET',
-						path: `/v1/workflows/${encodeURIComponent(workflowId)}/run_histories/${encodeURIComponent(executeId)}`,
-						idleTimeoutMs,
-					};
-		const { envelope, logId } = await this.requester.requestJson(request, 'read');
-		const data = Array.isArray(envelope.data) ? envelope.data[0] : envelope.data;
-		if (!isPlainObject(data)) {
-			throw new CozeApiError({
-				code: 4314,
-				message: `Coze returned no run history for execute ID ${executeId}`,
-				logId,
-				endpoint: `GET ${request.path}`,
-			});
-		}
-		return historyRecord(data, executeId);
+	async getRunHistory(...args: Parameters<RunHistoryReader['getRunHistory']>): Promise<RunHistoryRecord> {
+		return await this.histories.getRunHistory(...args);
 	}
 
-	/** Polls a run until it leaves `Running`, with backoff, until `maxWaitMs`. */
-	async waitForRun(workflowId: string, executeId: string, poll: PollOptions, fresh?: FreshRun): Promise<RunHistoryRecord> {
-		const started = fresh?.startedAt ?? this.runtime.now();
-		const durationKey = `${this.host} ${workflowId}`;
-		const estimate = fresh?.remember ? RUN_DURATIONS.estimate(durationKey) : undefined;
-		// A run started a moment ago is still running: wait before the first poll. One read later may be over.
-		if (fresh) await this.requester.pause(nextPollDelay(0, poll.policy, estimate, this.runtime.random));
-		let lastRunningAt = started;
-		for (;;) {
-			const record = await this.getRunHistory(workflowId, executeId, poll.idleTimeoutMs);
-			// An interrupted run stays Running, with interrupt_data, until it is resumed: that is its answer.
-			if (record.status === 'Running' && record.interrupt) return record;
-			if (record.status !== 'Running') {
-				// It ended between the last two polls: remember the middle.
-				if (fresh?.remember) RUN_DURATIONS.record(durationKey, (lastRunningAt + this.runtime.now()) / 2 - started);
-				return record;
-			}
-			lastRunningAt = this.runtime.now();
-			const elapsed = lastRunningAt - started;
-			if (elapsed >= poll.maxWaitMs) {
-				throw new CozeTimeoutError(
-					`The run was still running after ${formatDuration(poll.maxWaitMs)} (Max Wait Time). It goes on in Coze: read it later with the Get Run operation and execute ID ${executeId}.`,
-					'wait',
-					executeId,
-					record.debugUrl,
-				);
-			}
-			const delay = Math.min(nextPollDelay(elapsed, poll.policy, estimate, this.runtime.random), poll.maxWaitMs - elapsed);
-			await this.requester.pause(delay);
-		}
+	async waitForRun(...args: Parameters<RunHistoryReader['waitForRun']>): Promise<RunHistoryRecord> {
+		return await this.histories.waitForRun(...args);
 	}
 
-	/** Reads a run (waiting for it to finish if asked) and turns its history into a result. */
-	async waitForResult(
-		workflowId: string,
-		executeId: string,
-		poll: PollOptions,
-		source: CozeRunResult['source'],
-		fresh?: FreshRun,
-	): Promise<CozeRunResult> {
-		const record = await this.waitForRun(workflowId, executeId, poll, fresh);
-		return await this.resultFromHistory(workflowId, record, source, poll.idleTimeoutMs);
+	async waitForResult(...args: Parameters<RunHistoryReader['waitForResult']>): Promise<CozeRunResult> {
+		return await this.histories.waitForResult(...args);
 	}
 
-	/** Turns a finished history record into a result; a `Fail` record becomes a `CozeApiError`. */
-	async resultFromHistory(
-		workflowId: string,
-		record: RunHistoryRecord,
-		source: CozeRunResult['source'],
-		idleTimeoutMs: number,
-	): Promise<CozeRunResult> {
-		if (record.status === 'Fail') {
-			const code = Number(record.errorCode);
-			throw new CozeApiError({
-				code: Number.isFinite(code) && record.errorCode !== '' ? code : undefined,
-				message: record.errorMessage || 'The workflow run failed',
-				debugUrl: record.debugUrl,
-				executeId: record.executeId,
-				logId: record.logId,
-				endpoint: 'run history',
-				runFailed: true,
-			});
-		}
-		const { endOutput, nodeOutputs } = splitHistoryOutput(record.output);
-		const messages: AssembledMessage[] = Object.entries(nodeOutputs).map(([title, content]) => ({
-			nodeTitle: title,
-			nodeId: '',
-			nodeType: '',
-			content,
-		}));
-		const notices: string[] = [];
-		if (record.isOutputTrimmed) {
-			const recovered = await this.fetchTrimmedNodeOutputs(workflowId, record, messages, idleTimeoutMs);
-			notices.push(
-				recovered > 0
-					? `Coze trimmed this run's stored output because it is large; the full content of ${recovered} output node(s) was fetched separately. The End node's output may still be cut.`
-					: "Coze trimmed this run's stored output because it is large; the End node's output may be cut.",
-			);
-		}
-		const interrupt = record.interrupt ? interruptFromPayload(record.interrupt, '', '') : undefined;
-		return {
-			status: interrupt ? 'interrupted' : 'succeeded',
-			outputText: endOutput,
-			executeId: record.executeId,
-			debugUrl: record.debugUrl,
-			usage: record.usage,
-			logId: record.logId,
-			messages,
-			interrupt,
-			outputTrimmed: record.isOutputTrimmed,
-			source,
-			messageCount: 0,
-			notices,
-		};
-	}
-
-	private async fetchTrimmedNodeOutputs(
-		workflowId: string,
-		record: RunHistoryRecord,
-		messages: AssembledMessage[],
-		idleTimeoutMs: number,
-	): Promise<number> {
-		if (this.flavor === 'studio') return 0;
-		let recovered = 0;
-		for (const [title, status] of Object.entries(record.nodeExecuteStatus)) {
-			const uuid = status.node_execute_uuid;
-			if (!uuid) continue;
-			const { data } = await this.requester.requestJson(
-				{
-					method: 'GET',
-					path: `/v1/workflows/${encodeURIComponent(workflowId)}/run_histories/${encodeURIComponent(record.executeId)}/execute_nodes/${encodeURIComponent(uuid)}`,
-					idleTimeoutMs,
-				},
-				'read',
-			);
-			const content = typeof data.node_output === 'string' ? data.node_output : undefined;
-			if (content === undefined) continue;
-			const existing = messages.find((m) => m.nodeTitle === title);
-			if (existing) existing.content = content;
-			else messages.push({ nodeTitle: title, nodeId: status.node_id ?? '', nodeType: '', content });
-			recovered++;
-		}
-		return recovered;
+	async resultFromHistory(...args: Parameters<RunHistoryReader['resultFromHistory']>): Promise<CozeRunResult> {
+		return await this.histories.resultFromHistory(...args);
 	}
 
 	// ---- streaming ----
@@ -552,35 +393,4 @@ export class CozeWorkflowClient {
 			notices,
 		};
 	}
-}
-
-// ---- helpers ----
-
-function historyRecord(data: Record<string, unknown>, requestedExecuteId: string): RunHistoryRecord {
-	const nodeStatus = isPlainObject(data.node_execute_status) ? data.node_execute_status : {};
-	const errorCode = data.error_code;
-	return {
-		executeId: idString(data.execute_id) ?? requestedExecuteId,
-		status: typeof data.execute_status === 'string' ? data.execute_status : 'Running',
-		output: typeof data.output === 'string' ? data.output : data.output === undefined ? '' : JSON.stringify(data.output),
-		errorCode: errorCode === undefined || errorCode === null ? undefined : String(errorCode),
-		// Studio says `error_msg` and `log_id` where the cloud says `error_message` and `logid`.
-		errorMessage: stringField(data, 'error_message') ?? stringField(data, 'error_msg'),
-		debugUrl: stringField(data, 'debug_url'),
-		usage: isPlainObject(data.usage) ? (data.usage as CozeUsage) : undefined,
-		logId: stringField(data, 'logid') ?? stringField(data, 'log_id'),
-		runMode: typeof data.run_mode === 'number' ? data.run_mode : undefined,
-		isOutputTrimmed: data.is_output_trimmed === true,
-		nodeExecuteStatus: nodeStatus as RunHistoryRecord['nodeExecuteStatus'],
-		interrupt: isPlainObject(data.interrupt_data) ? (data.interrupt_data as InterruptPayload) : undefined,
-		createTime: typeof data.create_time === 'number' ? data.create_time : undefined,
-		updateTime: typeof data.update_time === 'number' ? data.update_time : undefined,
-	};
-}
-
-export function formatDuration(ms: number): string {
-	if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-	if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-	if (ms % 1000 === 0) return `${ms / 1000} s`;
-	return `${ms} ms`;
 }
