@@ -75,11 +75,16 @@ export class RunAssembler {
 	messageCount = 0;
 
 	private readonly liveChunks: boolean;
+	private readonly onChunk: ((chunk: LiveChunk) => void) | undefined;
 
-	/** `liveChunks: false` when nobody forwards chunks: `add` then returns nothing and allocates nothing per Message. */
-	constructor(options: { keepEvents: boolean; liveChunks?: boolean }) {
+	/**
+	 * `liveChunks`: a function is called with each chunk as `add` returns it; `false` when nobody
+	 * forwards chunks: `add` then returns nothing and allocates nothing per Message.
+	 */
+	constructor(options: { keepEvents: boolean; liveChunks?: boolean | ((chunk: LiveChunk) => void) }) {
 		this.events = options.keepEvents ? [] : undefined;
-		this.liveChunks = options.liveChunks ?? true;
+		this.liveChunks = options.liveChunks !== false;
+		this.onChunk = typeof options.liveChunks === 'function' ? options.liveChunks : undefined;
 	}
 
 	/** Takes one event; returns the chunk to forward live, if it was a Message with content. */
@@ -87,8 +92,11 @@ export class RunAssembler {
 		this.eventCount++;
 		this.events?.push(event);
 		switch (event.type) {
-			case 'Message':
-				return this.addMessage(event.data);
+			case 'Message': {
+				const chunk = this.addMessage(event.data);
+				if (chunk) this.onChunk?.(chunk);
+				return chunk;
+			}
 			case 'Error': {
 				this.noteDebugUrl(event.data.debug_url);
 				const code = Number(event.data.error_code);

@@ -1,15 +1,5 @@
-import { RunAssembler, type LiveChunk } from './assembler';
 import type { CozeFlavor } from './endpoint';
-import {
-	CozeAbortedError,
-	CozeApiError,
-	CozeConnectionError,
-	CozeError,
-	CozeInputError,
-	CozeProtocolError,
-	CozeStreamEndedError,
-	CozeTimeoutError,
-} from './errors';
+import { CozeConnectionError, CozeInputError, CozeProtocolError, CozeTimeoutError } from './errors';
 import {
 	readInputSchema,
 	readVersion,
@@ -20,28 +10,16 @@ import {
 	type WorkflowVersion,
 	type Workspace,
 } from './discovery';
-import { apiErrorFromBody, executeIdOf, parseEnvelope, stringField } from './envelope';
+import { executeIdOf, stringField } from './envelope';
 import { executeIdFromEventId } from './ids';
-import { CozeRequester, type Reading, type RequesterOptions } from './requester';
-import { formatDuration, RunHistoryReader, type PollOptions } from './runHistory';
+import { CozeRequester, type RequesterOptions } from './requester';
+import { RunHistoryReader, type PollOptions } from './runHistory';
 import { resultFromRunResponse, resumeBody, runBody, type CozeRunResult, type ResumeRequest, type RunRequest } from './runResult';
 import { MAX_UPLOAD_BYTES, multipartFile, type UploadedFile } from './upload';
 import { idString, isPlainObject } from './json';
-import { CozeStreamDecoder } from './streamDecoder';
-import { readText, type ClientRuntime, type TransportResponse } from './transport';
-import type { CozeStreamEvent, RunHistoryRecord } from './types';
-
-export interface StreamOptions {
-	/** No byte for this long fails the stream (Coze sends a PING about every 35 s while a run works). */
-	idleTimeoutMs: number;
-	/** The whole run may take at most this long. */
-	totalTimeoutMs: number;
-	keepEvents: boolean;
-	/** Called for each Message chunk as it arrives. */
-	onChunk?: (chunk: LiveChunk) => void;
-	/** Used when the stream breaks after the execute ID is known: the run is then read by polling. */
-	poll: PollOptions;
-}
+import { runStream, type StreamOptions } from './runStream';
+import type { ClientRuntime } from './transport';
+import type { RunHistoryRecord } from './types';
 
 export interface CozeClientOptions extends RequesterOptions {
 	flavor: CozeFlavor;
@@ -51,11 +29,13 @@ export interface CozeClientOptions extends RequesterOptions {
 
 export type { CozeRunResult, ResumeRequest, RunRequest } from './runResult';
 export type { JustStarted, PollOptions } from './runHistory';
+export type { StreamOptions } from './runStream';
 
 const RUN_PATH = '/v1/workflow/run';
 const STREAM_RUN_PATH = '/v1/workflow/stream_run';
 const STREAM_RESUME_PATH = '/v1/workflow/stream_resume';
 const RESUME_PATH = '/v1/workflows/resume';
+
 /**
  * Coze's workflow API: runs in stream, sync and async mode, resumes, run histories. Knows nothing of
  * n8n; all I/O goes through the injected transport and runtime.
@@ -78,12 +58,12 @@ export class CozeWorkflowClient {
 	// ---- runs ----
 
 	async streamRun(request: RunRequest, options: StreamOptions): Promise<CozeRunResult> {
-		return await this.stream(STREAM_RUN_PATH, runBody(request, false), request.workflowId, options);
+		return await runStream(this.requester, this.histories, STREAM_RUN_PATH, runBody(request, false), request.workflowId, options);
 	}
 
 	async streamResume(request: ResumeRequest, options: StreamOptions): Promise<CozeRunResult> {
 		// The event ID starts with the execute ID: a broken resume stream can always be read from the run history.
-		return await this.stream(STREAM_RESUME_PATH, resumeBody(request), request.workflowId, options, executeIdFromEventId(request.eventId));
+		return await runStream(this.requester, this.histories, STREAM_RESUME_PATH, resumeBody(request), request.workflowId, options, executeIdFromEventId(request.eventId));
 	}
 
 	async runSync(request: RunRequest, timeoutMs: number): Promise<CozeRunResult> {
@@ -257,140 +237,5 @@ export class CozeWorkflowClient {
 
 	async resultFromHistory(...args: Parameters<RunHistoryReader['resultFromHistory']>): Promise<CozeRunResult> {
 		return await this.histories.resultFromHistory(...args);
-	}
-
-	// ---- streaming ----
-
-	private async stream(
-		path: string,
-		body: Record<string, unknown>,
-		workflowId: string,
-		options: StreamOptions,
-		knownExecuteId?: string,
-	): Promise<CozeRunResult> {
-		const started = this.runtime.now();
-		const endpoint = `POST ${path}`;
-		const response = await this.requester.exchange(
-			{ method: 'POST', path, json: body, accept: 'text/event-stream', idleTimeoutMs: options.idleTimeoutMs },
-			'starts-run',
-			async (answer): Promise<Reading<TransportResponse>> => {
-				if (answer.status === 200 && (answer.header('content-type') ?? '').includes('text/event-stream')) return { ok: true, value: answer };
-				// Parameter and auth errors arrive before streaming starts, as a JSON envelope.
-				const text = await readText(answer.body);
-				return { ok: false, text, envelope: parseEnvelope(text) };
-			},
-		);
-		const logId = response.header('x-tt-logid');
-
-		const assembler = new RunAssembler({ keepEvents: options.keepEvents, liveChunks: options.onChunk !== undefined });
-		const decoder = new CozeStreamDecoder();
-		let firstBytes: string | undefined = '';
-		let jsonBody: Uint8Array[] | undefined;
-		let breakage: unknown;
-		try {
-			for await (const chunk of response.body) {
-				if (this.runtime.now() - started > options.totalTimeoutMs) {
-					throw new CozeTimeoutError(
-						`The run took longer than the total timeout of ${formatDuration(options.totalTimeoutMs)}.`,
-						'total',
-						assembler.executeId,
-						assembler.debugUrl,
-					);
-				}
-				// A bare JSON error can arrive with an event-stream content type (coze-js handles the same case).
-				if (firstBytes !== undefined) {
-					firstBytes += Buffer.from(chunk).toString('utf8', 0, Math.min(chunk.byteLength, 16));
-					const head = firstBytes.trimStart();
-					if (head.length > 0) {
-						if (head.startsWith('{')) jsonBody = [];
-						firstBytes = undefined;
-					}
-				}
-				if (jsonBody) {
-					jsonBody.push(chunk);
-					continue;
-				}
-				for (const event of decoder.push(chunk)) this.take(assembler, event, options);
-				if (assembler.terminal === 'done') break;
-			}
-			if (!jsonBody) for (const event of decoder.end()) this.take(assembler, event, options);
-		} catch (error) {
-			breakage = error;
-		} finally {
-			response.body.destroy();
-		}
-		// A stop, a protocol violation or the total timeout end the run here. A broken or silent
-		// connection does not: what was received still counts (an Error or an Interrupt before the
-		// break is the run's answer), and otherwise the run may be read from its history.
-		const fatal =
-			breakage !== undefined &&
-			(!(breakage instanceof CozeError) ||
-				breakage instanceof CozeAbortedError ||
-				breakage instanceof CozeProtocolError ||
-				(breakage instanceof CozeTimeoutError && breakage.timeoutKind === 'total'));
-		if (fatal) throw breakage;
-
-		if (jsonBody) {
-			const text = Buffer.concat(jsonBody).toString('utf8');
-			throw apiErrorFromBody(text, response.status, logId, endpoint, 'application/json');
-		}
-
-		if (assembler.terminal === 'error') {
-			const failure = assembler.failure ?? { message: 'The workflow run failed' };
-			throw new CozeApiError({
-				code: failure.code,
-				message: failure.message,
-				debugUrl: assembler.debugUrl,
-				executeId: assembler.executeId,
-				logId,
-				httpStatus: 200,
-				endpoint,
-				runFailed: true,
-			});
-		}
-		if (assembler.terminal === 'done' || assembler.terminal === 'interrupt') {
-			return this.resultFromAssembler(assembler, logId);
-		}
-
-		// No terminal event. With the execute ID known, the run can still be read from its history.
-		const executeId = assembler.executeId ?? knownExecuteId;
-		if (executeId) {
-			const result = await this.waitForResult(workflowId, executeId, options.poll, 'poll');
-			result.notices.push(
-				'The stream from Coze ended before the workflow finished; the result was read from the run history instead.',
-			);
-			return { ...result, logId: result.logId ?? logId };
-		}
-		const cause = breakage instanceof Error ? ` (${breakage.message})` : '';
-		throw new CozeStreamEndedError(
-			`The stream ended before the workflow finished${cause}. Coze sent no execute ID before that, so the run cannot be looked up; ` +
-				'check the workflow in Coze before running it again.',
-			assembler.eventCount,
-		);
-	}
-
-	private take(assembler: RunAssembler, event: CozeStreamEvent, options: StreamOptions): void {
-		const chunk = assembler.add(event);
-		if (chunk && options.onChunk) options.onChunk(chunk);
-	}
-
-	private resultFromAssembler(assembler: RunAssembler, logId: string | undefined): CozeRunResult {
-		const notices: string[] = [];
-		if (assembler.hasGaps()) notices.push('Some message chunks were missing from the stream (gaps in node_seq_id).');
-		return {
-			status: assembler.terminal === 'interrupt' ? 'interrupted' : 'succeeded',
-			outputText: assembler.outputText(),
-			executeId: assembler.executeId,
-			debugUrl: assembler.debugUrl,
-			usage: assembler.usage,
-			logId,
-			messages: assembler.messages(),
-			events: assembler.events,
-			interrupt: assembler.interrupt,
-			outputTrimmed: false,
-			source: 'stream',
-			messageCount: assembler.messageCount,
-			notices,
-		};
 	}
 }
