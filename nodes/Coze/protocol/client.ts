@@ -1,25 +1,26 @@
-import type { CozeFlavor } from './endpoint';
-import { CozeConnectionError, CozeInputError, CozeProtocolError, CozeTimeoutError } from './errors';
 import {
-	readInputSchema,
-	readVersion,
-	readWorkflowSummary,
-	readWorkspace,
+	getWorkflowInputs,
+	listVersions,
+	listWorkflows,
+	listWorkspaces,
+	type ListWorkflowsOptions,
 	type ParameterSchema,
 	type WorkflowSummary,
 	type WorkflowVersion,
 	type Workspace,
 } from './discovery';
+import type { CozeFlavor } from './endpoint';
+import { CozeConnectionError, CozeInputError, CozeProtocolError, CozeTimeoutError } from './errors';
 import { executeIdOf, stringField } from './envelope';
 import { executeIdFromEventId } from './ids';
+import { isPlainObject } from './json';
 import { CozeRequester, type RequesterOptions } from './requester';
 import { RunHistoryReader, type PollOptions } from './runHistory';
 import { resultFromRunResponse, resumeBody, runBody, type CozeRunResult, type ResumeRequest, type RunRequest } from './runResult';
-import { MAX_UPLOAD_BYTES, multipartFile, type UploadedFile } from './upload';
-import { idString, isPlainObject } from './json';
 import { runStream, type StreamOptions } from './runStream';
 import type { ClientRuntime } from './transport';
 import type { RunHistoryRecord } from './types';
+import { uploadFile, type UploadedFile } from './upload';
 
 export interface CozeClientOptions extends RequesterOptions {
 	flavor: CozeFlavor;
@@ -123,102 +124,27 @@ export class CozeWorkflowClient {
 		return resultFromRunResponse(envelope, logId, 'sync');
 	}
 
-	// ---- discovery (spec §6): lists and schemas for the editor ----
+	// ---- discovery (discovery.ts): lists and schemas for the editor ----
 
-	/** Every workspace the token can see. */
-	async listWorkspaces(idleTimeoutMs = 30_000): Promise<Workspace[]> {
-		const all: Workspace[] = [];
-		for (let page = 1; page <= 20; page++) {
-			const { data } = await this.requester.requestJson(
-				{ method: 'GET', path: '/v1/workspaces', query: { page_num: page, page_size: 50 }, idleTimeoutMs },
-				'read',
-			);
-			const items = Array.isArray(data.workspaces) ? data.workspaces : [];
-			for (const raw of items) {
-				const workspace = readWorkspace(raw);
-				if (workspace) all.push(workspace);
-			}
-			const total = typeof data.total_count === 'number' ? data.total_count : undefined;
-			if (items.length < 50 || (total !== undefined && all.length >= total)) break;
-		}
-		return all;
+	async listWorkspaces(idleTimeoutMs?: number): Promise<Workspace[]> {
+		return await listWorkspaces(this.requester, idleTimeoutMs);
 	}
 
-	/** One page of a workspace's workflows (at most 30 per page, Coze's limit). */
-	async listWorkflows(
-		workspace: Workspace,
-		page: number,
-		options: { publishStatus?: string; mode?: 'workflow' | 'chatflow'; idleTimeoutMs?: number } = {},
-	): Promise<{ items: WorkflowSummary[]; hasMore: boolean }> {
-		const { data } = await this.requester.requestJson(
-			{
-				method: 'GET',
-				path: '/v1/workflows',
-				query: {
-					workspace_id: workspace.id,
-					page_num: page,
-					page_size: 30,
-					publish_status: options.publishStatus ?? 'published_online',
-					workflow_mode: options.mode,
-				},
-				idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
-			},
-			'read',
-		);
-		const items = (Array.isArray(data.items) ? data.items : []).flatMap((raw) => readWorkflowSummary(raw, workspace) ?? []);
-		return { items, hasMore: data.has_more === true };
+	async listWorkflows(workspace: Workspace, page: number, options?: ListWorkflowsOptions): Promise<{ items: WorkflowSummary[]; hasMore: boolean }> {
+		return await listWorkflows(this.requester, workspace, page, options);
 	}
 
-	/** A workflow's input parameters, from its info with `include_input_output=true`. */
-	async getWorkflowInputs(workflowId: string, idleTimeoutMs = 30_000): Promise<Record<string, ParameterSchema>> {
-		const { envelope } = await this.requester.requestJson(
-			{ method: 'GET', path: `/v1/workflows/${encodeURIComponent(workflowId)}`, query: { include_input_output: true }, idleTimeoutMs },
-			'read',
-		);
-		return readInputSchema(envelope.data);
+	async getWorkflowInputs(workflowId: string, idleTimeoutMs?: number): Promise<Record<string, ParameterSchema>> {
+		return await getWorkflowInputs(this.requester, workflowId, idleTimeoutMs);
 	}
 
-	/** The published versions of a workflow, newest first (resource-library workflows only). */
-	async listVersions(workflowId: string, idleTimeoutMs = 30_000): Promise<WorkflowVersion[]> {
-		const all: WorkflowVersion[] = [];
-		let pageToken: string | undefined;
-		for (let page = 0; page < 10; page++) {
-			const { data } = await this.requester.requestJson(
-				{
-					method: 'GET',
-					path: `/v1/workflows/${encodeURIComponent(workflowId)}/versions`,
-					query: { page_size: 30, page_token: pageToken },
-					idleTimeoutMs,
-				},
-				'read',
-			);
-			for (const raw of Array.isArray(data.items) ? data.items : []) {
-				const version = readVersion(raw);
-				if (version) all.push(version);
-			}
-			pageToken = typeof data.next_page_token === 'string' && data.next_page_token ? data.next_page_token : undefined;
-			if (data.has_more !== true || !pageToken) break;
-		}
-		return all;
+	async listVersions(workflowId: string, idleTimeoutMs?: number): Promise<WorkflowVersion[]> {
+		return await listVersions(this.requester, workflowId, idleTimeoutMs);
 	}
 
-	/**
-	 * Uploads one file (`POST /v1/files/upload`, multipart part `file`). Files over 512 MB are refused
-	 * before sending. An upload is not repeated after a connection failure: it could store the file twice.
-	 */
-	async uploadFile(file: { fileName: string; mimeType?: string; data: Uint8Array }, idleTimeoutMs = 120_000): Promise<UploadedFile> {
-		if (file.data.byteLength > MAX_UPLOAD_BYTES) {
-			throw new CozeInputError('File', `The file "${file.fileName}" is ${Math.ceil(file.data.byteLength / 1048576)} MB; Coze accepts at most 512 MB per file.`);
-		}
-		if (file.data.byteLength === 0) throw new CozeInputError('File', `The file "${file.fileName}" is empty; Coze refuses empty files (4300).`);
-		const { contentType, body } = multipartFile(file);
-		const { data } = await this.requester.requestJson(
-			{ method: 'POST', path: '/v1/files/upload', raw: { contentType, data: body }, idleTimeoutMs },
-			'starts-run',
-		);
-		const id = idString(data.id);
-		if (!id) throw new CozeProtocolError('Coze accepted the upload but returned no file ID');
-		return { id, fileName: typeof data.file_name === 'string' ? data.file_name : file.fileName, bytes: typeof data.bytes === 'number' ? data.bytes : file.data.byteLength };
+	/** Uploads one file (upload.ts); an upload is never repeated once it may have reached Coze. */
+	async uploadFile(file: { fileName: string; mimeType?: string; data: Uint8Array }, idleTimeoutMs?: number): Promise<UploadedFile> {
+		return await uploadFile(this.requester, file, idleTimeoutMs);
 	}
 
 	// ---- run histories (runHistory.ts) ----
