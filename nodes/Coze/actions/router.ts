@@ -1,10 +1,9 @@
-import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { runItems } from '../../shared/itemRunner';
 import { settleNow } from '../../shared/settle';
 import type { CozeWorkflowClient } from '../protocol/client';
 import { CozeError } from '../protocol/errors';
-import { RequestRateLimiter } from '../protocol/rateLimiter';
 import { createCozeClient, type CozeAuthentication } from '../n8n/connection';
 import { errorDetails, toNodeError } from '../n8n/errors';
 import type { SchemaCache } from '../n8n/inputValues';
@@ -33,9 +32,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// The Coze host for error hints, once the credential was read.
 	let host = 'Coze';
 	const connect = async () => {
-		connection ??= createCozeClient(this, authentication).then((made) => {
+		connection ??= createCozeClient(this, authentication, { requestsPerSecond }).then((made) => {
 			host = made.endpoint.host;
-			made.client.setRateLimiter(new RequestRateLimiter(requestsPerSecond, { now: () => Date.now(), sleep: async (ms) => await sleep(ms) }));
 			return made.client;
 		});
 		return await connection;

@@ -5,6 +5,7 @@ import { settleNow } from '../../shared/settle';
 import { CozeWorkflowClient } from '../protocol/client';
 import { resolveEndpoint, type CozeEndpoint } from '../protocol/endpoint';
 import { CozeInputError } from '../protocol/errors';
+import { RequestRateLimiter } from '../protocol/rateLimiter';
 import { N8nHttpTransport } from './n8nTransport';
 
 export type CozeAuthentication = 'accessToken' | 'jwt';
@@ -14,10 +15,14 @@ export const CREDENTIAL_TYPES: Record<CozeAuthentication, string> = {
 	jwt: 'cozeJwtApi',
 };
 
-/** Reads the node's Coze credential and builds a client that talks through n8n's request helpers. */
+/**
+ * Reads the node's Coze credential and builds a client that talks through n8n's request helpers.
+ * With `requestsPerSecond` (the node's Requests per Second option), the client spaces its requests.
+ */
 export async function createCozeClient(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	authentication: CozeAuthentication,
+	options: { requestsPerSecond?: number } = {},
 ): Promise<{ client: CozeWorkflowClient; endpoint: CozeEndpoint }> {
 	const credentialType = CREDENTIAL_TYPES[authentication];
 	const credentials = await context.getCredentials(credentialType);
@@ -31,6 +36,13 @@ export async function createCozeClient(
 		throw new CozeInputError('Credential', `The Coze credential is not usable: ${endpoint.message}`);
 	}
 	const transport = new N8nHttpTransport(context, credentialType, endpoint.baseUrl, authentication === 'jwt');
-	const client = new CozeWorkflowClient({ transport, flavor: endpoint.flavor, host: endpoint.host, runtime: clientRuntime(context) });
+	const runtime = clientRuntime(context);
+	const client = new CozeWorkflowClient({
+		transport,
+		flavor: endpoint.flavor,
+		host: endpoint.host,
+		runtime,
+		rateLimiter: options.requestsPerSecond === undefined ? undefined : new RequestRateLimiter(options.requestsPerSecond, runtime),
+	});
 	return { client, endpoint };
 }

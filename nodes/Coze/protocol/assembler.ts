@@ -1,23 +1,6 @@
 import { executeIdFromDebugUrl, executeIdFromEventId } from './ids';
+import { interruptFromPayload, type AssembledMessage, type InterruptInfo } from './runResult';
 import type { CozeStreamEvent, CozeUsage, MessageEventData } from './types';
-
-/** Content assembled for one node, in `node_seq_id` order. */
-export interface AssembledMessage {
-	nodeTitle: string;
-	nodeId: string;
-	nodeType: string;
-	content: string;
-}
-
-export interface InterruptInfo {
-	eventId: string;
-	type: number;
-	/** The text of the Message that preceded the Interrupt (the question asked). */
-	question: string;
-	data: string;
-	requiredParameters?: Record<string, unknown>;
-	nodeTitle: string;
-}
 
 export interface StreamFailure {
 	code?: number;
@@ -72,7 +55,7 @@ function isEndNode(data: MessageEventData): boolean {
 }
 
 /**
- * Assembles a run from its stream events (spec §3.6): per-node content, the End node's output, usage,
+ * Assembles a run from its stream events (`Message`, `Interrupt`, `Error`, `Done`, `PING`): per-node content, the End node's output, usage,
  * debug URL, execute ID, interrupt and failure. Memory grows with the content, not with the number
  * of events; raw events are kept only when asked for.
  */
@@ -92,11 +75,16 @@ export class RunAssembler {
 	messageCount = 0;
 
 	private readonly liveChunks: boolean;
+	private readonly onChunk: ((chunk: LiveChunk) => void) | undefined;
 
-	/** `liveChunks: false` when nobody forwards chunks: `add` then returns nothing and allocates nothing per Message. */
-	constructor(options: { keepEvents: boolean; liveChunks?: boolean }) {
+	/**
+	 * `liveChunks`: a function is called with each chunk as `add` returns it; `false` when nobody
+	 * forwards chunks: `add` then returns nothing and allocates nothing per Message.
+	 */
+	constructor(options: { keepEvents: boolean; liveChunks?: boolean | ((chunk: LiveChunk) => void) }) {
 		this.events = options.keepEvents ? [] : undefined;
-		this.liveChunks = options.liveChunks ?? true;
+		this.liveChunks = options.liveChunks !== false;
+		this.onChunk = typeof options.liveChunks === 'function' ? options.liveChunks : undefined;
 	}
 
 	/** Takes one event; returns the chunk to forward live, if it was a Message with content. */
@@ -104,8 +92,11 @@ export class RunAssembler {
 		this.eventCount++;
 		this.events?.push(event);
 		switch (event.type) {
-			case 'Message':
-				return this.addMessage(event.data);
+			case 'Message': {
+				const chunk = this.addMessage(event.data);
+				if (chunk) this.onChunk?.(chunk);
+				return chunk;
+			}
 			case 'Error': {
 				this.noteDebugUrl(event.data.debug_url);
 				const code = Number(event.data.error_code);
@@ -127,14 +118,7 @@ export class RunAssembler {
 				const nodeTitle = event.data.node_title ?? '';
 				this.noteDebugUrl(event.data.debug_url);
 				this.executeId ??= executeIdFromEventId(payload.event_id);
-				this.interrupt = {
-					eventId: payload.event_id ?? '',
-					type: typeof payload.type === 'number' ? payload.type : Number(payload.type),
-					question: this.questionText(nodeTitle),
-					data: payload.data ?? '',
-					requiredParameters: payload.required_parameters,
-					nodeTitle,
-				};
+				this.interrupt = interruptFromPayload(payload, nodeTitle, this.questionText(nodeTitle));
 				this.terminal ??= 'interrupt';
 				return undefined;
 			}

@@ -1,178 +1,74 @@
-import { RunAssembler, type AssembledMessage, type InterruptInfo, type LiveChunk } from './assembler';
-import { backoffDelay, type BackoffPolicy } from './backoff';
-import { nextPollDelay, RunDurations, type PollPolicy } from './pollSchedule';
 import {
-	CozeAbortedError,
-	CozeApiError,
-	CozeConnectionError,
-	CozeError,
-	CozeInputError,
-	CozeProtocolError,
-	CozeStreamEndedError,
-	CozeTimeoutError,
-	LIMIT_ERROR_CODES,
-} from './errors';
-import {
-	readInputSchema,
-	readVersion,
-	readWorkflowSummary,
-	readWorkspace,
+	getWorkflowInputs,
+	listVersions,
+	listWorkflows,
+	listWorkspaces,
+	type ListWorkflowsOptions,
 	type ParameterSchema,
 	type WorkflowSummary,
 	type WorkflowVersion,
 	type Workspace,
 } from './discovery';
-import { executeIdFromDebugUrl, executeIdFromEventId } from './ids';
-import type { RequestRateLimiter } from './rateLimiter';
-import { MAX_UPLOAD_BYTES, multipartFile, type UploadedFile } from './upload';
-import { idString, isPlainObject, parseJson } from './json';
-import { splitHistoryOutput } from './output';
-import { CozeStreamDecoder } from './streamDecoder';
-import {
-	readText,
-	type ClientRuntime,
-	type HttpTransport,
-	type TransportRequest,
-	type TransportResponse,
-} from './transport';
-import type { CozeEnvelope, CozeStreamEvent, CozeUsage, InterruptPayload, RunHistoryRecord } from './types';
+import type { CozeFlavor } from './endpoint';
+import { CozeConnectionError, CozeInputError, CozeProtocolError, CozeTimeoutError } from './errors';
+import { executeIdOf, stringField } from './envelope';
+import { executeIdFromEventId } from './ids';
+import { isPlainObject } from './json';
+import { CozeRequester, type RequesterOptions } from './requester';
+import { RunHistoryReader, type PollOptions } from './runHistory';
+import { resultFromRunResponse, resumeBody, runBody, type CozeRunResult, type ResumeRequest, type RunRequest } from './runResult';
+import { runStream, type StreamOptions } from './runStream';
+import type { ClientRuntime } from '../../shared/clientRuntime';
+import type { RunHistoryRecord } from './types';
+import { uploadFile, type UploadedFile } from './upload';
 
-/** Coze cloud (coze.com / coze.cn) or self-hosted Coze Studio, which has other paths and field names (spec §12). */
-export type CozeFlavor = 'cloud' | 'studio';
-
-export interface RunRequest {
-	workflowId: string;
-	parameters: Record<string, unknown>;
-	botId?: string;
-	appId?: string;
-	workflowVersion?: string;
-	/** Sent as `ext.user_id`. */
-	userId?: string;
-}
-
-export interface ResumeRequest {
-	workflowId: string;
-	eventId: string;
-	interruptType: number;
-	resumeData: string;
-}
-
-export interface StreamOptions {
-	/** No byte for this long fails the stream (Coze sends a PING about every 35 s while a run works). */
-	idleTimeoutMs: number;
-	/** The whole run may take at most this long. */
-	totalTimeoutMs: number;
-	keepEvents: boolean;
-	/** Called for each Message chunk as it arrives. */
-	onChunk?: (chunk: LiveChunk) => void;
-	/** Used when the stream breaks after the execute ID is known: the run is then read by polling. */
-	poll: PollOptions;
-}
-
-export interface PollOptions {
-	policy: PollPolicy;
-	maxWaitMs: number;
-	idleTimeoutMs: number;
-}
-
-export interface CozeRunResult {
-	status: 'succeeded' | 'interrupted';
-	/** The End node's raw output text (JSON text of its variables, or answer text). */
-	outputText: string | undefined;
-	executeId?: string;
-	debugUrl?: string;
-	usage?: CozeUsage;
-	logId?: string;
-	messages: AssembledMessage[];
-	events?: CozeStreamEvent[];
-	interrupt?: InterruptInfo;
-	outputTrimmed: boolean;
-	/** How the result was obtained: `poll` when a broken stream was recovered from the run history. */
-	source: 'stream' | 'sync' | 'async' | 'poll' | 'history';
-	/** How many Message events a stream carried. */
-	messageCount: number;
-	/** Things the user should know that are not failures. */
-	notices: string[];
-}
-
-export interface CozeClientOptions {
-	transport: HttpTransport;
+export interface CozeClientOptions extends RequesterOptions {
 	flavor: CozeFlavor;
-	runtime: ClientRuntime;
 	/** Used in messages: which Coze the client talks to, e.g. `api.coze.com`. */
 	host: string;
-	/** Connection attempts for requests that cannot start a run twice. */
-	readAttempts?: number;
-	/** Spaces the requests of items running at the same time. */
-	rateLimiter?: RequestRateLimiter;
 }
+
+export type { CozeRunResult, ResumeRequest, RunRequest } from './runResult';
+export type { JustStarted, PollOptions } from './runHistory';
+export type { StreamOptions } from './runStream';
 
 const RUN_PATH = '/v1/workflow/run';
 const STREAM_RUN_PATH = '/v1/workflow/stream_run';
 const STREAM_RESUME_PATH = '/v1/workflow/stream_resume';
 const RESUME_PATH = '/v1/workflows/resume';
-const RETRY_POLICY: BackoffPolicy = { initialMs: 500, maxMs: 8000, factor: 2, jitter: 0.2 };
-/** Lengths of recent async runs per workflow, shared by every client in this process (see pollSchedule.ts). */
-const RUN_DURATIONS = new RunDurations();
-
-/** A run this client has just started (or resumed): polling waits before its first poll, and may learn its length. */
-export interface FreshRun {
-	startedAt: number;
-	/** Remember how long it took, to poll the workflow's later runs less often (not for resumed runs). */
-	remember: boolean;
-}
-
-/**
- * Refused for a rate limit that passes (HTTP 429, or a limit code other than the daily quota 4008):
- * such a refusal started nothing, so the request may be repeated after a pause.
- */
-function isRateLimited(status: number, code: number | undefined): boolean {
-	return status === 429 || (code !== undefined && LIMIT_ERROR_CODES.has(code) && code !== 4008);
-}
-
-/** A request that may start a workflow run must not be repeated unless it provably never reached Coze. */
-type RequestKind = 'starts-run' | 'read';
 
 /**
  * Coze's workflow API: runs in stream, sync and async mode, resumes, run histories. Knows nothing of
  * n8n; all I/O goes through the injected transport and runtime.
  */
 export class CozeWorkflowClient {
-	private readonly transport: HttpTransport;
+	private readonly requester: CozeRequester;
+	private readonly histories: RunHistoryReader;
 	private readonly runtime: ClientRuntime;
 	readonly flavor: CozeFlavor;
 	readonly host: string;
-	private readonly readAttempts: number;
 
 	constructor(options: CozeClientOptions) {
-		this.transport = options.transport;
+		this.requester = new CozeRequester(options);
 		this.runtime = options.runtime;
 		this.flavor = options.flavor;
 		this.host = options.host;
-		this.readAttempts = options.readAttempts ?? 4;
-		this.rateLimiter = options.rateLimiter;
-	}
-
-	private rateLimiter: RequestRateLimiter | undefined;
-
-	/** Limits the requests per second from now on (the node's Requests per Second option). */
-	setRateLimiter(limiter: RequestRateLimiter | undefined): void {
-		this.rateLimiter = limiter;
+		this.histories = new RunHistoryReader(this.requester, options.flavor, options.host);
 	}
 
 	// ---- runs ----
 
 	async streamRun(request: RunRequest, options: StreamOptions): Promise<CozeRunResult> {
-		return await this.stream(STREAM_RUN_PATH, runBody(request, false), request.workflowId, options);
+		return await runStream(this.requester, this.histories, STREAM_RUN_PATH, runBody(request, false), request.workflowId, options);
 	}
 
 	async streamResume(request: ResumeRequest, options: StreamOptions): Promise<CozeRunResult> {
 		// The event ID starts with the execute ID: a broken resume stream can always be read from the run history.
-		return await this.stream(STREAM_RESUME_PATH, resumeBody(request), request.workflowId, options, executeIdFromEventId(request.eventId));
+		return await runStream(this.requester, this.histories, STREAM_RESUME_PATH, resumeBody(request), request.workflowId, options, executeIdFromEventId(request.eventId));
 	}
 
 	async runSync(request: RunRequest, timeoutMs: number): Promise<CozeRunResult> {
-		const { envelope, logId } = await this.requestJson(
+		const { envelope, logId } = await this.requester.requestJson(
 			{ method: 'POST', path: RUN_PATH, json: runBody(request, false), idleTimeoutMs: timeoutMs },
 			'starts-run',
 		).then(
@@ -192,17 +88,17 @@ export class CozeWorkflowClient {
 				throw error;
 			},
 		);
-		return this.resultFromRunResponse(envelope, logId, 'sync');
+		return resultFromRunResponse(envelope, logId, 'sync');
 	}
 
 	/** Starts an async run; returns as soon as Coze has accepted it. */
 	async startAsync(request: RunRequest, timeoutMs: number): Promise<{ executeId: string; debugUrl?: string; logId?: string; startedAt: number }> {
-		const { envelope, logId } = await this.requestJson(
+		const { envelope, logId } = await this.requester.requestJson(
 			{ method: 'POST', path: RUN_PATH, json: runBody(request, true), idleTimeoutMs: timeoutMs },
 			'starts-run',
 		);
 		const debugUrl = stringField(envelope, 'debug_url');
-		const executeId = idString(envelope.execute_id) ?? executeIdFromDebugUrl(debugUrl);
+		const executeId = executeIdOf(envelope);
 		if (!executeId) throw new CozeProtocolError('Coze accepted the async run but sent no execute_id');
 		return { executeId, debugUrl, logId, startedAt: this.runtime.now() };
 	}
@@ -215,636 +111,57 @@ export class CozeWorkflowClient {
 				'Coze Studio has no non-stream resume endpoint (/v1/workflows/resume). Resume through the stream instead.',
 			);
 		}
-		const { envelope, logId } = await this.requestJson(
+		const { envelope, logId } = await this.requester.requestJson(
 			{ method: 'POST', path: RESUME_PATH, json: resumeBody(request), idleTimeoutMs: timeoutMs },
 			'starts-run',
 		);
 		const hasResult = 'data' in envelope || isPlainObject(envelope.interrupt_data);
-		const executeId = idString(envelope.execute_id) ?? executeIdFromDebugUrl(stringField(envelope, 'debug_url'));
+		const executeId = executeIdOf(envelope);
 		if (!hasResult && executeId) {
 			// The run was async: it goes on after the resume and is read from its history.
 			return await this.waitForResult(request.workflowId, executeId, poll, 'async', { startedAt: this.runtime.now(), remember: false });
 		}
-		return this.resultFromRunResponse(envelope, logId, 'sync');
+		return resultFromRunResponse(envelope, logId, 'sync');
 	}
 
-	// ---- discovery (spec §6): lists and schemas for the editor ----
+	// ---- discovery (discovery.ts): lists and schemas for the editor ----
 
-	/** Every workspace the token can see. */
-	async listWorkspaces(idleTimeoutMs = 30_000): Promise<Workspace[]> {
-		const all: Workspace[] = [];
-		for (let page = 1; page <= 20; page++) {
-			const { envelope } = await this.requestJson(
-				{ method: 'GET', path: '/v1/workspaces', query: { page_num: page, page_size: 50 }, idleTimeoutMs },
-				'read',
-			);
-			const data = isPlainObject(envelope.data) ? envelope.data : {};
-			const items = Array.isArray(data.workspaces) ? data.workspaces : [];
-			for (const raw of items) {
-				const workspace = readWorkspace(raw);
-				if (workspace) all.push(workspace);
-			}
-			const total = typeof data.total_count === 'number' ? data.total_count : undefined;
-			if (items.length < 50 || (total !== undefined && all.length >= total)) break;
-		}
-		return all;
+	async listWorkspaces(idleTimeoutMs?: number): Promise<Workspace[]> {
+		return await listWorkspaces(this.requester, idleTimeoutMs);
 	}
 
-	/** One page of a workspace's workflows (at most 30 per page, Coze's limit). */
-	async listWorkflows(
-		workspace: Workspace,
-		page: number,
-		options: { publishStatus?: string; mode?: 'workflow' | 'chatflow'; idleTimeoutMs?: number } = {},
-	): Promise<{ items: WorkflowSummary[]; hasMore: boolean }> {
-		const { envelope } = await this.requestJson(
-			{
-				method: 'GET',
-				path: '/v1/workflows',
-				query: {
-					workspace_id: workspace.id,
-					page_num: page,
-					page_size: 30,
-					publish_status: options.publishStatus ?? 'published_online',
-					workflow_mode: options.mode,
-				},
-				idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
-			},
-			'read',
-		);
-		const data = isPlainObject(envelope.data) ? envelope.data : {};
-		const items = (Array.isArray(data.items) ? data.items : []).flatMap((raw) => readWorkflowSummary(raw, workspace) ?? []);
-		return { items, hasMore: data.has_more === true };
+	async listWorkflows(workspace: Workspace, page: number, options?: ListWorkflowsOptions): Promise<{ items: WorkflowSummary[]; hasMore: boolean }> {
+		return await listWorkflows(this.requester, workspace, page, options);
 	}
 
-	/** A workflow's input parameters, from its info with `include_input_output=true`. */
-	async getWorkflowInputs(workflowId: string, idleTimeoutMs = 30_000): Promise<Record<string, ParameterSchema>> {
-		const { envelope } = await this.requestJson(
-			{ method: 'GET', path: `/v1/workflows/${encodeURIComponent(workflowId)}`, query: { include_input_output: true }, idleTimeoutMs },
-			'read',
-		);
-		return readInputSchema(envelope.data);
+	async getWorkflowInputs(workflowId: string, idleTimeoutMs?: number): Promise<Record<string, ParameterSchema>> {
+		return await getWorkflowInputs(this.requester, workflowId, idleTimeoutMs);
 	}
 
-	/** The published versions of a workflow, newest first (resource-library workflows only). */
-	async listVersions(workflowId: string, idleTimeoutMs = 30_000): Promise<WorkflowVersion[]> {
-		const all: WorkflowVersion[] = [];
-		let pageToken: string | undefined;
-		for (let page = 0; page < 10; page++) {
-			const { envelope } = await this.requestJson(
-				{
-					method: 'GET',
-					path: `/v1/workflows/${encodeURIComponent(workflowId)}/versions`,
-					query: { page_size: 30, page_token: pageToken },
-					idleTimeoutMs,
-				},
-				'read',
-			);
-			const data = isPlainObject(envelope.data) ? envelope.data : {};
-			for (const raw of Array.isArray(data.items) ? data.items : []) {
-				const version = readVersion(raw);
-				if (version) all.push(version);
-			}
-			pageToken = typeof data.next_page_token === 'string' && data.next_page_token ? data.next_page_token : undefined;
-			if (data.has_more !== true || !pageToken) break;
-		}
-		return all;
+	async listVersions(workflowId: string, idleTimeoutMs?: number): Promise<WorkflowVersion[]> {
+		return await listVersions(this.requester, workflowId, idleTimeoutMs);
 	}
 
-	/**
-	 * Uploads one file (`POST /v1/files/upload`, multipart part `file`). Files over 512 MB are refused
-	 * before sending. An upload is not repeated after a connection failure: it could store the file twice.
-	 */
-	async uploadFile(file: { fileName: string; mimeType?: string; data: Uint8Array }, idleTimeoutMs = 120_000): Promise<UploadedFile> {
-		if (file.data.byteLength > MAX_UPLOAD_BYTES) {
-			throw new CozeInputError('File', `The file "${file.fileName}" is ${Math.ceil(file.data.byteLength / 1048576)} MB; Coze accepts at most 512 MB per file.`);
-		}
-		if (file.data.byteLength === 0) throw new CozeInputError('File', `The file "${file.fileName}" is empty; Coze refuses empty files (4300).`);
-		const { contentType, body } = multipartFile(file);
-		const { envelope } = await this.requestJson(
-			{ method: 'POST', path: '/v1/files/upload', raw: { contentType, data: body }, idleTimeoutMs },
-			'starts-run',
-		);
-		const data = isPlainObject(envelope.data) ? envelope.data : {};
-		const id = idString(data.id);
-		if (!id) throw new CozeProtocolError('Coze accepted the upload but returned no file ID');
-		return { id, fileName: typeof data.file_name === 'string' ? data.file_name : file.fileName, bytes: typeof data.bytes === 'number' ? data.bytes : file.data.byteLength };
+	/** Uploads one file (upload.ts); an upload is never repeated once it may have reached Coze. */
+	async uploadFile(file: { fileName: string; mimeType?: string; data: Uint8Array }, idleTimeoutMs?: number): Promise<UploadedFile> {
+		return await uploadFile(this.requester, file, idleTimeoutMs);
 	}
 
-	// ---- run histories ----
+	// ---- run histories (runHistory.ts) ----
 
-	async getRunHistory(workflowId: string, executeId: string, idleTimeoutMs: number): Promise<RunHistoryRecord> {
-		const request: TransportRequest =
-			this.flavor === 'studio'
-				? {
-						method: 'GET',
-						path: '/v1/workflow/get_run_history',
-						query: { workflow_id: workflowId, execute_id: executeId },
-						idleTimeoutMs,
-					}
-				: {
-						method: 'GET',
-						path: `/v1/workflows/${encodeURIComponent(workflowId)}/run_histories/${encodeURIComponent(executeId)}`,
-						idleTimeoutMs,
-					};
-		const { envelope, logId } = await this.requestJson(request, 'read');
-		const data = Array.isArray(envelope.data) ? envelope.data[0] : envelope.data;
-		if (!isPlainObject(data)) {
-			throw new CozeApiError({
-				code: 4314,
-				message: `Coze returned no run history for execute ID ${executeId}`,
-				logId,
-				endpoint: `GET ${request.path}`,
-			});
-		}
-		return historyRecord(data, executeId);
+	async getRunHistory(...args: Parameters<RunHistoryReader['getRunHistory']>): Promise<RunHistoryRecord> {
+		return await this.histories.getRunHistory(...args);
 	}
 
-	/** Polls a run until it leaves `Running`, with backoff, until `maxWaitMs`. */
-	async waitForRun(workflowId: string, executeId: string, poll: PollOptions, fresh?: FreshRun): Promise<RunHistoryRecord> {
-		const started = fresh?.startedAt ?? this.runtime.now();
-		const durationKey = `${this.host} ${workflowId}`;
-		const estimate = fresh?.remember ? RUN_DURATIONS.estimate(durationKey) : undefined;
-		// A run started a moment ago is still running: wait before the first poll. One read later may be over.
-		if (fresh) await this.pause(nextPollDelay(0, poll.policy, estimate, this.runtime.random));
-		let lastRunningAt = started;
-		for (;;) {
-			const record = await this.getRunHistory(workflowId, executeId, poll.idleTimeoutMs);
-			// An interrupted run stays Running, with interrupt_data, until it is resumed: that is its answer.
-			if (record.status === 'Running' && record.interrupt) return record;
-			if (record.status !== 'Running') {
-				// It ended between the last two polls: remember the middle.
-				if (fresh?.remember) RUN_DURATIONS.record(durationKey, (lastRunningAt + this.runtime.now()) / 2 - started);
-				return record;
-			}
-			lastRunningAt = this.runtime.now();
-			const elapsed = lastRunningAt - started;
-			if (elapsed >= poll.maxWaitMs) {
-				throw new CozeTimeoutError(
-					`The run was still running after ${formatDuration(poll.maxWaitMs)} (Max Wait Time). It goes on in Coze: read it later with the Get Run operation and execute ID ${executeId}.`,
-					'wait',
-					executeId,
-					record.debugUrl,
-				);
-			}
-			const delay = Math.min(nextPollDelay(elapsed, poll.policy, estimate, this.runtime.random), poll.maxWaitMs - elapsed);
-			await this.pause(delay);
-		}
+	async waitForRun(...args: Parameters<RunHistoryReader['waitForRun']>): Promise<RunHistoryRecord> {
+		return await this.histories.waitForRun(...args);
 	}
 
-	/** Reads a run (waiting for it to finish if asked) and turns its history into a result. */
-	async waitForResult(
-		workflowId: string,
-		executeId: string,
-		poll: PollOptions,
-		source: CozeRunResult['source'],
-		fresh?: FreshRun,
-	): Promise<CozeRunResult> {
-		const record = await this.waitForRun(workflowId, executeId, poll, fresh);
-		return await this.resultFromHistory(workflowId, record, source, poll.idleTimeoutMs);
+	async waitForResult(...args: Parameters<RunHistoryReader['waitForResult']>): Promise<CozeRunResult> {
+		return await this.histories.waitForResult(...args);
 	}
 
-	/** Turns a finished history record into a result; a `Fail` record becomes a `CozeApiError`. */
-	async resultFromHistory(
-		workflowId: string,
-		record: RunHistoryRecord,
-		source: CozeRunResult['source'],
-		idleTimeoutMs: number,
-	): Promise<CozeRunResult> {
-		if (record.status === 'Fail') {
-			const code = Number(record.errorCode);
-			throw new CozeApiError({
-				code: Number.isFinite(code) && record.errorCode !== '' ? code : undefined,
-				message: record.errorMessage || 'The workflow run failed',
-				debugUrl: record.debugUrl,
-				executeId: record.executeId,
-				logId: record.logId,
-				endpoint: 'run history',
-				runFailed: true,
-			});
-		}
-		const { endOutput, nodeOutputs } = splitHistoryOutput(record.output);
-		const messages: AssembledMessage[] = Object.entries(nodeOutputs).map(([title, content]) => ({
-			nodeTitle: title,
-			nodeId: '',
-			nodeType: '',
-			content,
-		}));
-		const notices: string[] = [];
-		if (record.isOutputTrimmed) {
-			const recovered = await this.fetchTrimmedNodeOutputs(workflowId, record, messages, idleTimeoutMs);
-			notices.push(
-				recovered > 0
-					? `Coze trimmed this run's stored output because it is large; the full content of ${recovered} output node(s) was fetched separately. The End node's output may still be cut.`
-					: "Coze trimmed this run's stored output because it is large; the End node's output may be cut.",
-			);
-		}
-		const interrupt = record.interrupt ? interruptFromPayload(record.interrupt, '', '') : undefined;
-		return {
-			status: interrupt ? 'interrupted' : 'succeeded',
-			outputText: endOutput,
-			executeId: record.executeId,
-			debugUrl: record.debugUrl,
-			usage: record.usage,
-			logId: record.logId,
-			messages,
-			interrupt,
-			outputTrimmed: record.isOutputTrimmed,
-			source,
-			messageCount: 0,
-			notices,
-		};
+	async resultFromHistory(...args: Parameters<RunHistoryReader['resultFromHistory']>): Promise<CozeRunResult> {
+		return await this.histories.resultFromHistory(...args);
 	}
-
-	private async fetchTrimmedNodeOutputs(
-		workflowId: string,
-		record: RunHistoryRecord,
-		messages: AssembledMessage[],
-		idleTimeoutMs: number,
-	): Promise<number> {
-		if (this.flavor === 'studio') return 0;
-		let recovered = 0;
-		for (const [title, status] of Object.entries(record.nodeExecuteStatus)) {
-			const uuid = status.node_execute_uuid;
-			if (!uuid) continue;
-			const { envelope } = await this.requestJson(
-				{
-					method: 'GET',
-					path: `/v1/workflows/${encodeURIComponent(workflowId)}/run_histories/${encodeURIComponent(record.executeId)}/execute_nodes/${encodeURIComponent(uuid)}`,
-					idleTimeoutMs,
-				},
-				'read',
-			);
-			const data = isPlainObject(envelope.data) ? envelope.data : {};
-			const content = typeof data.node_output === 'string' ? data.node_output : undefined;
-			if (content === undefined) continue;
-			const existing = messages.find((m) => m.nodeTitle === title);
-			if (existing) existing.content = content;
-			else messages.push({ nodeTitle: title, nodeId: status.node_id ?? '', nodeType: '', content });
-			recovered++;
-		}
-		return recovered;
-	}
-
-	// ---- streaming ----
-
-	private async stream(
-		path: string,
-		body: Record<string, unknown>,
-		workflowId: string,
-		options: StreamOptions,
-		knownExecuteId?: string,
-	): Promise<CozeRunResult> {
-		const started = this.runtime.now();
-		const endpoint = `POST ${path}`;
-		let response: TransportResponse;
-		let logId: string | undefined;
-		for (let attempt = 1; ; attempt++) {
-			response = await this.send(
-				{ method: 'POST', path, json: body, accept: 'text/event-stream', idleTimeoutMs: options.idleTimeoutMs },
-				'starts-run',
-			);
-			logId = response.header('x-tt-logid');
-			const contentType = response.header('content-type') ?? '';
-			if (response.status === 200 && contentType.includes('text/event-stream')) break;
-			// Parameter and auth errors arrive before streaming starts, as a JSON envelope (spec §3.4).
-			const text = await readText(response.body);
-			const error = this.errorFromBody(text, response.status, logId, endpoint, contentType);
-			// Refused for a rate limit: Coze started nothing, so the stream is asked for again after a pause, as runs and reads are.
-			if (!isRateLimited(response.status, error.code) || attempt >= this.readAttempts) throw error;
-			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
-		}
-
-		const assembler = new RunAssembler({ keepEvents: options.keepEvents, liveChunks: options.onChunk !== undefined });
-		const decoder = new CozeStreamDecoder();
-		let firstBytes: string | undefined = '';
-		let jsonBody: Uint8Array[] | undefined;
-		let breakage: unknown;
-		try {
-			for await (const chunk of response.body) {
-				if (this.runtime.now() - started > options.totalTimeoutMs) {
-					throw new CozeTimeoutError(
-						`The run took longer than the total timeout of ${formatDuration(options.totalTimeoutMs)}.`,
-						'total',
-						assembler.executeId,
-						assembler.debugUrl,
-					);
-				}
-				// A bare JSON error can arrive with an event-stream content type (coze-js handles the same case).
-				if (firstBytes !== undefined) {
-					firstBytes += Buffer.from(chunk).toString('utf8', 0, Math.min(chunk.byteLength, 16));
-					const head = firstBytes.trimStart();
-					if (head.length > 0) {
-						if (head.startsWith('{')) jsonBody = [];
-						firstBytes = undefined;
-					}
-				}
-				if (jsonBody) {
-					jsonBody.push(chunk);
-					continue;
-				}
-				for (const event of decoder.push(chunk)) this.take(assembler, event, options);
-				if (assembler.terminal === 'done') break;
-			}
-			if (!jsonBody) for (const event of decoder.end()) this.take(assembler, event, options);
-		} catch (error) {
-			breakage = error;
-		} finally {
-			response.body.destroy();
-		}
-		// A stop, a protocol violation or the total timeout end the run here. A broken or silent
-		// connection does not: what was received still counts (an Error or an Interrupt before the
-		// break is the run's answer), and otherwise the run may be read from its history.
-		const fatal =
-			breakage !== undefined &&
-			(!(breakage instanceof CozeError) ||
-				breakage instanceof CozeAbortedError ||
-				breakage instanceof CozeProtocolError ||
-				(breakage instanceof CozeTimeoutError && breakage.timeoutKind === 'total'));
-		if (fatal) throw breakage;
-
-		if (jsonBody) {
-			const text = Buffer.concat(jsonBody).toString('utf8');
-			throw this.errorFromBody(text, response.status, logId, endpoint, 'application/json');
-		}
-
-		if (assembler.terminal === 'error') {
-			const failure = assembler.failure ?? { message: 'The workflow run failed' };
-			throw new CozeApiError({
-				code: failure.code,
-				message: failure.message,
-				debugUrl: assembler.debugUrl,
-				executeId: assembler.executeId,
-				logId,
-				httpStatus: 200,
-				endpoint,
-				runFailed: true,
-			});
-		}
-		if (assembler.terminal === 'done' || assembler.terminal === 'interrupt') {
-			return this.resultFromAssembler(assembler, logId);
-		}
-
-		// No terminal event. With the execute ID known, the run can still be read from its history.
-		const executeId = assembler.executeId ?? knownExecuteId;
-		if (executeId) {
-			const result = await this.waitForResult(workflowId, executeId, options.poll, 'poll');
-			result.notices.push(
-				'The stream from Coze ended before the workflow finished; the result was read from the run history instead.',
-			);
-			return { ...result, logId: result.logId ?? logId };
-		}
-		const cause = breakage instanceof Error ? ` (${breakage.message})` : '';
-		throw new CozeStreamEndedError(
-			`The stream ended before the workflow finished${cause}. Coze sent no execute ID before that, so the run cannot be looked up; ` +
-				'check the workflow in Coze before running it again.',
-			assembler.eventCount,
-		);
-	}
-
-	private take(assembler: RunAssembler, event: CozeStreamEvent, options: StreamOptions): void {
-		const chunk = assembler.add(event);
-		if (chunk && options.onChunk) options.onChunk(chunk);
-	}
-
-	private resultFromAssembler(assembler: RunAssembler, logId: string | undefined): CozeRunResult {
-		const notices: string[] = [];
-		if (assembler.hasGaps()) notices.push('Some message chunks were missing from the stream (gaps in node_seq_id).');
-		return {
-			status: assembler.terminal === 'interrupt' ? 'interrupted' : 'succeeded',
-			outputText: assembler.outputText(),
-			executeId: assembler.executeId,
-			debugUrl: assembler.debugUrl,
-			usage: assembler.usage,
-			logId,
-			messages: assembler.messages(),
-			events: assembler.events,
-			interrupt: assembler.interrupt,
-			outputTrimmed: false,
-			source: 'stream',
-			messageCount: assembler.messageCount,
-			notices,
-		};
-	}
-
-	// ---- JSON requests ----
-
-	private resultFromRunResponse(envelope: CozeEnvelope, logId: string | undefined, source: CozeRunResult['source']): CozeRunResult {
-		const debugUrl = stringField(envelope, 'debug_url');
-		const executeId = idString(envelope.execute_id) ?? executeIdFromDebugUrl(debugUrl);
-		const interruptData = isPlainObject(envelope.interrupt_data) ? (envelope.interrupt_data as InterruptPayload) : undefined;
-		const usage = isPlainObject(envelope.usage) ? (envelope.usage as CozeUsage) : undefined;
-		// An empty `data` is no output, as an empty `Output` in a run history is.
-		const outputText = typeof envelope.data === 'string' ? envelope.data || undefined : envelope.data === undefined ? undefined : JSON.stringify(envelope.data);
-		return {
-			status: interruptData ? 'interrupted' : 'succeeded',
-			outputText: interruptData ? undefined : outputText,
-			executeId: executeId ?? (interruptData ? executeIdFromEventId(interruptData.event_id) : undefined),
-			debugUrl,
-			usage,
-			logId,
-			messages: [],
-			interrupt: interruptData ? interruptFromPayload(interruptData, '', questionFromInterruptData(interruptData.data)) : undefined,
-			outputTrimmed: false,
-			source,
-			messageCount: 0,
-			notices: [],
-		};
-	}
-
-	private async requestJson(
-		request: TransportRequest,
-		kind: RequestKind,
-	): Promise<{ envelope: CozeEnvelope; logId?: string }> {
-		const endpoint = `${request.method} ${request.path}`;
-		for (let attempt = 1; ; attempt++) {
-			const response = await this.send(request, kind);
-			const logId = response.header('x-tt-logid');
-			const text = await readText(response.body);
-			const envelope = parseEnvelope(text);
-			const code = envelope && typeof envelope.code === 'number' ? envelope.code : undefined;
-			const failed = response.status >= 400 || !envelope || (code !== undefined && code !== 0) || 'error_code' in (envelope ?? {});
-			if (!failed && envelope) return { envelope, logId: logId ?? detailLogId(envelope) };
-			const error = this.errorFromBody(text, response.status, logId, endpoint, response.header('content-type') ?? '');
-			// Reads can be repeated when Coze is overloaded; a run refused for a rate limit started nothing,
-			// so it can be repeated after a pause.
-			const limited = isRateLimited(response.status, code);
-			// A read answered with something that is not an envelope (empty, cut off, a proxy's page) is asked again too.
-			const retryable = attempt < this.readAttempts && (limited || (kind === 'read' && (response.status >= 500 || (!envelope && response.status < 400))));
-			if (!retryable) throw error;
-			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
-		}
-	}
-
-	/**
-	 * Sends a request, repeating it after connection failures only when that cannot start a second
-	 * run: reads always, run requests only when they provably never reached Coze.
-	 */
-	private async send(request: TransportRequest, kind: RequestKind): Promise<TransportResponse> {
-		for (let attempt = 1; ; attempt++) {
-			if (this.runtime.isAborted()) throw new CozeAbortedError();
-			await this.rateLimiter?.acquire();
-			const outcome = await this.transport.send(request).then(
-				(response) => ({ response, error: undefined }),
-				(error: unknown) => ({ response: undefined, error }),
-			);
-			if (outcome.response) return outcome.response;
-			const error = outcome.error;
-			const repeatable =
-				attempt < this.readAttempts &&
-				((error instanceof CozeConnectionError && (kind === 'read' || !error.mayHaveReachedServer)) ||
-					(error instanceof CozeTimeoutError && kind === 'read'));
-			if (!repeatable && kind === 'starts-run' && error instanceof CozeConnectionError && error.mayHaveReachedServer) {
-				const check = request.path === '/v1/files/upload' ? 'the file may be stored already' : "check the workflow's runs in Coze before running it again";
-				throw new CozeConnectionError(
-					`${error.message}. Coze may have received the request, so it was not repeated: ${check}.`,
-					error.code,
-					true,
-				);
-			}
-			if (!repeatable) throw error;
-			await this.pause(backoffDelay(attempt - 1, RETRY_POLICY, this.runtime.random));
-		}
-	}
-
-	private errorFromBody(
-		text: string,
-		status: number,
-		headerLogId: string | undefined,
-		endpoint: string,
-		contentType: string,
-	): CozeApiError {
-		const envelope = parseEnvelope(text);
-		if (envelope) {
-			const code = typeof envelope.code === 'number' ? envelope.code : undefined;
-			const oauthCode = typeof envelope.error_code === 'string' ? envelope.error_code : undefined;
-			const message =
-				(typeof envelope.msg === 'string' && envelope.msg) ||
-				(typeof envelope.error_message === 'string' && envelope.error_message) ||
-				(oauthCode ? `OAuth error ${oauthCode}` : `Coze answered HTTP ${status}`);
-			const debugUrl = stringField(envelope, 'debug_url');
-			return new CozeApiError({
-				code,
-				message,
-				httpStatus: status,
-				logId: headerLogId ?? detailLogId(envelope),
-				debugUrl,
-				executeId: idString(envelope.execute_id) ?? executeIdFromDebugUrl(debugUrl),
-				endpoint,
-			});
-		}
-		const trimmed = text.trim();
-		let message: string;
-		if (trimmed === '') message = `Coze answered HTTP ${status} with an empty body`;
-		else if (/^</.test(trimmed) || contentType.includes('html')) {
-			const title = /<title>([^<]{0,120})<\/title>/i.exec(trimmed)?.[1]?.trim();
-			message = `Coze answered HTTP ${status} with an HTML page${title ? ` ("${title}")` : ''}, usually a gateway or proxy error`;
-		} else message = `Coze answered HTTP ${status} with a body that is not JSON`;
-		return new CozeApiError({ message, httpStatus: status, logId: headerLogId, endpoint });
-	}
-
-	/** Waits, in short slices so that a stopped execution is noticed within half a second. */
-	private async pause(ms: number): Promise<void> {
-		const until = this.runtime.now() + ms;
-		for (;;) {
-			if (this.runtime.isAborted()) throw new CozeAbortedError();
-			const left = until - this.runtime.now();
-			if (left <= 0) return;
-			await this.runtime.sleep(Math.min(left, 500));
-		}
-	}
-}
-
-// ---- helpers ----
-
-function runBody(request: RunRequest, isAsync: boolean): Record<string, unknown> {
-	if (request.botId && request.appId) {
-		throw new CozeInputError('Bot ID', 'Set either Bot ID or App ID, not both: Coze refuses a run that names both (code 4000).');
-	}
-	const body: Record<string, unknown> = { workflow_id: request.workflowId, parameters: request.parameters };
-	if (request.botId) body.bot_id = request.botId;
-	if (request.appId) body.app_id = request.appId;
-	if (request.workflowVersion) body.workflow_version = request.workflowVersion;
-	if (request.userId) body.ext = { user_id: request.userId };
-	if (isAsync) body.is_async = true;
-	return body;
-}
-
-function resumeBody(request: ResumeRequest): Record<string, unknown> {
-	return {
-		workflow_id: request.workflowId,
-		event_id: request.eventId,
-		interrupt_type: request.interruptType,
-		resume_data: request.resumeData,
-	};
-}
-
-function parseEnvelope(text: string): CozeEnvelope | undefined {
-	if (text.trim() === '') return undefined;
-	try {
-		const parsed = parseJson(text);
-		return isPlainObject(parsed) ? (parsed as CozeEnvelope) : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-function detailLogId(envelope: CozeEnvelope): string | undefined {
-	return isPlainObject(envelope.detail) && typeof envelope.detail.logid === 'string' ? envelope.detail.logid : undefined;
-}
-
-function stringField(object: Record<string, unknown>, key: string): string | undefined {
-	const value = object[key];
-	return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function historyRecord(data: Record<string, unknown>, requestedExecuteId: string): RunHistoryRecord {
-	const nodeStatus = isPlainObject(data.node_execute_status) ? data.node_execute_status : {};
-	const errorCode = data.error_code;
-	return {
-		executeId: idString(data.execute_id) ?? requestedExecuteId,
-		status: typeof data.execute_status === 'string' ? data.execute_status : 'Running',
-		output: typeof data.output === 'string' ? data.output : data.output === undefined ? '' : JSON.stringify(data.output),
-		errorCode: errorCode === undefined || errorCode === null ? undefined : String(errorCode),
-		// Studio says `error_msg` and `log_id` where the cloud says `error_message` and `logid`.
-		errorMessage: stringField(data, 'error_message') ?? stringField(data, 'error_msg'),
-		debugUrl: stringField(data, 'debug_url'),
-		usage: isPlainObject(data.usage) ? (data.usage as CozeUsage) : undefined,
-		logId: stringField(data, 'logid') ?? stringField(data, 'log_id'),
-		runMode: typeof data.run_mode === 'number' ? data.run_mode : undefined,
-		isOutputTrimmed: data.is_output_trimmed === true,
-		nodeExecuteStatus: nodeStatus as RunHistoryRecord['nodeExecuteStatus'],
-		interrupt: isPlainObject(data.interrupt_data) ? (data.interrupt_data as InterruptPayload) : undefined,
-		createTime: typeof data.create_time === 'number' ? data.create_time : undefined,
-		updateTime: typeof data.update_time === 'number' ? data.update_time : undefined,
-	};
-}
-
-function interruptFromPayload(payload: InterruptPayload, nodeTitle: string, question: string): InterruptInfo {
-	return {
-		eventId: payload.event_id ?? '',
-		type: Number(payload.type),
-		question,
-		data: payload.data ?? '',
-		requiredParameters: payload.required_parameters,
-		nodeTitle,
-	};
-}
-
-/** An input node's interrupt `data` is `{"content_type":"text","content":"…"}`; its content is what it asks for. */
-function questionFromInterruptData(data: string | undefined): string {
-	if (!data) return '';
-	try {
-		const parsed = parseJson(data);
-		if (isPlainObject(parsed) && typeof parsed.content === 'string') return parsed.content;
-	} catch {
-		// plain text
-	}
-	return data;
-}
-
-export function formatDuration(ms: number): string {
-	if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-	if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-	if (ms % 1000 === 0) return `${ms / 1000} s`;
-	return `${ms} ms`;
 }

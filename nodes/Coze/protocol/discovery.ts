@@ -1,6 +1,7 @@
 import { idString, isPlainObject } from './json';
+import type { CozeRequester } from './requester';
 
-/** What Coze tells about workspaces, workflows, their inputs and versions (spec §6), typed. */
+/** What the editor lists and asks about: workspaces, workflows, their inputs and versions, read from Coze and typed. */
 
 export interface Workspace {
 	id: string;
@@ -77,4 +78,88 @@ export function readVersion(raw: unknown): WorkflowVersion | undefined {
 	if (!isPlainObject(raw)) return undefined;
 	const version = text(raw.version);
 	return version ? { version, description: text(raw.description), createdAt: text(raw.created_at) } : undefined;
+}
+
+/** Every workspace the token can see. */
+export async function listWorkspaces(requester: CozeRequester, idleTimeoutMs = 30_000): Promise<Workspace[]> {
+	const all: Workspace[] = [];
+	for (let page = 1; page <= 20; page++) {
+		const { data } = await requester.requestJson(
+			{ method: 'GET', path: '/v1/workspaces', query: { page_num: page, page_size: 50 }, idleTimeoutMs },
+			'read',
+		);
+		const items = Array.isArray(data.workspaces) ? data.workspaces : [];
+		for (const raw of items) {
+			const workspace = readWorkspace(raw);
+			if (workspace) all.push(workspace);
+		}
+		const total = typeof data.total_count === 'number' ? data.total_count : undefined;
+		if (items.length < 50 || (total !== undefined && all.length >= total)) break;
+	}
+	return all;
+}
+
+export interface ListWorkflowsOptions {
+	publishStatus?: string;
+	mode?: 'workflow' | 'chatflow';
+	idleTimeoutMs?: number;
+}
+
+/** One page of a workspace's workflows (at most 30 per page, Coze's limit). */
+export async function listWorkflows(
+	requester: CozeRequester,
+	workspace: Workspace,
+	page: number,
+	options: ListWorkflowsOptions = {},
+): Promise<{ items: WorkflowSummary[]; hasMore: boolean }> {
+	const { data } = await requester.requestJson(
+		{
+			method: 'GET',
+			path: '/v1/workflows',
+			query: {
+				workspace_id: workspace.id,
+				page_num: page,
+				page_size: 30,
+				publish_status: options.publishStatus ?? 'published_online',
+				workflow_mode: options.mode,
+			},
+			idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+		},
+		'read',
+	);
+	const items = (Array.isArray(data.items) ? data.items : []).flatMap((raw) => readWorkflowSummary(raw, workspace) ?? []);
+	return { items, hasMore: data.has_more === true };
+}
+
+/** A workflow's input parameters, from its info with `include_input_output=true`. */
+export async function getWorkflowInputs(requester: CozeRequester, workflowId: string, idleTimeoutMs = 30_000): Promise<Record<string, ParameterSchema>> {
+	const { envelope } = await requester.requestJson(
+		{ method: 'GET', path: `/v1/workflows/${encodeURIComponent(workflowId)}`, query: { include_input_output: true }, idleTimeoutMs },
+		'read',
+	);
+	return readInputSchema(envelope.data);
+}
+
+/** The published versions of a workflow, newest first (resource-library workflows only). */
+export async function listVersions(requester: CozeRequester, workflowId: string, idleTimeoutMs = 30_000): Promise<WorkflowVersion[]> {
+	const all: WorkflowVersion[] = [];
+	let pageToken: string | undefined;
+	for (let page = 0; page < 10; page++) {
+		const { data } = await requester.requestJson(
+			{
+				method: 'GET',
+				path: `/v1/workflows/${encodeURIComponent(workflowId)}/versions`,
+				query: { page_size: 30, page_token: pageToken },
+				idleTimeoutMs,
+			},
+			'read',
+		);
+		for (const raw of Array.isArray(data.items) ? data.items : []) {
+			const version = readVersion(raw);
+			if (version) all.push(version);
+		}
+		pageToken = typeof data.next_page_token === 'string' && data.next_page_token ? data.next_page_token : undefined;
+		if (data.has_more !== true || !pageToken) break;
+	}
+	return all;
 }

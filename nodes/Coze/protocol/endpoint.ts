@@ -1,4 +1,5 @@
-import type { CozeFlavor } from './client';
+/** Coze cloud (coze.com / coze.cn) or self-hosted Coze Studio, which has other paths and field names. */
+export type CozeFlavor = 'cloud' | 'studio';
 
 export interface CozeEndpoint {
 	baseUrl: string;

@@ -57,7 +57,8 @@ export class CozeStreamDecoder {
 	}
 
 	/**
-	 * Hands text to eventsource-parser so that decoding stays linear and independent of chunking:
+	 * Hands text to eventsource-parser (the bundled 3.0.6) so that decoding stays linear and
+	 * independent of chunking:
 	 * - it searches for the next CR from every line start to the end of what it was given, so one feed
 	 *   of a long chunk without CRs costs lines × length: it gets slices that end at a line feed
 	 *   (never between CR and LF);
@@ -66,6 +67,10 @@ export class CozeStreamDecoder {
 	 *   until one arrives;
 	 * - it strips a (mis-decoded) byte-order mark only from the very first text it is fed: that text is
 	 *   never empty and at least three characters long.
+	 * 4.1.1 (the newest 4.x the project's registry cut-off allows) keeps unfinished lines as fragments,
+	 * but still scans for CR from every line start, and silently drops an unfinished line that is not
+	 * an SSE field, which would lose a bare JSON error split across chunks: this shaping stays needed,
+	 * and 4.x made figure 1 of the benchmarks miss its target, so 3.0.6 stays.
 	 */
 	private feed(text: string): void {
 		if (text === '') return;

@@ -37,15 +37,6 @@ export interface HttpTransport {
 	send(request: TransportRequest): Promise<TransportResponse>;
 }
 
-/** Time and randomness, injected so that polling can be tested without waiting. */
-export interface ClientRuntime {
-	sleep(ms: number): Promise<void>;
-	now(): number;
-	random(): number;
-	/** True once the n8n execution was stopped. */
-	isAborted(): boolean;
-}
-
 const MAX_BODY_BYTES = 512 * 1024 * 1024;
 
 /** Reads a whole body as UTF-8 text. */

@@ -1,4 +1,4 @@
-/** Wire types of Coze's workflow API (spec §2–§5). Only what the client reads is typed. */
+/** Wire types of Coze's workflow API (runs, streams, resumes, run histories). Only what the client reads is typed. */
 
 export interface CozeUsage {
 	input_count?: number;
@@ -53,7 +53,7 @@ export type CozeStreamEvent =
 	| { type: 'PING'; id?: string }
 	| { type: 'unknown'; id?: string; name: string; data: string };
 
-/** The common JSON envelope of non-stream endpoints (spec §1.6). */
+/** The common JSON envelope of non-stream endpoints: `{ code, msg, data, detail: { logid } }`. */
 export interface CozeEnvelope {
 	code?: number;
 	msg?: string;
@@ -62,7 +62,7 @@ export interface CozeEnvelope {
 	[key: string]: unknown;
 }
 
-/** One element of run_histories `data` (spec §5), Studio's field names already mapped (§12). */
+/** One element of run_histories `data`, with Coze Studio's field names already mapped to the cloud's. */
 export interface RunHistoryRecord {
 	executeId: string;
 	status: 'Running' | 'Success' | 'Fail' | string;

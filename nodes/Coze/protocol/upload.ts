@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
-/** Coze's file upload (`POST /v1/files/upload`): one multipart part named `file`, at most 512 MB. */
+import { CozeInputError, CozeProtocolError } from './errors';
+import { idString } from './json';
+import type { CozeRequester } from './requester';
+
+/** Coze's file upload, `POST /v1/files/upload`: one multipart part named `file`, at most 512 MB. */
 
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
@@ -26,4 +30,23 @@ export function multipartFile(file: { fileName: string; mimeType?: string; data:
 	);
 	const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
 	return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat([head, Buffer.from(file.data), tail]) };
+}
+
+/**
+ * Uploads one file (`POST /v1/files/upload`, multipart part `file`). Files over 512 MB are refused
+ * before sending. An upload is not repeated after a connection failure: it could store the file twice.
+ */
+export async function uploadFile(requester: CozeRequester, file: { fileName: string; mimeType?: string; data: Uint8Array }, idleTimeoutMs = 120_000): Promise<UploadedFile> {
+	if (file.data.byteLength > MAX_UPLOAD_BYTES) {
+		throw new CozeInputError('File', `The file "${file.fileName}" is ${Math.ceil(file.data.byteLength / 1048576)} MB; Coze accepts at most 512 MB per file.`);
+	}
+	if (file.data.byteLength === 0) throw new CozeInputError('File', `The file "${file.fileName}" is empty; Coze refuses empty files (4300).`);
+	const { contentType, body } = multipartFile(file);
+	const { data } = await requester.requestJson(
+		{ method: 'POST', path: '/v1/files/upload', raw: { contentType, data: body }, idleTimeoutMs },
+		'starts-run',
+	);
+	const id = idString(data.id);
+	if (!id) throw new CozeProtocolError('Coze accepted the upload but returned no file ID');
+	return { id, fileName: typeof data.file_name === 'string' ? data.file_name : file.fileName, bytes: typeof data.bytes === 'number' ? data.bytes : file.data.byteLength };
 }
