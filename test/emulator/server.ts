@@ -101,6 +101,8 @@ export class EmulatorServer implements CozeEmulator {
   private readonly startedRuns: string[] = [];
   private readonly usedJtis = new Set<string>();
   private readonly sockets = new Set<Socket>();
+  private readonly openByPath = new Map<string, number>();
+  private readonly peakByPath = new Map<string, number>();
   private readonly closing = new AbortController();
   private readonly server: Server;
   private readonly routes: CompiledRoute[];
@@ -172,6 +174,10 @@ export class EmulatorServer implements CozeEmulator {
     this.scenarios.set(scenario.id, scenario);
   }
 
+  peakOpenRequests(path: string): number {
+    return this.peakByPath.get(path) ?? 0;
+  }
+
   runsStarted(workflowId?: string): number {
     return workflowId === undefined ? this.startedRuns.length : this.startedRuns.filter((id) => id === workflowId).length;
   }
@@ -195,6 +201,11 @@ export class EmulatorServer implements CozeEmulator {
   // ---- request pipeline --------------------------------------------------------------------------
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? '/', this.baseUrl).pathname;
+    const open = (this.openByPath.get(path) ?? 0) + 1;
+    this.openByPath.set(path, open);
+    this.peakByPath.set(path, Math.max(this.peakByPath.get(path) ?? 0, open));
+    res.on('close', () => this.openByPath.set(path, (this.openByPath.get(path) ?? 1) - 1));
     this.handle(req, res).catch((error: unknown) => {
       if (isAbort(error) || res.destroyed) return;
       console.error('[coze-emulator] handler failed:', error);

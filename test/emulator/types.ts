@@ -63,6 +63,8 @@ export interface CozeEmulator {
   requests: RecordedRequest[];
   /** Runs actually started (sync, async, stream_run); not resumes, not rejected requests. */
   runsStarted(workflowId?: string): number;
+  /** The most requests to `path` that were open (received, not yet answered in full) at the same time. */
+  peakOpenRequests(path: string): number;
   /** execute_id → record. */
   executions: Map<string, ExecutionRecord>;
   /** file id → uploaded file (name, bytes, content type). */

@@ -13,11 +13,9 @@ describe('Coze Workflow: concurrency', () => {
 			// Each run's first byte is delayed by a different amount (Coze time; 1 s = 10 ms here).
 			const delays = [60_000, 5_000, 40_000, 1_000, 70_000, 20_000, 10_000, 30_000];
 			for (const delay of delays) emu.setKnobs({ firstByteDelayMs: delay }, { times: 1 });
-			const started = Date.now();
 			const result = await run(emu, runParams(IDS.variablesOnly, { parametersJson: '={{ JSON.stringify({ name: $json.name }) }}', options: { concurrency: 4 } }), {
 				items: names.map((name) => ({ name })),
 			});
-			const wall = Date.now() - started;
 			assert.equal(result.status, 'success', result.error?.message);
 			assert.deepEqual(
 				result.items.map((i) => String((i.json.output as { output: string }).output).match(/你好，(\w+)!/)?.[1]),
@@ -27,8 +25,11 @@ describe('Coze Workflow: concurrency', () => {
 				result.items.map((i) => i.pairedItem),
 				names.map((_, item) => ({ item })),
 			);
-			const sequential = delays.reduce((a, b) => a + b, 0) / 100;
-			assert.ok(wall < sequential * 0.75, `took ${wall} ms; one at a time would take over ${sequential} ms`);
+			// At the same time, and never more than four: measured by the runs the emulator had open
+			// together, not by wall time, so a loaded machine cannot fail it. (The first run is held
+			// 600 ms, far longer than it takes to send the next ones.)
+			const peak = emu.peakOpenRequests('/v1/workflow/stream_run');
+			assert.ok(peak >= 2 && peak <= 4, `${peak} runs were open at the same time`);
 			assert.equal(emu.runsStarted(IDS.variablesOnly), names.length);
 		});
 	});
