@@ -1,9 +1,9 @@
 // Network failures as n8n's request helpers report them, shared by the Coze and OpenClaw nodes.
 
 /** Error codes that prove the request never left this machine or never reached a server. */
-export const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
-export const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
-export const CANCEL_CODES = new Set(['ERR_CANCELED', 'ABORT_ERR']);
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+const CANCEL_CODES = new Set(['ERR_CANCELED', 'ABORT_ERR']);
 
 /**
  * Plain words for network failures. Messages must not contain the codes themselves: n8n's error
@@ -25,7 +25,7 @@ export function inWords(code: string | undefined): string {
 }
 
 /** Node's error code anywhere in an error's cause chain (n8n wraps axios errors in NodeApiError). */
-export function networkErrorCode(error: unknown): string | undefined {
+function networkErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 6 && current !== null && typeof current === 'object'; depth++) {
 		const record = current as { code?: unknown; cause?: unknown; name?: unknown };
