@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+
+import { accessTokenCredentials, runNode } from '../../harness/engine';
+import { fake, json, sse } from './fake';
+import { IDS, runParams } from '../helpers';
+
+const EID = '7535298640308535332';
+const MB = 1024 * 1024;
+
+for (const head of ['id: 0\nevent: Message\ndata: {"content":"', '{"code":0,"msg":"']) {
+	it(`D5: a line that never ends (${JSON.stringify(head.slice(0, 6))}…) is refused before it holds 200 MB`, async () => {
+		const block = Buffer.alloc(MB, 0x61);
+		const coze = await fake((_req, res) => {
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			res.write(head);
+			let sent = 0;
+			const pump = () => { while (sent < 200) { sent++; if (!res.write(block)) return void res.once('drain', pump); } }; // then silence
+			pump();
+		});
+		global.gc?.();
+		const base = process.memoryUsage();
+		let peak = 0;
+		const sampler = setInterval(() => { const m = process.memoryUsage(); peak = Math.max(peak, m.heapUsed + m.arrayBuffers - base.heapUsed - base.arrayBuffers); }, 20);
+		await runNode({ parameters: runParams(IDS.variablesOnly, { options: { idleTimeout: 3 } }), credentials: accessTokenCredentials(coze.url, 'pat_x') });
+		clearInterval(sampler);
+		await coze.close();
+		assert.ok(peak < 64 * MB, `held ${Math.round(peak / MB)} MB`); // today: ~210 MB (SSE line), ~400 MB (JSON-looking body)
+	});
+}
+
+it('D9: an Output node that runs twice (a loop) keeps both runs\' text', async () => {
+	const msg = (content: string, seq: number, finish: boolean, loop: number) =>
+		({ content, node_title: 'Output', node_id: '135309', node_type: 'Message', node_execute_uuid: '', node_seq_id: String(seq), node_is_finish: finish, loop_index: loop });
+	const coze = await fake((_req, res) => (res.writeHead(200, { 'content-type': 'text/event-stream' }), res.end(sse([
+		['Message', msg('Hel', 0, false, 0)], ['Message', msg('lo ', 1, false, 0)], ['Message', msg('world', 2, true, 0)], ['Message', msg('Bye', 0, true, 1)],
+		['Message', { content: '{"output":"ok"}', node_title: 'End', node_id: '900001', node_type: 'End', node_seq_id: '0', node_is_finish: true }],
+		['Done', { debug_url: `https://www.coze.cn/work_flow?execute_id=${EID}` }],
+	]))));
+	const result = await runNode({ parameters: runParams(IDS.variablesOnly, { options: { includeMessages: true } }), credentials: accessTokenCredentials(coze.url, 'pat_x') });
+	await coze.close();
+	const output = (result.items[0].json.messages as Array<{ nodeTitle: string; content: string }>).find((m) => m.nodeTitle === 'Output');
+	assert.match(output!.content, /Hello world/); // today: "Byelo world", no hint
+});
+
+it('D18: an answer-text End node gives the same output type in stream and sync mode', async () => {
+	const answer = '{"verdict": "ok", "n": 1.50}';
+	const coze = await fake((req, res) => {
+		if (req.url!.includes('stream_run')) {
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			return res.end(sse([
+				['Message', { content: answer.slice(0, 9), node_type: 'End', node_id: '900001', node_seq_id: '0', node_is_finish: false }],
+				['Message', { content: answer.slice(9), node_type: 'End', node_id: '900001', node_seq_id: '1', node_is_finish: true }],
+				['Done', { debug_url: `https://www.coze.cn/work_flow?execute_id=${EID}` }],
+			]));
+		}
+		json(res, { code: 0, msg: '', execute_id: EID, data: JSON.stringify({ content_type: 1, data: answer, original_result: null, type_for_model: 2 }) });
+	});
+	const output = async (mode: string) => (await runNode({ parameters: runParams(IDS.answerText, { mode }), credentials: accessTokenCredentials(coze.url, 'pat_x') })).items[0].json.output;
+	const [stream, sync] = [await output('stream'), await output('sync')];
+	await coze.close();
+	assert.deepEqual(stream, sync); // today: stream {verdict:'ok', n:1.5}, sync '{"verdict": "ok", "n": 1.50}'
+});
