@@ -4,7 +4,7 @@ import type { CozeWorkflowClient } from '../protocol/client';
 import { CozeInputError } from '../protocol/errors';
 import { decodeEndOutput, splitHistoryOutput } from '../protocol/output';
 import { reportNotices } from '../n8n/notices';
-import { readRunOptions, readWorkflowId } from '../n8n/params';
+import { idParameter, readRunOptions, readWorkflowId } from '../n8n/params';
 import { runResultToJson } from '../n8n/output';
 
 const show = { operation: ['getRun'] };
@@ -36,7 +36,7 @@ const STATUS: Record<string, string> = { Running: 'running', Success: 'succeeded
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const options = readRunOptions(this, itemIndex);
-	const executeId = String(this.getNodeParameter('executeId', itemIndex, '') ?? '').trim();
+	const executeId = idParameter(this.getNodeParameter('executeId', itemIndex, '') as unknown, 'Execute ID');
 	if (!/^\d+$/.test(executeId)) {
 		throw new CozeInputError(
 			'Execute ID',

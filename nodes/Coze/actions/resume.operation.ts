@@ -4,7 +4,7 @@ import type { CozeRunResult, CozeWorkflowClient, ResumeRequest } from '../protoc
 import { CozeInputError } from '../protocol/errors';
 import { liveChunkForwarder } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
-import { readRunOptions, readWorkflowId, streamOptions } from '../n8n/params';
+import { idParameter, readRunOptions, readWorkflowId, streamOptions } from '../n8n/params';
 import { runResultToJson } from '../n8n/output';
 
 const show = { operation: ['resume'] };
@@ -57,7 +57,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const options = readRunOptions(this, itemIndex);
-	const eventId = String(this.getNodeParameter('eventId', itemIndex, '') ?? '').trim();
+	const eventId = idParameter(this.getNodeParameter('eventId', itemIndex, '') as unknown, 'Event ID');
 	if (!/^\d+\/\d+$/.test(eventId)) {
 		throw new CozeInputError(
 			'Event ID',

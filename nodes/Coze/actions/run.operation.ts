@@ -59,6 +59,14 @@ export const description: INodeProperties[] = [
 		default: 'fields',
 	},
 	{
+		displayName:
+			'Each input shows its Coze type. A file input takes the name of a binary field of the incoming item (uploaded for you), a URL, or a Coze file ID; a list of files takes several, comma-separated.',
+		name: 'inputsNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...show, inputMode: ['fields'] } },
+	},
+	{
 		displayName: 'Inputs',
 		name: 'inputs',
 		type: 'resourceMapper',
@@ -73,7 +81,11 @@ export const description: INodeProperties[] = [
 				fieldWords: { singular: 'input', plural: 'inputs' },
 				addAllFields: true,
 				multiKeyMatch: false,
-				supportAutoMap: true,
+				// The automatic mode would need its own wording ("Mapping Column Mode … in Coze Workflow" is
+				// n8n's), and Inputs = JSON with an expression such as {{ $json }} already maps items as a whole.
+				supportAutoMap: false,
+				// Before a workflow is chosen, or when Coze cannot find it, the notice says why; no red error.
+				hideNoDataError: true,
 			},
 		},
 		displayOptions: { show: { ...show, inputMode: ['fields'] } },

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { WORKFLOW_ID_IN_URL } from '../protocol/ids';
+
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
 	name: 'authentication',
@@ -64,11 +66,15 @@ export const workflowIdProperty: INodeProperties = {
 			name: 'url',
 			type: 'string',
 			placeholder: 'https://www.coze.com/work_flow?space_id=…&workflow_id=7400…',
-			extractValue: { type: 'regex', regex: '[?&]workflow_id=(\\d+)' },
+			// The node reads the ID with the same pattern, so what passes here also runs.
+			extractValue: { type: 'regex', regex: WORKFLOW_ID_IN_URL.source },
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '.*[?&]workflow_id=\\d+.*', errorMessage: 'Paste a Coze workflow editor or debug URL that contains workflow_id=…' },
+					properties: {
+						regex: `.*${WORKFLOW_ID_IN_URL.source}.*`,
+						errorMessage: 'Paste the URL of a Coze workflow editor or debug page: it contains workflow_id=… or /workflow/<ID>',
+					},
 				},
 			],
 		},

@@ -75,3 +75,21 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, host
 	}
 	return new NodeOperationError(node, error.message, { itemIndex, description });
 }
+
+/**
+ * A Coze failure as one line for the editor (workflow list, inputs area), which shows a message but no
+ * description: the same words and hint as the run error.
+ */
+export function editorErrorText(error: unknown, host: string): string {
+	if (!(error instanceof CozeError)) return error instanceof Error ? error.message : String(error);
+	if (!(error instanceof CozeApiError)) return error.message;
+	const d = error.details;
+	const hint = hintFor(error, host);
+	const message = `Coze refused the request${d.code !== undefined ? ` (${d.code})` : ''}: ${d.message}`;
+	return hint ? `${message}. ${hint}` : message;
+}
+
+/** Whether Coze said the workflow does not exist or is not published. */
+export function isWorkflowNotFound(error: unknown): boolean {
+	return error instanceof CozeApiError && (error.details.code === 4200 || error.details.code === 6031 || (error.details.code === undefined && error.details.httpStatus === 404));
+}

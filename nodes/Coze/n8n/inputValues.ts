@@ -42,6 +42,9 @@ export async function readRunParameters(
 	if (inputMode !== 'fields') return readParametersJson(context, itemIndex);
 	const mapped = context.getNodeParameter('inputs', itemIndex, { mappingMode: 'defineBelow', value: null }) as ResourceMapperValue;
 	const values = (mapped?.value ?? {}) as Record<string, unknown>;
+	// Inputs may be named like properties of every object (constructor, toString, __proto__): only
+	// the entered values count, read as own properties and written back with CreateDataProperty.
+	const entered = (name: string): unknown => (Object.hasOwn(values, name) ? values[name] : undefined);
 	let schema = schemas.get(workflowId);
 	if (!schema) {
 		schema = client.getWorkflowInputs(workflowId);
@@ -50,21 +53,22 @@ export async function readRunParameters(
 	const fields = inputFields(await schema);
 	const known = new Map<string, InputField>(fields.map((f) => [f.name, f]));
 	for (const name of Object.keys(values)) {
-		if (!known.has(name) && values[name] !== undefined && values[name] !== null && values[name] !== '') {
+		const value = entered(name);
+		if (!known.has(name) && value !== undefined && value !== null && value !== '') {
 			throw new CozeInputError(name, `Input "${name}" is not an input of this workflow any more: refresh the fields (the workflow's inputs changed).`);
 		}
 	}
-	const checked = fields.map((field) => ({ field, coerced: coerceInput(field, values[field.name]) }));
-	const parameters: Record<string, unknown> = {};
+	const checked = fields.map((field) => ({ field, coerced: coerceInput(field, entered(field.name)) }));
+	const parameters: Array<[string, unknown]> = [];
 	for (const { field, coerced } of checked) {
 		if (coerced.kind === 'omit') continue;
 		if (coerced.kind === 'value') {
-			parameters[field.name] = coerced.value;
+			parameters.push([field.name, coerced.value]);
 			continue;
 		}
 		const files: string[] = [];
 		for (const source of coerced.sources) files.push(await fileValue(context, itemIndex, client, field.name, source));
-		parameters[field.name] = coerced.array ? files : files[0];
+		parameters.push([field.name, coerced.array ? files : files[0]]);
 	}
-	return parameters;
+	return Object.fromEntries(parameters);
 }
