@@ -109,6 +109,24 @@ const workflowRows = (base: INodeParameters): Row[] => [
 		// n8n's check of the mode's `validation`: its text is shown under the field, and does not repeat the name.
 		namedByPlacement: true,
 	},
+	{
+		parameter: 'Workflow',
+		value: 'a URL without a workflow ID, from an expression',
+		parameters: { ...base, workflowId: { __rl: true, mode: 'url', value: expr('"https://www.coze.cn/work_flow?space_id=7300000000000000001"') } },
+		says: /holds no workflow ID.*workflow_id=… or \/workflow\/<ID>/,
+	},
+	{
+		parameter: 'Workflow',
+		value: 'a URL without a workflow ID, entered By ID',
+		parameters: { ...base, workflowId: workflow('https://www.coze.com/space/7300000000000000001/develop') },
+		says: /holds no workflow ID/,
+	},
+	{
+		parameter: 'Workflow',
+		value: 'a number beyond 2^53 from an expression',
+		parameters: { ...base, workflowId: workflow(expr('7400000000000000011')) },
+		says: /too large to be exact.*Pass the ID as a string/,
+	},
 ];
 
 const optionRows = (base: INodeParameters): Row[] => [
@@ -251,6 +269,34 @@ const COZE_ROWS: Record<string, Row[]> = {
 			typeVersion: 1.1,
 			readsSchema: true,
 		},
+		{
+			parameter: 'p_doc',
+			value: 'a file ID as a number beyond 2^53',
+			parameters: withInputs({ p_doc: expr('7400000000000009999') }),
+			says: /too large to be exact.*passed as a string/,
+			typeVersion: 1.1,
+			readsSchema: true,
+		},
+		{
+			parameter: 'p_string',
+			value: 'an ID as a number beyond 2^53',
+			parameters: withInputs({ p_string: expr('7400000000000009999') }),
+			says: /too large to be exact.*passed as a string/,
+			typeVersion: 1.1,
+			readsSchema: true,
+		},
+		{
+			parameter: 'Bot ID',
+			value: 'a number beyond 2^53 from an expression',
+			parameters: withOptions(RUN, { botId: expr('7400000000000000101') }),
+			says: /too large to be exact.*Pass the ID as a string/,
+		},
+		{
+			parameter: 'App ID',
+			value: 'a number beyond 2^53 from an expression',
+			parameters: withOptions(RUN, { appId: expr('7400000000000000201') }),
+			says: /too large to be exact.*Pass the ID as a string/,
+		},
 		{ parameter: 'Bot ID', value: 'not digits', parameters: withOptions(RUN, { botId: 'my-bot' }), says: /digits only/ },
 		{ parameter: 'App ID', value: 'not digits', parameters: withOptions(RUN, { appId: '7400-app' }), says: /digits only/ },
 		{
@@ -289,6 +335,12 @@ const COZE_ROWS: Record<string, Row[]> = {
 			says: /<execute_id>\/<interrupt_id>/,
 		},
 		{ parameter: 'Event ID', value: 'not digits', parameters: { ...RESUME, eventId: 'abc/def' }, says: /<execute_id>\/<interrupt_id>/ },
+		{
+			parameter: 'Event ID',
+			value: 'a number beyond 2^53 from an expression',
+			parameters: { ...RESUME, eventId: expr('7404830425073352713') },
+			says: /too large to be exact.*Pass the ID as a string/,
+		},
 		{ parameter: 'Interrupt Type', value: '0', parameters: { ...RESUME, interruptType: 0 }, says: /positive whole number/ },
 		{ parameter: 'Interrupt Type', value: '2.5', parameters: { ...RESUME, interruptType: 2.5 }, says: /positive whole number/ },
 		{
@@ -323,6 +375,12 @@ const COZE_ROWS: Record<string, Row[]> = {
 			says: /use the run's executeId/,
 		},
 		{ parameter: 'Execute ID', value: 'not digits', parameters: { ...GET_RUN, executeId: 'run-1' }, says: /digits only/ },
+		{
+			parameter: 'Execute ID',
+			value: 'a number that JSON.parse rounded, from an expression',
+			parameters: { ...GET_RUN, executeId: expr('JSON.parse(\'{"executeId": 7404830425073352713}\').executeId') },
+			says: /too large to be exact.*Pass the ID as a string/,
+		},
 		{
 			parameter: 'Execute ID',
 			value: 'an event ID',

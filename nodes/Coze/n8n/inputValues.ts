@@ -6,6 +6,23 @@ import { CozeInputError } from '../protocol/errors';
 import { coerceInput, fileParameter, inputFields, type FileSource, type InputField } from '../protocol/inputs';
 import { readParametersJson } from './params';
 
+/**
+ * n8n drops the keys `__proto__`, `constructor` and `prototype` when it copies parameter values, so an
+ * input of that name gets another field ID in the resource mapper. Coze input names are identifiers
+ * (letters, digits, `_`), so an ID with a colon cannot be another input's name.
+ */
+const DROPPED_BY_N8N = new Set(['__proto__', 'constructor', 'prototype']);
+const RENAMED_SUFFIX = ':input';
+
+export function fieldIdOf(name: string): string {
+	return DROPPED_BY_N8N.has(name) ? `${name}${RENAMED_SUFFIX}` : name;
+}
+
+function inputNameOf(fieldId: string): string {
+	const name = fieldId.endsWith(RENAMED_SUFFIX) ? fieldId.slice(0, -RENAMED_SUFFIX.length) : fieldId;
+	return DROPPED_BY_N8N.has(name) ? name : fieldId;
+}
+
 /** Input schemas fetched during one execution, by workflow ID: one request per workflow, not per item. */
 export type SchemaCache = Map<string, Promise<Record<string, ParameterSchema>>>;
 
@@ -44,7 +61,7 @@ export async function readRunParameters(
 	const values = (mapped?.value ?? {}) as Record<string, unknown>;
 	// Inputs may be named like properties of every object (constructor, toString, __proto__): only
 	// the entered values count, read as own properties and written back with CreateDataProperty.
-	const entered = (name: string): unknown => (Object.hasOwn(values, name) ? values[name] : undefined);
+	const entered = (name: string): unknown => (Object.hasOwn(values, fieldIdOf(name)) ? values[fieldIdOf(name)] : undefined);
 	let schema = schemas.get(workflowId);
 	if (!schema) {
 		schema = client.getWorkflowInputs(workflowId);
@@ -52,7 +69,7 @@ export async function readRunParameters(
 	}
 	const fields = inputFields(await schema);
 	const known = new Map<string, InputField>(fields.map((f) => [f.name, f]));
-	for (const name of Object.keys(values)) {
+	for (const name of Object.keys(values).map(inputNameOf)) {
 		const value = entered(name);
 		if (!known.has(name) && value !== undefined && value !== null && value !== '') {
 			throw new CozeInputError(name, `Input "${name}" is not an input of this workflow any more: refresh the fields (the workflow's inputs changed).`);

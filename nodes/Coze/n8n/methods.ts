@@ -11,6 +11,7 @@ import type { ParameterSchema, Workspace } from '../protocol/discovery';
 import { inputFields, type InputField } from '../protocol/inputs';
 import { createCozeClient, type CozeAuthentication } from './connection';
 import { editorErrorText, isWorkflowNotFound } from './errors';
+import { fieldIdOf } from './inputValues';
 import { workflowIdOf as parseWorkflowId } from './params';
 
 /** What the editor lists: workflows across workspaces, a workflow's inputs, its versions. */
@@ -114,7 +115,7 @@ export async function getWorkflowInputs(this: ILoadOptionsFunctions): Promise<Re
 	const fields: ResourceMapperField[] = inputFields(schema).map((field) => {
 		const defaultValue = defaultValueOf(field);
 		return {
-			id: field.name,
+			id: fieldIdOf(field.name),
 			displayName: `${field.name} (${typeLabel(field.schema)})`,
 			required: field.schema.required,
 			defaultMatch: false,

@@ -157,6 +157,9 @@ function locatorValue(raw: unknown): { mode: string | undefined; value: unknown 
 /** The workflow ID of the Workflow parameter: an ID, or any Coze URL that holds one, in any mode. */
 export function workflowIdOf(raw: unknown): string {
 	const { mode, value } = locatorValue(raw);
+	if (idText(value).ok === false && typeof value !== 'number') {
+		throw new CozeInputError('Workflow', `Workflow must be a Coze workflow ID (digits only) or a URL containing workflow_id=…, not ${typeof value}`);
+	}
 	const text = idParameter(value, 'Workflow');
 	if (/^\d+$/.test(text)) return text;
 	if (text === '') throw new CozeInputError('Workflow', 'Workflow is empty: enter the ID of a published Coze workflow, or paste its URL');

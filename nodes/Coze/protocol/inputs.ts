@@ -86,7 +86,7 @@ function fail(name: string, problem: string): never {
 
 /** A whole number beyond 2^53 has lost digits before it got here (e.g. an ID parsed from JSON). */
 function roundedProblem(value: unknown): string {
-	return `arrived as the number ${String(value)}, which is too large to be exact (IDs of 19 digits lose the last ones as numbers): pass it as a string, e.g. keep it in quotes in the JSON it comes from`;
+	return `arrived as the number ${String(value)}, which is too large to be exact (IDs of 19 digits lose the last ones as numbers): it must be passed as a string, e.g. kept in quotes in the JSON it comes from`;
 }
 
 function jsonOf(name: string, raw: string, expected: 'object' | 'array'): unknown {

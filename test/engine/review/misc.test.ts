@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { INodeParameters } from 'n8n-workflow';
 
 import { accessTokenCredentials, runNode, testCredentialLikeN8n, TestCredentialsHelper } from '../../harness/engine';
 import { fake, json } from './fake';
 import { IDS, jwtCredentialData, runParams, withEmulator } from '../helpers';
 
 const EID = '7535298640308535332';
-export const byUrl = (value: string) => ({ __rl: true, mode: 'url', value }) as unknown as INodeParameters;
-export const byId = (value: string) => ({ __rl: true, mode: 'id', value }) as unknown as INodeParameters;
 
 it('D6: a JWT credential with Token Lifetime 60 s (the field\'s minimum) works', async () => {
 	await withEmulator(async (emu) => {
