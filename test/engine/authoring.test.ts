@@ -3,12 +3,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import type { INodeListSearchResult, INodeParameters, INodePropertyOptions, ResourceMapperFields } from 'n8n-workflow';
+import type { INodeListSearchResult, INodeParameters, INodeProperties, INodePropertyOptions, ResourceMapperFields } from 'n8n-workflow';
 
-import { accessTokenCredentials, callEditorMethod, runNode } from '../harness/engine';
+import { accessTokenCredentials, callEditorMethod, nodeType, runNode } from '../harness/engine';
 import { IDS, withEmulator, workflow } from './helpers';
 
 const ALL_TYPES = IDS.allTypes;
+
+function runDescription(): INodeProperties[] {
+	return nodeType('cozeWorkflow').description.properties;
+}
 
 function fieldsRun(values: Record<string, unknown>, extra: INodeParameters = {}): INodeParameters {
 	return {
@@ -88,10 +92,78 @@ describe('Coze Workflow authoring: inputs from the schema', () => {
 			assert.equal(byId.p_string.defaultValue, 'hello');
 			for (const file of ['p_file', 'p_image', 'p_doc', 'p_audio', 'p_video', 'p_voice', 'p_ppt', 'p_excel', 'p_txt', 'p_code', 'p_zip', 'p_svg']) {
 				assert.equal(byId[file].type, 'string', file);
-				assert.match(byId[file].displayName, /binary field name, a URL or a Coze file ID/, file);
 			}
 			assert.equal(mapper.fields.length, 20);
 		});
+	});
+
+	it('labels each field with its name and Coze type, short enough to show whole; file help stands above the fields', async () => {
+		await withEmulator(async (emu) => {
+			const mapper = (await callEditorMethod({
+				node: 'cozeWorkflow',
+				kind: 'resourceMapping',
+				method: 'getWorkflowInputs',
+				parameters: { operation: 'run', workflowId: workflow(ALL_TYPES) },
+				credentials: accessTokenCredentials(emu.baseUrl, emu.token),
+			})) as ResourceMapperFields;
+			const label = Object.fromEntries(mapper.fields.map((f) => [f.id, f.displayName]));
+			assert.equal(label.p_audio, 'p_audio (audio)');
+			assert.equal(label.p_integer, 'p_integer (integer)');
+			assert.equal(label.p_number, 'p_number (number)');
+			assert.equal(label.p_time, 'p_time (time)');
+			assert.equal(label.p_array, 'p_array (array of string)');
+			assert.ok(mapper.fields.every((f) => f.displayName.length <= 28), 'labels fit the field');
+			const notice = runDescription().find((p) => p.name === 'inputsNotice');
+			assert.equal(notice?.type, 'notice');
+			assert.match(notice!.displayName, /file input takes the name of a binary field .* a URL, or a Coze file ID/);
+			assert.deepEqual(notice!.displayOptions?.show?.inputMode, ['fields']);
+		});
+	});
+
+	it('prefills empty JSON inputs with [] and {} (or the workflow\'s default), so the editor shows valid JSON', async () => {
+		await withEmulator(async (emu) => {
+			const mapper = (await callEditorMethod({
+				node: 'cozeWorkflow',
+				kind: 'resourceMapping',
+				method: 'getWorkflowInputs',
+				parameters: { operation: 'run', workflowId: workflow(ALL_TYPES) },
+				credentials: accessTokenCredentials(emu.baseUrl, emu.token),
+			})) as ResourceMapperFields;
+			const byId = Object.fromEntries(mapper.fields.map((f) => [f.id, f]));
+			assert.equal(byId.p_array.defaultValue, '[]');
+			assert.equal(byId.p_object.defaultValue, '{}');
+			assert.equal(byId.p_integer.defaultValue, '42', "Coze's default is kept");
+		});
+	});
+
+	it('a workflow Coze cannot find shows why in the inputs area; nothing chosen yet shows no error', async () => {
+		await withEmulator(async (emu) => {
+			const credentials = accessTokenCredentials(emu.baseUrl, emu.token);
+			const inputsOf = async (workflowId: INodeParameters) =>
+				(await callEditorMethod({ node: 'cozeWorkflow', kind: 'resourceMapping', method: 'getWorkflowInputs', parameters: { operation: 'run', workflowId }, credentials })) as ResourceMapperFields;
+			const missing = await inputsOf(workflow('7400000000000099999'));
+			assert.deepEqual(missing.fields, []);
+			assert.match(missing.emptyFieldsNotice ?? '', /^Workflow 7400000000000099999 was not found or is not published\. Publish it in Coze/);
+			const none = await inputsOf({ __rl: true, mode: 'list', value: '' } as unknown as INodeParameters);
+			assert.deepEqual(none.fields, []);
+			assert.equal(none.emptyFieldsNotice, 'Choose a workflow first: its inputs appear here.');
+			const wrongToken = (await callEditorMethod({
+				node: 'cozeWorkflow',
+				kind: 'resourceMapping',
+				method: 'getWorkflowInputs',
+				parameters: { operation: 'run', workflowId: workflow(ALL_TYPES) },
+				credentials: accessTokenCredentials(emu.baseUrl, 'pat_wrong'),
+			})) as ResourceMapperFields;
+			assert.match(wrongToken.emptyFieldsNotice ?? '', /^Could not read the workflow's inputs\. Coze refused the request \(4100\).*switch the region/);
+			// n8n's own red "No inputs found" line stays away while the notice explains.
+			const mapperOptions = runDescription().find((p) => p.name === 'inputs')?.typeOptions?.resourceMapper;
+			assert.equal(mapperOptions?.hideNoDataError, true);
+		});
+	});
+
+	it('offers no automatic mapping: the inputs are set field by field, or as JSON', () => {
+		const mapperOptions = runDescription().find((p) => p.name === 'inputs')?.typeOptions?.resourceMapper;
+		assert.equal(mapperOptions?.supportAutoMap, false);
 	});
 
 	it('sends typed values: numbers from text, JSON objects and arrays, files as URL or file ID', async () => {
@@ -164,6 +236,30 @@ describe('Coze Workflow authoring: inputs from the schema', () => {
 			}
 			assert.equal(emu.runsStarted(), 0, 'no run started');
 			assert.ok(!emu.requests.some((r) => r.path === '/v1/files/upload'), 'nothing uploaded');
+		});
+	});
+});
+
+describe('Coze Workflow authoring: the workflow list with a wrong token', () => {
+	it('says what the run error says: the code, and to check the token, its expiry and the region', async () => {
+		await withEmulator(async (emu) => {
+			await assert.rejects(
+				callEditorMethod({
+					node: 'cozeWorkflow',
+					kind: 'listSearch',
+					method: 'searchWorkflows',
+					parameters: { operation: 'run' },
+					credentials: accessTokenCredentials(emu.baseUrl, 'pat_wrong'),
+					args: [undefined, undefined],
+				}),
+				(error: Error) => {
+					assert.match(error.message, /Coze refused the request \(4100\)/);
+					assert.match(error.message, /has not expired/);
+					assert.match(error.message, /switch the region in the credential/);
+					assert.ok(!error.message.includes('pat_wrong'), 'no token in the message');
+					return true;
+				},
+			);
 		});
 	});
 });

@@ -18,7 +18,8 @@ export function fieldIdOf(name: string): string {
 	return DROPPED_BY_N8N.has(name) ? `${name}${RENAMED_SUFFIX}` : name;
 }
 
-function inputNameOf(fieldId: string): string {
+/** The input a field ID stands for (see fieldIdOf). */
+export function inputNameOf(fieldId: string): string {
 	const name = fieldId.endsWith(RENAMED_SUFFIX) ? fieldId.slice(0, -RENAMED_SUFFIX.length) : fieldId;
 	return DROPPED_BY_N8N.has(name) ? name : fieldId;
 }
