@@ -240,6 +240,52 @@ describe('Coze Workflow authoring: inputs from the schema', () => {
 	});
 });
 
+describe('Coze Workflow authoring: Inputs (JSON) against the Start node', () => {
+	const jsonRun = (json: string): INodeParameters => ({ operation: 'run', mode: 'sync', workflowId: workflow(ALL_TYPES), inputMode: 'json', parametersJson: json, options: {} });
+
+	it('refuses a missing required input and a value of the wrong type with the words of the input fields, before any run', async () => {
+		await withEmulator(async (emu) => {
+			const credentials = accessTokenCredentials(emu.baseUrl, emu.token);
+			const cases: Array<[string, RegExp]> = [
+				['{"p_string": "hi"}', /^Input "p_integer" is required by the workflow \(integer\); enter a value/],
+				['{"p_string": "hi", "p_integer": "seven"}', /^Input "p_integer" must be a whole number/],
+				['{"p_string": "hi", "p_integer": 1, "p_object": [1]}', /^Input "p_object" must be a JSON object/],
+				['{"p_string": {"a": 1}, "p_integer": 1}', /^Input "p_string" must be text/],
+			];
+			for (const [json, message] of cases) {
+				const result = await runNode({ parameters: jsonRun(json), credentials, typeVersion: 1.1 });
+				assert.equal(result.status, 'error', json);
+				assert.match(result.error!.message, message, json);
+			}
+			assert.equal(emu.runsStarted(), 0, 'no run started');
+		});
+	});
+
+	it('sends valid JSON as entered (a file as {"file_id"}, an input the Start node does not list), reading the inputs once per execution', async () => {
+		await withEmulator(async (emu) => {
+			const json = '{"p_string": "hi", "p_integer": "7", "p_image": {"file_id": "7400000000000009999"}, "extra": true}';
+			const result = await runNode({ parameters: jsonRun(json), credentials: accessTokenCredentials(emu.baseUrl, emu.token), typeVersion: 1.1, items: [{}, {}] });
+			assert.equal(result.status, 'success', result.error?.message);
+			const sent = emu.requests.filter((r) => r.path === '/v1/workflow/run').map((r) => (r.body as { parameters: unknown }).parameters);
+			assert.deepEqual(sent, [JSON.parse(json), JSON.parse(json)]);
+			assert.equal(emu.requests.filter((r) => r.path === `/v1/workflows/${ALL_TYPES}`).length, 1);
+		});
+	});
+
+	it('runs unchecked when the inputs cannot be read, and in version 1 nodes as before', async () => {
+		await withEmulator(async (emu) => {
+			const credentials = accessTokenCredentials(emu.baseUrl, emu.token);
+			emu.setKnobs({ httpStatus: 403, httpBody: '{"code":4101,"msg":"the token has no permission for this"}' }, { path: `/v1/workflows/${ALL_TYPES}` });
+			const unreadable = await runNode({ parameters: jsonRun('{"p_string": "hi"}'), credentials, typeVersion: 1.1 });
+			assert.equal(unreadable.status, 'success', unreadable.error?.message);
+			emu.clearKnobs();
+			const v1 = await runNode({ parameters: jsonRun('{"p_string": "hi"}'), credentials, typeVersion: 1 });
+			assert.equal(v1.status, 'success', v1.error?.message);
+			assert.equal(emu.runsStarted(), 2);
+		});
+	});
+});
+
 describe('Coze Workflow authoring: the workflow list with a wrong token', () => {
 	it('says what the run error says: the code, and to check the token, its expiry and the region', async () => {
 		await withEmulator(async (emu) => {

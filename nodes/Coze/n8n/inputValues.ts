@@ -2,7 +2,7 @@ import type { IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
 
 import type { CozeWorkflowClient } from '../protocol/client';
 import type { ParameterSchema } from '../protocol/discovery';
-import { CozeInputError } from '../protocol/errors';
+import { CozeAbortedError, CozeInputError } from '../protocol/errors';
 import { coerceInput, fileParameter, inputFields, type FileSource, type InputField } from '../protocol/inputs';
 import { readParametersJson } from './params';
 
@@ -44,6 +44,37 @@ async function fileValue(context: IExecuteFunctions, itemIndex: number, client: 
 	return source.kind === 'binary' ? await uploadBinary(context, itemIndex, client, field, source.property) : fileParameter(source);
 }
 
+function schemaOf(client: CozeWorkflowClient, workflowId: string, schemas: SchemaCache): Promise<Record<string, ParameterSchema>> {
+	let schema = schemas.get(workflowId);
+	if (!schema) {
+		schema = client.getWorkflowInputs(workflowId);
+		schemas.set(workflowId, schema);
+	}
+	return schema;
+}
+
+/**
+ * Inputs (JSON) checked against the Start node like the input fields are, with the same messages:
+ * required inputs present, values of the declared types. The JSON is sent as entered. When the
+ * schema cannot be read (a token without that permission, Coze Studio), the run goes ahead unchecked
+ * and Coze's own answer tells.
+ */
+async function checkJsonInputs(client: CozeWorkflowClient, workflowId: string, schemas: SchemaCache, parameters: Record<string, unknown>): Promise<void> {
+	let schema: Record<string, ParameterSchema>;
+	try {
+		schema = await schemaOf(client, workflowId, schemas);
+	} catch (error) {
+		if (error instanceof CozeAbortedError) throw error;
+		return;
+	}
+	for (const field of inputFields(schema)) {
+		const value = Object.hasOwn(parameters, field.name) ? parameters[field.name] : undefined;
+		// A file in JSON is a URL or {"file_id": …}, as text or as an object: only its presence is checked.
+		if (field.file && value !== undefined && value !== null && value !== '') continue;
+		coerceInput(field, value);
+	}
+}
+
 /**
  * The run's `parameters`: from the JSON field, or from the input fields checked against the
  * workflow's input schema (every value first, so that a bad value is refused before any upload),
@@ -57,18 +88,18 @@ export async function readRunParameters(
 	schemas: SchemaCache,
 ): Promise<Record<string, unknown>> {
 	const inputMode = context.getNodeParameter('inputMode', itemIndex, 'json') as string;
-	if (inputMode !== 'fields') return readParametersJson(context, itemIndex);
+	if (inputMode !== 'fields') {
+		const parameters = readParametersJson(context, itemIndex);
+		// Version 1 nodes send the JSON unchecked, as they always did.
+		if (context.getNode().typeVersion >= 1.1) await checkJsonInputs(client, workflowId, schemas, parameters);
+		return parameters;
+	}
 	const mapped = context.getNodeParameter('inputs', itemIndex, { mappingMode: 'defineBelow', value: null }) as ResourceMapperValue;
 	const values = (mapped?.value ?? {}) as Record<string, unknown>;
 	// Inputs may be named like properties of every object (constructor, toString, __proto__): only
 	// the entered values count, read as own properties and written back with CreateDataProperty.
 	const entered = (name: string): unknown => (Object.hasOwn(values, fieldIdOf(name)) ? values[fieldIdOf(name)] : undefined);
-	let schema = schemas.get(workflowId);
-	if (!schema) {
-		schema = client.getWorkflowInputs(workflowId);
-		schemas.set(workflowId, schema);
-	}
-	const fields = inputFields(await schema);
+	const fields = inputFields(await schemaOf(client, workflowId, schemas));
 	const known = new Map<string, InputField>(fields.map((f) => [f.name, f]));
 	for (const name of Object.keys(values).map(inputNameOf)) {
 		const value = entered(name);
