@@ -60,14 +60,15 @@ function schemaOf(client: CozeWorkflowClient, workflowId: string, schemas: Schem
  * and Coze's own answer tells.
  */
 async function checkJsonInputs(client: CozeWorkflowClient, workflowId: string, schemas: SchemaCache, parameters: Record<string, unknown>): Promise<void> {
-	let schema: Record<string, ParameterSchema>;
-	try {
-		schema = await schemaOf(client, workflowId, schemas);
-	} catch (error) {
-		if (error instanceof CozeAbortedError) throw error;
+	const read = await schemaOf(client, workflowId, schemas).then(
+		(schema) => ({ schema }),
+		(error: unknown) => ({ aborted: error instanceof CozeAbortedError }),
+	);
+	if ('aborted' in read) {
+		if (read.aborted) throw new CozeAbortedError();
 		return;
 	}
-	for (const field of inputFields(schema)) {
+	for (const field of inputFields(read.schema)) {
 		const value = Object.hasOwn(parameters, field.name) ? parameters[field.name] : undefined;
 		// A file in JSON is a URL or {"file_id": …}, as text or as an object: only its presence is checked.
 		if (field.file && value !== undefined && value !== null && value !== '') continue;
