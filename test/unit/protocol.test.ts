@@ -140,6 +140,60 @@ describe('RunAssembler', () => {
 		assert.equal(assembler.interrupt?.question, 'Which city?');
 		assert.equal(assembler.executeId, '7404830425073352713');
 	});
+
+	const output = (content: string, seq: number, finish: boolean, extra: Record<string, unknown> = {}): CozeStreamEvent => ({
+		type: 'Message',
+		data: { content, node_title: 'Output', node_id: '135309', node_type: 'Message', node_execute_uuid: '', node_seq_id: String(seq), node_is_finish: finish, ...extra },
+	});
+
+	it('keeps each loop iteration, batch item and sub-workflow run of a node apart', () => {
+		const assembler = new RunAssembler({ keepEvents: false });
+		for (const event of [
+			output('Hel', 0, false, { loop_index: 0 }),
+			output('Bye', 0, false, { loop_index: 1 }),
+			output('lo', 1, true, { loop_index: 0 }),
+			output('!', 1, true, { loop_index: 1 }),
+			output('b0', 0, true, { batch_index: '0' }),
+			output('s', 0, true, { sub_execute_id: '7404830425073352713' }),
+		]) assembler.add(event);
+		assert.deepEqual(assembler.messages().map((m) => m.content), ['Hello', 'Bye!', 'b0', 's']);
+	});
+
+	it('starts a new run of a node when its node_seq_id starts again at 0 after it finished', () => {
+		const assembler = new RunAssembler({ keepEvents: false });
+		for (const event of [output('Hel', 0, false), output('lo', 1, true), output('Bye', 0, false), output('!', 1, true)]) assembler.add(event);
+		assert.deepEqual(assembler.messages().map((m) => m.content), ['Hello', 'Bye!']);
+	});
+
+	it('still puts an unfinished node\'s chunks in order when they arrive out of order', () => {
+		const assembler = new RunAssembler({ keepEvents: false });
+		for (const event of [output('lo', 1, false), output('Hel', 0, false), output('!', 2, true)]) assembler.add(event);
+		assert.deepEqual(assembler.messages().map((m) => m.content), ['Hello!']);
+	});
+
+	it('takes the question from the last run of a node that asked more than once', () => {
+		const assembler = new RunAssembler({ keepEvents: false });
+		const ask = (content: string) => assembler.add({ type: 'Message', data: { content, node_title: '问答', node_seq_id: '0', node_is_finish: true } });
+		ask('Which city?');
+		ask('Which city, again?');
+		assembler.add({ type: 'Interrupt', data: { interrupt_data: { event_id: '7404830425073352713/28', type: 2, data: '' }, node_title: '问答' } });
+		assert.equal(assembler.interrupt?.question, 'Which city, again?');
+	});
+
+	it('knows an End node output sent in several chunks is answer text, and one sent whole may be variables', () => {
+		const end = (content: string, seq: number, finish: boolean): CozeStreamEvent => ({
+			type: 'Message',
+			data: { content, node_title: 'End', node_id: '900001', node_type: 'End', node_seq_id: String(seq), node_is_finish: finish },
+		});
+		const streamed = new RunAssembler({ keepEvents: false });
+		streamed.add(end('{"a":', 0, false));
+		streamed.add(end(' 1}', 1, true));
+		assert.equal(streamed.outputText(), '{"a": 1}');
+		assert.equal(streamed.outputIsText(), true);
+		const whole = new RunAssembler({ keepEvents: false });
+		whole.add(end('{"a": 1}', 0, true));
+		assert.equal(whole.outputIsText(), false);
+	});
 });
 
 describe('output decoding', () => {
@@ -156,6 +210,11 @@ describe('output decoding', () => {
 
 	it('returns answer text that is not JSON as text', () => {
 		assert.equal(decodeEndOutput('just words', true), 'just words');
+	});
+
+	it('keeps answer text that looks like JSON as text when it is known to be answer text', () => {
+		assert.equal(decodeEndOutput('{"verdict": "ok", "n": 1.50}', true, true), '{"verdict": "ok", "n": 1.50}');
+		assert.deepEqual(decodeEndOutput('{"verdict": "ok", "n": 1.50}', true), { verdict: 'ok', n: 1.5 });
 	});
 });
 

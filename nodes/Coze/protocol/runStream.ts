@@ -142,6 +142,7 @@ function resultFromAssembler(assembler: RunAssembler, logId: string | undefined)
 	return {
 		status: assembler.terminal === 'interrupt' ? 'interrupted' : 'succeeded',
 		outputText: assembler.outputText(),
+		outputIsText: assembler.outputIsText(),
 		executeId: assembler.executeId,
 		debugUrl: assembler.debugUrl,
 		usage: assembler.usage,
