@@ -4,6 +4,7 @@ import type { CozeWorkflowClient } from '../protocol/client';
 import type { ParameterSchema } from '../protocol/discovery';
 import { CozeInputError } from '../protocol/errors';
 import { coerceInput, fileParameter, inputFields, type FileSource, type InputField } from '../protocol/inputs';
+import { setOwn } from '../protocol/json';
 import { readParametersJson } from './params';
 
 /** Input schemas fetched during one execution, by workflow ID: one request per workflow, not per item. */
@@ -59,12 +60,12 @@ export async function readRunParameters(
 	for (const { field, coerced } of checked) {
 		if (coerced.kind === 'omit') continue;
 		if (coerced.kind === 'value') {
-			parameters[field.name] = coerced.value;
+			setOwn(parameters, field.name, coerced.value);
 			continue;
 		}
 		const files: string[] = [];
 		for (const source of coerced.sources) files.push(await fileValue(context, itemIndex, client, field.name, source));
-		parameters[field.name] = coerced.array ? files : files[0];
+		setOwn(parameters, field.name, coerced.array ? files : files[0]);
 	}
 	return parameters;
 }

@@ -1,4 +1,4 @@
-import { decodeNestedJson, isPlainObject, tryParseJson } from './json';
+import { decodeNestedJson, isPlainObject, setOwn, tryParseJson } from './json';
 
 /**
  * Decoding what a workflow returns.
@@ -43,7 +43,7 @@ export function splitHistoryOutput(output: string): HistoryOutput {
 	for (const [key, value] of Object.entries(parsed)) {
 		const text = typeof value === 'string' ? value : JSON.stringify(value);
 		if (key === 'Output') endOutput = text;
-		else if (key !== 'node_status') nodeOutputs[key] = text;
+		else if (key !== 'node_status') setOwn(nodeOutputs, key, text);
 	}
 	return { endOutput: endOutput === '' ? undefined : endOutput, nodeOutputs };
 }
