@@ -11,6 +11,7 @@ import { executeIdFromDebugUrl, executeIdFromEventId, workflowIdFromUrl } from '
 import { decodeNestedJson, parseJson } from '../../nodes/Coze/protocol/json';
 import { decodeEndOutput, splitHistoryOutput } from '../../nodes/Coze/protocol/output';
 import { CozeStreamDecoder } from '../../nodes/Coze/protocol/streamDecoder';
+import { readText, type ByteStream } from '../../nodes/Coze/protocol/transport';
 import type { CozeStreamEvent } from '../../nodes/Coze/protocol/types';
 
 const FIXTURES = join(__dirname, '../data/coze-fixtures');
@@ -56,6 +57,49 @@ describe('parseJson', () => {
 });
 
 describe('CozeStreamDecoder', () => {
+	const MiB = 1024 * 1024;
+
+	it('fails with a protocol error once one unfinished event passes 64 MB, and keeps failing', () => {
+		const decoder = new CozeStreamDecoder();
+		decoder.push(Buffer.from('id: 0\nevent: Message\ndata: {"content":"'));
+		const block = Buffer.alloc(MiB, 0x61);
+		let pushed = 0;
+		const tooLarge = (error: unknown) => error instanceof CozeProtocolError && /more than 64 MB in one stream event without finishing it/.test(error.message);
+		assert.throws(() => {
+			for (; pushed < 100; pushed++) decoder.push(block);
+		}, tooLarge);
+		assert.equal(pushed, 63, 'the chunk that takes the event past 64 MB is refused (the head counts too)');
+		assert.throws(() => decoder.push(Buffer.from('"}\n\n')), tooLarge);
+	});
+
+	it('takes a stream of more than 64 MB in all when each event is smaller', () => {
+		const decoder = new CozeStreamDecoder();
+		const event = (i: number) => `id: ${i}\nevent: Message\ndata: ${JSON.stringify({ content: 'a'.repeat(4 * MiB), node_seq_id: String(i), node_title: 'Output' })}\n\n`;
+		const body = Buffer.from(Array.from({ length: 20 }, (_, i) => event(i)).join(''));
+		let events = 0;
+		for (const chunk of splitEvery(body, MiB)) events += decoder.push(chunk).length;
+		events += decoder.end().length;
+		assert.equal(events, 20);
+	});
+
+	it('reads a whole answer body, and refuses one over 64 MB with a protocol error', async () => {
+		const body = (chunks: number): ByteStream & { destroyed: boolean } => ({
+			destroyed: false,
+			destroy() {
+				this.destroyed = true;
+			},
+			async *[Symbol.asyncIterator]() {
+				for (let i = 0; i < chunks; i++) yield Buffer.alloc(MiB, 0x61);
+			},
+		});
+		const small = body(2);
+		assert.equal((await readText(small)).length, 2 * MiB);
+		assert.ok(small.destroyed);
+		const large = body(100);
+		await assert.rejects(readText(large), (error: unknown) => error instanceof CozeProtocolError && /more than 64 MB in one answer body/.test(error.message));
+		assert.ok(large.destroyed, 'the connection is closed');
+	});
+
 	for (const name of ['doc-stream-success.sse', 'doc-stream-interrupt.sse', 'doc-resume-success.sse', 'sdk-stream-nospace.sse']) {
 		it(`${name}: the same events at every split size, inside UTF-8 characters too`, () => {
 			const body = fixture(name);
