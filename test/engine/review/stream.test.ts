@@ -8,9 +8,9 @@ import { IDS, runParams } from '../helpers';
 const EID = '7535298640308535332';
 const MB = 1024 * 1024;
 
-// 400 MB without a line end: held in full that is 400 MB or more; refused at the 64 MB limit it is
-// well under 256 MB even counting a second copy and garbage not yet collected (gc is not exposed to
-// the test runner, so the heap is sampled as it is).
+// 400 MB without a line end: a client that keeps it all holds 400 MB or more; one that stops at the
+// 64 MB limit stays well under 256 MB, even with a second copy and garbage not yet collected (the
+// test runner does not expose gc, so the heap is sampled as it is).
 for (const [head, what] of [['id: 0\nevent: Message\ndata: {"content":"', 'stream event without finishing it'], ['{"code":0,"msg":"', 'JSON body sent in place of the stream']]) {
 	it(`a line that never ends (${JSON.stringify(head.slice(0, 6))}…) fails with a clear error before it holds the whole body`, async () => {
 		const block = Buffer.alloc(MB, 0x61);
