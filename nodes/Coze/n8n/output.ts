@@ -13,7 +13,7 @@ export interface OutputChoices {
 export function runResultToJson(result: CozeRunResult, choices: OutputChoices): IDataObject {
 	const json: IDataObject = {
 		status: result.status,
-		output: decodeEndOutput(result.outputText, choices.parseOutput) as IDataObject['output'],
+		output: decodeEndOutput(result.outputText, choices.parseOutput, result.outputIsText) as IDataObject['output'],
 		executeId: result.executeId ?? null,
 		debugUrl: result.debugUrl ?? null,
 		usage: result.usage ? { ...result.usage } : null,

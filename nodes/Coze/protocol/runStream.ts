@@ -5,7 +5,7 @@ import type { CozeRequester, Reading } from './requester';
 import { formatDuration, type PollOptions, type RunHistoryReader } from './runHistory';
 import type { CozeRunResult } from './runResult';
 import { CozeStreamDecoder } from './streamDecoder';
-import { readText, type TransportResponse } from './transport';
+import { MAX_MESSAGE_BYTES, readText, tooLargeError, type TransportResponse } from './transport';
 
 export interface StreamOptions {
 	/** No byte for this long fails the stream (Coze sends a PING about every 35 s while a run works). */
@@ -50,6 +50,7 @@ export async function runStream(
 	const decoder = new CozeStreamDecoder();
 	let firstBytes: string | undefined = '';
 	let jsonBody: Uint8Array[] | undefined;
+	let jsonBytes = 0;
 	let breakage: unknown;
 	try {
 		for await (const chunk of response.body) {
@@ -71,6 +72,8 @@ export async function runStream(
 				}
 			}
 			if (jsonBody) {
+				jsonBytes += chunk.byteLength;
+				if (jsonBytes > MAX_MESSAGE_BYTES) throw tooLargeError('JSON body sent in place of the stream');
 				jsonBody.push(chunk);
 				continue;
 			}
@@ -139,6 +142,7 @@ function resultFromAssembler(assembler: RunAssembler, logId: string | undefined)
 	return {
 		status: assembler.terminal === 'interrupt' ? 'interrupted' : 'succeeded',
 		outputText: assembler.outputText(),
+		outputIsText: assembler.outputIsText(),
 		executeId: assembler.executeId,
 		debugUrl: assembler.debugUrl,
 		usage: assembler.usage,

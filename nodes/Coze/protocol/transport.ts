@@ -7,6 +7,8 @@
  * `CozeAbortedError`, from `send` and from iterating a body alike.
  */
 
+import { CozeProtocolError } from './errors';
+
 export interface TransportRequest {
 	method: 'GET' | 'POST';
 	/** Path below the base URL, e.g. `/v1/workflow/stream_run`. */
@@ -37,16 +39,30 @@ export interface HttpTransport {
 	send(request: TransportRequest): Promise<TransportResponse>;
 }
 
-const MAX_BODY_BYTES = 512 * 1024 * 1024;
+/**
+ * The most one stream event, or one JSON body, may hold. Coze's largest event is an End node's whole
+ * output in one Message, a few MB at most (the cloud trims stored outputs far below this); 64 MiB
+ * leaves a wide margin for self-hosted Coze Studio, while a line that never ends, from a faulty
+ * server or a wrong Base URL, stops long before it can exhaust the memory of n8n.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-/** Reads a whole body as UTF-8 text. */
+/** The error for a body or event over `MAX_MESSAGE_BYTES`; `what` says which, e.g. "answer body". */
+export function tooLargeError(what: string): CozeProtocolError {
+	return new CozeProtocolError(
+		`Coze sent more than ${MAX_MESSAGE_BYTES / (1024 * 1024)} MB in one ${what}, more than any Coze answer holds. ` +
+			'Reading stopped there, to protect the memory of n8n; check that the Base URL points to Coze.',
+	);
+}
+
+/** Reads a whole body as UTF-8 text; a body over `MAX_MESSAGE_BYTES` fails with a `CozeProtocolError`. */
 export async function readText(body: ByteStream): Promise<string> {
 	const parts: Uint8Array[] = [];
 	let size = 0;
 	try {
 		for await (const chunk of body) {
 			size += chunk.byteLength;
-			if (size > MAX_BODY_BYTES) break;
+			if (size > MAX_MESSAGE_BYTES) throw tooLargeError('answer body');
 			parts.push(chunk);
 		}
 	} finally {

@@ -43,7 +43,8 @@ export function emptyWatchState(): WatchState {
 function stateValue(state: JsonValue | undefined, path: string): JsonValue | undefined {
 	let current: JsonValue | undefined = state;
 	for (const key of path.split('.')) {
-		if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
+		// Own keys only: a path through "constructor" or "__proto__" must not reach Object.prototype.
+		if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, key)) return undefined;
 		current = current[key];
 	}
 	return current;
@@ -83,8 +84,10 @@ export function diffFlows(
 	const transitions: Transition[] = [];
 	// list_flows is newest first; report in the order things happened.
 	for (const flow of [...flows].reverse()) {
-		next.flows[flow.flowId] = { revision: flow.revision, status: flow.status };
-		const seen = state.flows[flow.flowId];
+		// Flow IDs come from the gateway: defined, not assigned, and read as own keys only, so that an ID
+		// such as "__proto__" or "constructor" is remembered like any other instead of reported on every poll.
+		Object.defineProperty(next.flows, flow.flowId, { value: { revision: flow.revision, status: flow.status }, writable: true, enumerable: true, configurable: true });
+		const seen = Object.hasOwn(state.flows, flow.flowId) ? state.flows[flow.flowId] : undefined;
 		if (!state.baseline && !options.emitExisting) continue;
 		if (seen && seen.revision === flow.revision && seen.status === flow.status) continue;
 		if (!matchesFilters(flow, options.filters)) continue;
