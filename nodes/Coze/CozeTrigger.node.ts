@@ -50,7 +50,9 @@ export class CozeTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: '={{ $parameter["responseMode"] }}',
-				responseData: 'firstEntryJson',
+				// n8n answers "onReceived" with any non-empty responseData text as is (and defaults it to
+				// "firstEntryJson"), so it is empty there: the answer is then webhookResponse.
+				responseData: '={{ $parameter["responseMode"] === "lastNode" ? "firstEntryJson" : "" }}',
 				path: 'coze',
 			},
 		],

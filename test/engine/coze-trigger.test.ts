@@ -38,12 +38,14 @@ function rejected(outcome: WebhookOutcome, status: number, reason: RegExp, reque
 	assert.equal(outcome.result.noWebhookResponse, true);
 	assert.equal(outcome.result.workflowData, undefined, 'no execution starts');
 	assert.equal(outcome.sent?.status, status);
+	assert.deepEqual(outcome.answer, { status, contentType: JSON_ANSWER, body: { received: false, error: outcome.sent?.body && (outcome.sent.body as { error: string }).error } });
 	const text = JSON.stringify(outcome.sent?.body);
 	assert.match(text, reason);
 	assert.ok(!text.includes(SECRET), 'the secret is not echoed');
 	if (request) assert.ok(!text.includes(request), 'nothing of the request is echoed');
 }
 
+const JSON_ANSWER = 'application/json; charset=utf-8';
 const bearer = { authorization: `Bearer ${SECRET}` };
 
 describe('Coze Trigger: secret in a header', () => {
@@ -51,7 +53,7 @@ describe('Coze Trigger: secret in a header', () => {
 		const outcome = await push({}, { headers: bearer, body: '{"executeId":7400000000000000123,"output":"ok"}' });
 		const json = accepted(outcome);
 		assert.deepEqual(json.body, { executeId: '7400000000000000123', output: 'ok' });
-		assert.deepEqual(outcome.result.webhookResponse, { received: true });
+		assert.deepEqual(outcome.answer, { status: 200, contentType: JSON_ANSWER, body: { received: true } });
 	});
 
 	it('refuses a wrong, missing or non-Bearer secret with 401, echoing nothing', async () => {
@@ -139,11 +141,15 @@ describe('Coze Trigger: body', () => {
 		assert.deepEqual(json.query, { source: 'coze' });
 	});
 
-	it('"when last node finishes" and "Respond to Webhook" leave the answer to n8n', async () => {
-		for (const responseMode of ['lastNode', 'responseNode']) {
-			const outcome = await push({ responseMode }, { headers: bearer });
-			accepted(outcome);
-			assert.equal(outcome.result.webhookResponse, undefined);
-		}
+	it('"When Last Node Finishes" answers the JSON of the last node\'s first item', async () => {
+		// The trigger is the only node here, so its item is the answer.
+		const outcome = await push({ responseMode: 'lastNode' }, { headers: bearer, body: '{"output":"done"}' });
+		assert.deepEqual(outcome.answer, { status: 200, contentType: JSON_ANSWER, body: { body: { output: 'done' } } });
+	});
+
+	it('"Using Respond to Webhook Node" leaves the answer to that node', async () => {
+		const outcome = await push({ responseMode: 'responseNode' }, { headers: bearer });
+		accepted(outcome);
+		assert.equal(outcome.answer, 'respondToWebhookNode');
 	});
 });
