@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { callWebhook, testCredentialLikeN8n, TestCredentialsHelper, type WebhookOutcome } from '../harness/engine';
+import { callWebhook, nodeType, testCredentialLikeN8n, TestCredentialsHelper, type WebhookOutcome } from '../harness/engine';
 
 const SECRET = `whsec_${randomBytes(16).toString('hex')}`;
 const credentials = (secret = SECRET) => new TestCredentialsHelper({ cozeWebhookSecretApi: { secret } });
@@ -141,6 +141,16 @@ describe('Coze Trigger: body', () => {
 		assert.deepEqual(json.query, { source: 'coze' });
 	});
 
+	it('a Header Name with spaces or capitals still keeps the secret out of the headers, as does any other header that carries it', async () => {
+		const json = accepted(
+			await push(
+				{ headerName: '  X-Coze-Secret ', options: { includeHeaders: true } },
+				{ headers: { 'x-coze-secret': SECRET, 'x-copied-secret': `token=${SECRET}`, 'x-trace': 't1' } },
+			),
+		);
+		assert.deepEqual(Object.keys(json.headers as object).sort(), ['content-type', 'x-trace']);
+	});
+
 	it('"When Last Node Finishes" answers the JSON of the last node\'s first item', async () => {
 		// The trigger is the only node here, so its item is the answer.
 		const outcome = await push({ responseMode: 'lastNode' }, { headers: bearer, body: '{"output":"done"}' });
@@ -151,5 +161,34 @@ describe('Coze Trigger: body', () => {
 		const outcome = await push({ responseMode: 'responseNode' }, { headers: bearer });
 		accepted(outcome);
 		assert.equal(outcome.answer, 'respondToWebhookNode');
+	});
+});
+
+describe('Coze Trigger: panel texts', () => {
+	const description = () => nodeType('cozeTrigger').description;
+	const notice = (authentication: string) =>
+		description()
+			.properties.filter((p) => p.type === 'notice' && (p.displayOptions?.show?.authentication as string[] | undefined)?.includes(authentication))
+			.map((p) => p.displayName)
+			.join(' ');
+
+	it('with HMAC, the set-up notice says that a Code node in the Coze workflow signs, and points to the signing section of the README', () => {
+		const hmac = notice('hmac');
+		assert.match(hmac, /Code node/);
+		assert.match(hmac, /body unchanged/);
+		assert.match(hmac, /#signing-requests-hmac/);
+		assert.doesNotMatch(notice('header'), /Code node/);
+		assert.ok(!JSON.stringify(description().properties).includes('Coze signs'), 'Coze itself signs nothing');
+	});
+
+	it('the example body uses a variable of an earlier node, and says so', () => {
+		assert.match(notice('header'), /\{\{output\}\} is the output of an earlier node/);
+	});
+
+	it('the trigger panel asks to run the Coze workflow that calls the node', () => {
+		const panel = description().triggerPanel;
+		assert.ok(panel && typeof panel === 'object', 'has a trigger panel');
+		assert.match(String(panel.header), /Run the Coze workflow/);
+		assert.match(JSON.stringify(panel.executionsHelp), /run the Coze workflow/);
 	});
 });
