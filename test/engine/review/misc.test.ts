@@ -10,7 +10,7 @@ const EID = '7535298640308535332';
 export const byUrl = (value: string) => ({ __rl: true, mode: 'url', value }) as unknown as INodeParameters;
 export const byId = (value: string) => ({ __rl: true, mode: 'id', value }) as unknown as INodeParameters;
 
-it('D6: a JWT credential with Token Lifetime 60 s (the field\'s minimum) works', async () => {
+it('a JWT credential with Token Lifetime 60 s (the field\'s minimum) works', async () => {
 	await withEmulator(async (emu) => {
 		const data = jwtCredentialData(emu, { durationSeconds: 60 });
 		const result = await runNode({ parameters: { ...runParams(IDS.variablesOnly), authentication: 'jwt' }, credentials: new TestCredentialsHelper({ cozeJwtApi: data }), credentialTypes: ['cozeJwtApi'] });
