@@ -19,7 +19,7 @@ it('a JWT credential with Token Lifetime 60 s (the field\'s minimum) works', asy
 	});
 });
 
-it('D11 (Coze side): a JSON error whose msg echoes the Authorization header does not leak the token', async () => {
+it('a JSON error whose msg echoes the Authorization header does not leak the token', async () => {
 	const token = 'pat_canary0123456789abcdef';
 	const proxy = await fake((req, res) => json(res, { code: 4100, msg: `authentication is invalid: ${req.headers.authorization}` }, 401));
 	const result = await runNode({ parameters: runParams(IDS.variablesOnly, { mode: 'sync' }), credentials: accessTokenCredentials(proxy.url, token) });
