@@ -10,7 +10,7 @@ import type {
 
 import { buildExchangeRequest, readExchangeResponse } from '../nodes/Coze/protocol/oauthToken';
 import { resolveEndpoint } from '../nodes/Coze/protocol/endpoint';
-import { COZE_BASE_URL_EXPRESSION, COZE_REGION_OPTIONS, COZE_TOKEN_TEST_RULES, COZE_TOKEN_TEST_URL } from './CozeAccessTokenApi.credentials';
+import { COZE_BASE_URL_EXPRESSION, COZE_CUSTOM_BASE_URL, COZE_REGION_OPTIONS, COZE_TOKEN_TEST_RULES, COZE_TOKEN_TEST_URL } from './CozeAccessTokenApi.credentials';
 
 /**
  * n8n calls preAuthentication only when the token is empty or after a 401; see `authenticate`. The
@@ -66,15 +66,7 @@ export class CozeJwtApi implements ICredentialType {
 			default: 'com',
 			description: 'Which Coze the app belongs to. The JWT\'s aud is this API host.',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://coze-proxy.example.com',
-			description: 'The URL that serves Coze\'s API paths (/v1/…) and the token endpoint',
-			displayOptions: { show: { region: ['custom'] } },
-		},
+		{ ...COZE_CUSTOM_BASE_URL, description: `${COZE_CUSTOM_BASE_URL.description}. It serves the token endpoint too.` },
 		{
 			displayName: 'Token Lifetime (Seconds)',
 			name: 'durationSeconds',

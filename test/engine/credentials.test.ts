@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { accessTokenCredentials, runNode, testCredentialLikeN8n } from '../harness/engine';
+import { accessTokenCredentials, credentialType, runNode, testCredentialLikeN8n } from '../harness/engine';
 import { IDS, jwtCredentialData, runParams, withEmulator } from './helpers';
 
 function tokenData(baseUrl: string, accessToken: string): ICredentialDataDecryptedObject {
@@ -83,22 +83,57 @@ describe('Coze credential test (access token)', () => {
 		});
 	});
 
-	it('a host that does not answer fails with the network error, not as a bad token', async () => {
+	it('a host where nothing answers says so in words, with the URL, not as a bad token', async () => {
 		const url = await closedPortUrl();
 		const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(url, 'pat_whatever'));
 		assert.equal(result.status, 'Error');
-		assert.equal(result.message, 'ECONNREFUSED');
+		assert.equal(result.message, `Nothing answers at ${url}: the connection was refused. Check Region and Base URL, and that this n8n can reach that address.`);
 	});
 
-	it('a host that answers but is not Coze fails with its HTTP status', async () => {
+	it('a host that answers but is not Coze fails with its HTTP status and names Base URL', async () => {
 		const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html>Not here</html>'));
 		const url = await listen(server);
 		try {
 			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(url, 'pat_whatever'));
 			assert.equal(result.status, 'Error');
-			assert.equal(result.message, 'Not Found');
+			assert.match(result.message, new RegExp(`^${url} answered HTTP 404, not as Coze's API does: check Region and Base URL`));
 		} finally {
 			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it('a Base URL that answers "endpoint does not exist" (HTTP 200, code 4000) fails and names Base URL', async () => {
+		const server = createServer((req, res) =>
+			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 4000, msg: `The requested API endpoint GET ${req.url} does not exist` })),
+		);
+		const url = await listen(server);
+		try {
+			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(`${url}/coze`, 'pat_whatever'));
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /does not serve Coze's API paths \(4000: The requested API endpoint GET \/coze\/v1\/workflows\/0\/run_histories\/0 does not exist\): check Base URL/);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it('a Base URL copied with /v1 works: the /v1 is dropped, for the test and for runs', async () => {
+		await withEmulator(async (emu) => {
+			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(`${emu.baseUrl}/v1/`, emu.token));
+			assert.equal(result.status, 'OK', result.message);
+			const jwt = await testCredentialLikeN8n('cozeJwtApi', jwtCredentialData(emu, { baseUrl: `${emu.baseUrl}/v1` }));
+			assert.equal(jwt.status, 'OK', jwt.message);
+			const run = await runNode({ parameters: runParams(IDS.variablesOnly, { mode: 'sync' }), credentials: accessTokenCredentials(`${emu.baseUrl}/v1`, emu.token) });
+			assert.equal(run.status, 'success', run.error?.message);
+			assert.ok(emu.requests.every((r) => !r.path.startsWith('/v1/v1/')), 'no request went to /v1/v1/');
+		});
+	});
+
+	it('an empty Base URL is refused by name, and the field is required', async () => {
+		const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData('', 'pat_whatever'));
+		assert.equal(result.status, 'Error');
+		assert.match(result.message, /^Base URL is empty/);
+		for (const type of ['cozeAccessTokenApi', 'cozeJwtApi']) {
+			assert.equal(credentialType(type).properties.find((p) => p.name === 'baseUrl')?.required, true, type);
 		}
 	});
 
