@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 
-import type { INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 
-import { callWebhook, nodeType, testCredentialLikeN8n, TestCredentialsHelper, type WebhookOutcome } from '../harness/engine';
+import { callWebhook, credentialType, nodeType, testCredentialLikeN8n, TestCredentialsHelper, type WebhookOutcome } from '../harness/engine';
 
 const SECRET = `whsec_${randomBytes(16).toString('hex')}`;
 const credentials = (secret = SECRET) => new TestCredentialsHelper({ cozeWebhookSecretApi: { secret } });
@@ -74,6 +74,18 @@ describe('Coze Trigger: secret in a header', () => {
 		assert.deepEqual(weak.status, 'Error');
 		assert.match(weak.message, /at least 16 characters/);
 		assert.equal((await testCredentialLikeN8n('cozeWebhookSecretApi', { secret: SECRET })).status, 'OK');
+	});
+
+	it('the credential form states the 16-character rule while the secret is shorter, not only behind the test\'s details', () => {
+		const notice = credentialType('cozeWebhookSecretApi').properties.find((p) => p.type === 'notice');
+		assert.ok(notice, 'the credential has a notice');
+		assert.match(notice.displayName, /at least 16 characters/);
+		const shown = (secret: string) => NodeHelpers.displayParameter({ secret }, notice, null, null);
+		assert.equal(shown(''), true);
+		assert.equal(shown('short'), true);
+		assert.equal(shown('  fifteen-chars!  '), true);
+		assert.equal(shown(SECRET), false);
+		assert.equal(shown('x'.repeat(16)), false);
 	});
 
 	it('with no authentication, anyone gets in', async () => {
