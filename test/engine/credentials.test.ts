@@ -200,3 +200,44 @@ describe('Coze Workflow with a token of the other site', () => {
 		});
 	});
 });
+
+describe('OpenClaw credential test (bare servers; the gateway itself is in test/openclaw)', () => {
+	const SECRET = 'route-secret-0123456789abcdef';
+	const data = (gatewayUrl: string, extra: ICredentialDataDecryptedObject = {}) => ({ gatewayUrl, routePath: 'plugins/webhooks/n8n', secret: SECRET, headerStyle: 'bearer', ...extra });
+
+	it('nothing answering at the Gateway URL is said in words, with the URL and what to check', async () => {
+		const url = await closedPortUrl();
+		const result = await testCredentialLikeN8n('openClawWebhookApi', data(url));
+		assert.deepEqual(result, { status: 'Error', message: `Nothing answers at ${url}: the connection was refused. Is the gateway running, and is Gateway URL right?` });
+	});
+
+	it('sends list_flows to the route with the secret as Header Style says; 401, 404 and 429 keep their messages', async () => {
+		const seen: Array<{ url?: string; auth?: string; custom?: string; body: string }> = [];
+		let status = 200;
+		const server = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			req.on('end', () => {
+				seen.push({ url: req.url, auth: req.headers.authorization, custom: req.headers['x-openclaw-webhook-secret'] as string | undefined, body });
+				res.writeHead(status, { 'content-type': 'application/json' }).end('{"ok":true,"flows":[]}');
+			});
+		});
+		const url = await listen(server);
+		try {
+			assert.equal((await testCredentialLikeN8n('openClawWebhookApi', data(`${url}/`))).status, 'OK');
+			assert.equal((await testCredentialLikeN8n('openClawWebhookApi', data(url, { headerStyle: 'header' }))).status, 'OK');
+			assert.deepEqual(seen[0], { url: '/plugins/webhooks/n8n', auth: `Bearer ${SECRET}`, custom: undefined, body: '{"action":"list_flows"}' });
+			assert.equal(seen[1].custom, SECRET);
+			assert.equal(seen[1].auth, undefined);
+			const messages: string[] = [];
+			for (status of [401, 404, 429]) messages.push((await testCredentialLikeN8n('openClawWebhookApi', data(url))).message);
+			assert.deepEqual(messages, [
+				'The gateway refused the secret (401): check Secret, Header Style and Route Path.',
+				'No webhook route answers at this path (404): check Gateway URL and Route Path, and that the route is enabled.',
+				"The route's rate limit is used up (429: 120 requests per 60 s): try again in a minute.",
+			]);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+});
