@@ -18,7 +18,7 @@ export class CozeWebhookSecretApi implements ICredentialType {
 			// n8n shows a failed test's reason only behind "More details": the rule is stated while it is broken.
 			displayName:
 				'The secret needs at least 16 characters: a shorter one is refused, and the Coze Trigger then refuses every request. Generate one with: openssl rand -hex 32',
-			name: 'shortSecretNotice',
+			name: 'lengthNotice',
 			type: 'notice',
 			default: '',
 			displayOptions: { show: { secret: [{ _cnd: { regex: '^\\s*.{0,15}\\s*$' } }] } },
