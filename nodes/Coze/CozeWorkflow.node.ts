@@ -9,6 +9,7 @@ import {
 import { operations, router } from './actions/router';
 import { authenticationProperty, operationProperty, workflowIdProperty } from './descriptions/common';
 import { optionsProperty } from './descriptions/options';
+import { cozeAccessTokenTest } from './n8n/credentialTest';
 import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './n8n/methods';
 
 export class CozeWorkflow implements INodeType {
@@ -26,7 +27,7 @@ export class CozeWorkflow implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'cozeAccessTokenApi', required: true, displayOptions: { show: { authentication: ['accessToken'] } } },
+			{ name: 'cozeAccessTokenApi', required: true, testedBy: 'cozeAccessTokenTest', displayOptions: { show: { authentication: ['accessToken'] } } },
 			{ name: 'cozeJwtApi', required: true, displayOptions: { show: { authentication: ['jwt'] } } },
 		],
 		properties: [
@@ -42,6 +43,7 @@ export class CozeWorkflow implements INodeType {
 		listSearch: { searchWorkflows },
 		resourceMapping: { getWorkflowInputs },
 		loadOptions: { getWorkflowVersions },
+		credentialTest: { cozeAccessTokenTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -13,6 +13,7 @@ import { flowIdProperty, revisionProperties } from './descriptions/flow';
 import { operationProperty } from './descriptions/operation';
 import { optionsProperty } from './descriptions/options';
 import { createTaskFlowClient } from './n8n/connection';
+import { openClawWebhookTest } from './n8n/credentialTest';
 
 export class OpenClawTaskFlow implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,7 +28,7 @@ export class OpenClawTaskFlow implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'openClawWebhookApi', required: true }],
+		credentials: [{ name: 'openClawWebhookApi', required: true, testedBy: 'openClawWebhookTest' }],
 		properties: [
 			operationProperty,
 			flowIdProperty,
@@ -38,6 +39,7 @@ export class OpenClawTaskFlow implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { openClawWebhookTest },
 		listSearch: {
 			async searchFlows(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 				const client = await createTaskFlowClient(this);

@@ -14,6 +14,7 @@ import { settle } from '../shared/settle';
 import { OpenClawError, OpenClawRateLimitError } from './protocol/errors';
 import { diffFlows, emptyWatchState, matchesFilters, WATCH_EVENTS, type WatchEvent, type WatchFilters, type WatchState } from './protocol/flowWatch';
 import { createTaskFlowClient } from './n8n/connection';
+import { openClawWebhookTest } from './n8n/credentialTest';
 import { toNodeError } from './n8n/errors';
 import { flowJson } from './n8n/output';
 
@@ -47,7 +48,7 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'openClawWebhookApi', required: true }],
+		credentials: [{ name: 'openClawWebhookApi', required: true, testedBy: 'openClawWebhookTest' }],
 		properties: [
 			{
 				displayName: "Each poll sends one list_flows request, which counts against the route's 120 requests per minute.",
@@ -116,6 +117,8 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 			]),
 		],
 	};
+
+	methods = { credentialTest: { openClawWebhookTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const events = new Set(this.getNodeParameter('events', []) as WatchEvent[]);

@@ -274,6 +274,7 @@ describe('ids and endpoints', () => {
 		assert.deepEqual(resolveEndpoint('cn', ''), { baseUrl: 'https://api.coze.cn', flavor: 'cloud', host: 'api.coze.cn' });
 		assert.equal(resolveEndpoint('studio', '').baseUrl, 'http://localhost:8888');
 		assert.equal(resolveEndpoint('custom', 'https://proxy.example.com/coze/').baseUrl, 'https://proxy.example.com/coze');
+		assert.equal(resolveEndpoint('custom', 'https://proxy.example.com/coze/v1/').baseUrl, 'https://proxy.example.com/coze', 'a copied /v1 is dropped');
 		assert.throws(() => resolveEndpoint('custom', ''), /Base URL is empty/);
 		assert.throws(() => resolveEndpoint('custom', 'ftp://x'), /must start with http/);
 	});

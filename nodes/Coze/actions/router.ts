@@ -31,9 +31,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let connection: Promise<CozeWorkflowClient> | undefined;
 	// The Coze host for error hints, once the credential was read.
 	let host = 'Coze';
+	// The credential's secrets, kept out of error texts that echo a response.
+	let secrets: string[] = [];
 	const connect = async () => {
 		connection ??= createCozeClient(this, authentication, { requestsPerSecond }).then((made) => {
 			host = made.endpoint.host;
+			secrets = made.secrets;
 			return made.client;
 		});
 		return await connection;
@@ -45,8 +48,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return await handler.call(this, itemIndex, await connect(), schemas);
 		},
 		errorJson: (error, itemIndex) =>
-			error instanceof CozeError ? errorDetails(error, host) : { error: toNodeError(this.getNode(), error, itemIndex, host).message },
-		toNodeError: (error, itemIndex) => toNodeError(this.getNode(), error, itemIndex, host),
+			error instanceof CozeError ? errorDetails(error, host, secrets) : { error: toNodeError(this.getNode(), error, itemIndex, host, secrets).message },
+		toNodeError: (error, itemIndex) => toNodeError(this.getNode(), error, itemIndex, host, secrets),
 	});
 	return [returnData];
 }

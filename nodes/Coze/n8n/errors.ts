@@ -1,5 +1,6 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
+import { redactSecrets } from '../../shared/redact';
 import { CozeApiError, CozeConnectionError, CozeError, CozeInputError, CozeStreamEndedError, CozeTimeoutError, hintForCode } from '../protocol/errors';
 
 /** How a Coze failure becomes an n8n error, and the fields a failed item carries with continue-on-fail. */
@@ -10,8 +11,17 @@ function hintFor(error: CozeApiError, host: string): string | undefined {
 	return hintForCode(code ?? (httpStatus === 401 ? 4100 : undefined), { host });
 }
 
+/** The texts of an error come from responses, which may echo the credential: `secrets` are taken out. */
+function redactDetails(details: IDataObject, secrets: readonly string[]): IDataObject {
+	return Object.fromEntries(Object.entries(details).map(([key, value]) => [key, typeof value === 'string' ? redactSecrets(value, secrets) : value]));
+}
+
 /** The fields a failed item carries with continue-on-fail, and the details of the thrown error. */
-export function errorDetails(error: CozeError, host: string): IDataObject {
+export function errorDetails(error: CozeError, host: string, secrets: readonly string[] = []): IDataObject {
+	return redactDetails(rawErrorDetails(error, host), secrets);
+}
+
+function rawErrorDetails(error: CozeError, host: string): IDataObject {
 	const details: IDataObject = { error: error.message };
 	if (error instanceof CozeApiError) {
 		const d = error.details;
@@ -55,25 +65,30 @@ function describe(error: CozeError, host: string): string {
 }
 
 /** An n8n error for a Coze failure: `NodeApiError` when Coze answered, `NodeOperationError` otherwise. */
-export function toNodeError(node: INode, error: unknown, itemIndex: number, host: string): NodeApiError | NodeOperationError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	host: string,
+	secrets: readonly string[] = [],
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (!(error instanceof CozeError)) {
 		return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 	}
-	const description = describe(error, host) || undefined;
+	const description = redactSecrets(describe(error, host), secrets) || undefined;
 	if (error instanceof CozeApiError) {
 		const d = error.details;
-		const message = d.runFailed
-			? `The Coze workflow failed: ${d.message}`
-			: `Coze refused the request${d.code !== undefined ? ` (${d.code})` : ''}: ${d.message}`;
-		return new NodeApiError(node, errorDetails(error, host) as JsonObject, {
+		const text = redactSecrets(d.message, secrets);
+		const message = d.runFailed ? `The Coze workflow failed: ${text}` : `Coze refused the request${d.code !== undefined ? ` (${d.code})` : ''}: ${text}`;
+		return new NodeApiError(node, errorDetails(error, host, secrets) as JsonObject, {
 			message,
 			description,
 			httpCode: d.httpStatus !== undefined ? String(d.httpStatus) : undefined,
 			itemIndex,
 		});
 	}
-	return new NodeOperationError(node, error.message, { itemIndex, description });
+	return new NodeOperationError(node, redactSecrets(error.message, secrets), { itemIndex, description });
 }
 
 /**

@@ -7,7 +7,7 @@ import { IDS, jwtCredentialData, runParams, withEmulator } from '../helpers';
 
 const EID = '7535298640308535332';
 
-it('D6: a JWT credential with Token Lifetime 60 s (the field\'s minimum) works', async () => {
+it('a JWT credential with Token Lifetime 60 s (the field\'s minimum) works', async () => {
 	await withEmulator(async (emu) => {
 		const data = jwtCredentialData(emu, { durationSeconds: 60 });
 		const result = await runNode({ parameters: { ...runParams(IDS.variablesOnly), authentication: 'jwt' }, credentials: new TestCredentialsHelper({ cozeJwtApi: data }), credentialTypes: ['cozeJwtApi'] });
@@ -16,7 +16,7 @@ it('D6: a JWT credential with Token Lifetime 60 s (the field\'s minimum) works',
 	});
 });
 
-it('D11 (Coze side): a JSON error whose msg echoes the Authorization header does not leak the token', async () => {
+it('a JSON error whose msg echoes the Authorization header does not leak the token', async () => {
 	const token = 'pat_canary0123456789abcdef';
 	const proxy = await fake((req, res) => json(res, { code: 4100, msg: `authentication is invalid: ${req.headers.authorization}` }, 401));
 	const result = await runNode({ parameters: runParams(IDS.variablesOnly, { mode: 'sync' }), credentials: accessTokenCredentials(proxy.url, token) });

@@ -12,7 +12,7 @@ const push = (parameters: INodeParameters, headers: Record<string, string>, body
 		headers: { 'content-type': 'application/json', ...headers }, rawBody: Buffer.from(body),
 	});
 
-it('D4: a Header Name with a stray space still keeps the secret out of the item', async () => {
+it('a Header Name with a stray space still keeps the secret out of the item', async () => {
 	const out = await push({ headerName: 'X-Coze-Secret ', options: { includeHeaders: true } }, { 'x-coze-secret': SECRET }, '{"a":1}');
 	assert.ok(out.result.workflowData, 'accepted'); // the check trims the name...
 	assert.ok(!JSON.stringify(out.result.workflowData).includes(SECRET), 'secret copied into json.headers'); // ...the filter does not
