@@ -1,6 +1,7 @@
 import type { IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { CozeAbortedError, CozeApiError, CozeConnectionError, CozeInputError, CozeTimeoutError } from '../protocol/errors';
+import { formatDuration } from '../protocol/runHistory';
 import type { ByteStream, HttpTransport, TransportRequest, TransportResponse } from '../protocol/transport';
 import { classifyRequestFailure, inWords } from '../../shared/networkErrors';
 import { cancelSignal, type RequestContext } from '../../shared/n8nRuntime';
@@ -14,6 +15,12 @@ interface IncomingBody extends AsyncIterable<Uint8Array> {
 class IdleTimeout extends Error {
 	constructor() {
 		super('idle');
+	}
+}
+
+class DeadlinePassed extends Error {
+	constructor() {
+		super('deadline');
 	}
 }
 
@@ -31,6 +38,7 @@ export class N8nHttpTransport implements HttpTransport {
 	) {}
 
 	async send(request: TransportRequest): Promise<TransportResponse> {
+		const deadlineAt = request.deadlineMs === undefined ? undefined : Date.now() + request.deadlineMs;
 		let response = await this.request(request, true);
 		if (response.statusCode === 401 && this.renewsOn401) {
 			// n8n 1.x ignores every status when asked to ignore any, so it did not renew the token: ask again
@@ -47,7 +55,7 @@ export class N8nHttpTransport implements HttpTransport {
 				const value = headers[name.toLowerCase()];
 				return Array.isArray(value) ? value.join(', ') : value === undefined ? undefined : String(value);
 			},
-			body: this.wrapBody(body, request.idleTimeoutMs),
+			body: this.wrapBody(body, request.idleTimeoutMs, deadlineAt === undefined ? undefined : { at: deadlineAt, ms: request.deadlineMs ?? 0 }),
 		};
 	}
 
@@ -86,18 +94,30 @@ export class N8nHttpTransport implements HttpTransport {
 		}
 	}
 
-	private wrapBody(body: IncomingBody, idleTimeoutMs: number): ByteStream {
+	private wrapBody(body: IncomingBody, idleTimeoutMs: number, deadline?: { at: number; ms: number }): ByteStream {
 		// Coze sends PINGs while a run works; a silent socket means the connection is gone. Both this
 		// socket timer and axios' (a little later) can close it, so silence is recognised by the time
-		// since the last byte rather than by which timer fired. No JS timers: they die with the socket.
+		// since the last byte rather than by which timer fired.
 		let lastByteAt = Date.now();
 		body.setTimeout?.(idleTimeoutMs, () => body.destroy(new IdleTimeout()));
-		const classify = (error: unknown) =>
-			error instanceof IdleTimeout || Date.now() - lastByteAt >= idleTimeoutMs
+		// Bytes that trickle in keep the socket timer quiet: the deadline needs a timer of its own.
+		let deadlineTimer: NodeJS.Timeout | undefined;
+		if (deadline) {
+			deadlineTimer = setTimeout(() => body.destroy(new DeadlinePassed()), Math.max(0, deadline.at - Date.now()));
+			deadlineTimer.unref();
+		}
+		const stopDeadline = () => clearTimeout(deadlineTimer);
+		const classify = (error: unknown) => {
+			if (error instanceof DeadlinePassed || (deadline && Date.now() >= deadline.at)) return this.deadlineError(deadline?.ms ?? 0);
+			return error instanceof IdleTimeout || Date.now() - lastByteAt >= idleTimeoutMs
 				? this.idleError(idleTimeoutMs)
 				: this.classify(error, idleTimeoutMs);
+		};
 		return {
-			destroy: () => body.destroy(),
+			destroy: () => {
+				stopDeadline();
+				body.destroy();
+			},
 			[Symbol.asyncIterator]: async function* () {
 				try {
 					for await (const chunk of body) {
@@ -106,9 +126,18 @@ export class N8nHttpTransport implements HttpTransport {
 					}
 				} catch (error) {
 					throw classify(error);
+				} finally {
+					stopDeadline();
 				}
 			},
 		};
+	}
+
+	private deadlineError(deadlineMs: number): CozeTimeoutError {
+		return new CozeTimeoutError(
+			`Coze did not finish its answer within ${formatDuration(deadlineMs)} (Request Timeout), so the connection was closed.`,
+			'total',
+		);
 	}
 
 	private idleError(idleTimeoutMs: number): CozeTimeoutError {
