@@ -80,8 +80,9 @@ export class RunHistoryReader {
 		for (;;) {
 			// A poll may take the Request Timeout, but no longer than Max Wait has left.
 			const left = poll.maxWaitMs - (this.runtime.now() - started);
+			const cappedByMaxWait = left < poll.idleTimeoutMs;
 			const record = await settle(async () => await this.getRunHistory(workflowId, executeId, poll.idleTimeoutMs, Math.max(1, Math.min(poll.idleTimeoutMs, left))));
-			if (record instanceof CozeTimeoutError && record.timeoutKind === 'total' && this.runtime.now() - started >= poll.maxWaitMs) {
+			if (record instanceof CozeTimeoutError && record.timeoutKind === 'total' && cappedByMaxWait) {
 				throw maxWaitError(poll.maxWaitMs, executeId);
 			}
 			if (record instanceof Error) throw record;
