@@ -9,7 +9,7 @@ import { cancelSignal, type RequestContext } from '../../shared/n8nRuntime';
 /** What n8n's request helper hands back with `encoding: 'stream'`: Node's IncomingMessage. */
 interface IncomingBody extends AsyncIterable<Uint8Array> {
 	destroy(error?: Error): void;
-	setTimeout?(ms: number, callback: () => void): void;
+	setTimeout?(ms: number, callback?: () => void): void;
 }
 
 class IdleTimeout extends Error {
@@ -97,37 +97,31 @@ export class N8nHttpTransport implements HttpTransport {
 	private wrapBody(body: IncomingBody, idleTimeoutMs: number, deadline?: { at: number; ms: number }): ByteStream {
 		// Coze sends PINGs while a run works; a silent socket means the connection is gone. Both this
 		// socket timer and axios' (a little later) can close it, so silence is recognised by the time
-		// since the last byte rather than by which timer fired.
+		// since the last byte rather than by which timer fired. No JS timers: they die with the socket.
+		// The deadline shortens the socket timer as it comes closer, and each byte is checked against it,
+		// so bytes that trickle in cannot stretch it.
 		let lastByteAt = Date.now();
-		body.setTimeout?.(idleTimeoutMs, () => body.destroy(new IdleTimeout()));
-		// Bytes that trickle in keep the socket timer quiet: the deadline needs a timer of its own.
-		let deadlineTimer: NodeJS.Timeout | undefined;
-		if (deadline) {
-			deadlineTimer = setTimeout(() => body.destroy(new DeadlinePassed()), Math.max(0, deadline.at - Date.now()));
-			deadlineTimer.unref();
-		}
-		const stopDeadline = () => clearTimeout(deadlineTimer);
+		const timerMs = (now: number) => (deadline ? Math.max(1, Math.min(idleTimeoutMs, deadline.at - now)) : idleTimeoutMs);
+		const passed = () => deadline !== undefined && Date.now() >= deadline.at;
+		body.setTimeout?.(timerMs(lastByteAt), () => body.destroy(passed() ? new DeadlinePassed() : new IdleTimeout()));
 		const classify = (error: unknown) => {
-			if (error instanceof DeadlinePassed || (deadline && Date.now() >= deadline.at)) return this.deadlineError(deadline?.ms ?? 0);
+			if (error instanceof DeadlinePassed || passed()) return this.deadlineError(deadline?.ms ?? 0);
 			return error instanceof IdleTimeout || Date.now() - lastByteAt >= idleTimeoutMs
 				? this.idleError(idleTimeoutMs)
 				: this.classify(error, idleTimeoutMs);
 		};
 		return {
-			destroy: () => {
-				stopDeadline();
-				body.destroy();
-			},
+			destroy: () => body.destroy(),
 			[Symbol.asyncIterator]: async function* () {
 				try {
 					for await (const chunk of body) {
 						lastByteAt = Date.now();
+						if (passed()) throw new DeadlinePassed();
+						if (deadline) body.setTimeout?.(timerMs(lastByteAt));
 						yield chunk;
 					}
 				} catch (error) {
 					throw classify(error);
-				} finally {
-					stopDeadline();
 				}
 			},
 		};
