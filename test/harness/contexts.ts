@@ -73,6 +73,8 @@ export interface RunNodeOptions {
 	typeVersion?: number;
 	/** Stops the execution (as the user's Stop button does) after this long. */
 	cancelAfterMs?: number;
+	/** Stops the execution (as the user's Stop button does) when this settles. */
+	cancelOn?: Promise<unknown>;
 }
 
 export interface NodeRunResult {
@@ -177,7 +179,7 @@ async function execute(
 	connections: IConnections,
 	start: INode,
 	items: INodeExecutionData[],
-	options: { mode?: WorkflowExecuteMode; streaming?: boolean; onChunk?: (chunk: StructuredChunk) => void; credentials: TestCredentialsHelper; cancelAfterMs?: number },
+	options: { mode?: WorkflowExecuteMode; streaming?: boolean; onChunk?: (chunk: StructuredChunk) => void; credentials: TestCredentialsHelper; cancelAfterMs?: number; cancelOn?: Promise<unknown> },
 ): Promise<{ run: IRun; chunks: StructuredChunk[] }> {
 	const mode = options.mode ?? 'manual';
 	const workflowData = { id: 'wf-test', name: 'test', nodes, connections, active: false, settings: {} };
@@ -225,6 +227,7 @@ async function execute(
 	const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
 	let cancelTimer: NodeJS.Timeout | undefined;
 	if (options.cancelAfterMs !== undefined) cancelTimer = setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	void options.cancelOn?.finally(() => execution.cancel());
 	const run = await finished;
 	if (cancelTimer) clearTimeout(cancelTimer);
 	await execution.catch(() => undefined);

@@ -5,7 +5,7 @@ import { settleNow } from '../../shared/settle';
 import type { CozeWorkflowClient } from '../protocol/client';
 import { CozeError } from '../protocol/errors';
 import { createCozeClient, type CozeAuthentication } from '../n8n/connection';
-import { errorDetails, toNodeError } from '../n8n/errors';
+import { errorDetails, mayHaveActed, notRepeated, toNodeError } from '../n8n/errors';
 import type { SchemaCache } from '../n8n/inputValues';
 import { readConcurrency } from '../n8n/params';
 import * as getRun from './getRun.operation';
@@ -50,6 +50,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		errorJson: (error, itemIndex) =>
 			error instanceof CozeError ? errorDetails(error, host, secrets) : { error: toNodeError(this.getNode(), error, itemIndex, host, secrets).message },
 		toNodeError: (error, itemIndex) => toNodeError(this.getNode(), error, itemIndex, host, secrets),
+		retries: { mayHaveActed: (error) => mayHaveActed(operation, error), notRepeated: (error) => notRepeated(operation, error) },
 	});
 	return [returnData];
 }

@@ -135,7 +135,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		const fallBack = options.fallbackToStream && started instanceof CozeApiError && started.code === ASYNC_NEEDS_PAID_PLAN_CODE;
 		if (started instanceof Error && !fallBack) throw started;
 		if (!(started instanceof Error)) {
-			result = await client.waitForResult(workflowId, started.executeId, options.poll, 'async', { startedAt: started.startedAt, remember: true });
+			result = await client.followRun(workflowId, started.executeId, options.poll, 'async', { startedAt: started.startedAt, remember: true });
 			result.logId ??= started.logId;
 		} else {
 			result = await stream();

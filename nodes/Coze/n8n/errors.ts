@@ -1,7 +1,16 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
 import { redactSecrets } from '../../shared/redact';
-import { CozeApiError, CozeConnectionError, CozeError, CozeInputError, CozeStreamEndedError, CozeTimeoutError, hintForCode } from '../protocol/errors';
+import {
+	CozeApiError,
+	CozeConnectionError,
+	CozeError,
+	CozeInputError,
+	CozeNotRepeatedError,
+	CozeStreamEndedError,
+	CozeTimeoutError,
+	hintForCode,
+} from '../protocol/errors';
 
 /** How a Coze failure becomes an n8n error, and the fields a failed item carries with continue-on-fail. */
 
@@ -22,6 +31,7 @@ export function errorDetails(error: CozeError, host: string, secrets: readonly s
 }
 
 function rawErrorDetails(error: CozeError, host: string): IDataObject {
+	if (error instanceof CozeNotRepeatedError) return { ...rawErrorDetails(error.earlier, host), error: error.message };
 	const details: IDataObject = { error: error.message };
 	if (error instanceof CozeApiError) {
 		const d = error.details;
@@ -41,6 +51,7 @@ function rawErrorDetails(error: CozeError, host: string): IDataObject {
 }
 
 function describe(error: CozeError, host: string): string {
+	if (error instanceof CozeNotRepeatedError) return describe(error.earlier, host);
 	const parts: string[] = [];
 	if (error instanceof CozeApiError) {
 		const d = error.details;
@@ -107,4 +118,22 @@ export function editorErrorText(error: unknown, host: string): string {
 /** Whether Coze said the workflow does not exist or is not published. */
 export function isWorkflowNotFound(error: unknown): boolean {
 	return error instanceof CozeApiError && (error.details.code === 4200 || error.details.code === 6031 || (error.details.code === undefined && error.details.httpStatus === 404));
+}
+
+/**
+ * For n8n's Retry On Fail: whether a failed item may have done what running it again would do
+ * twice. A run or resume whose run may exist with an open outcome would run the workflow twice; an
+ * upload that may have reached Coze would store the file twice.
+ */
+export function mayHaveActed(operation: string, error: unknown): boolean {
+	if (operation === 'uploadFile') return (error instanceof CozeConnectionError && error.mayHaveReachedServer) || error instanceof CozeTimeoutError;
+	return (operation === 'run' || operation === 'resume') && error instanceof CozeError && error.runMayExist;
+}
+
+/** The failure of an item that Retry On Fail does not run again. */
+export function notRepeated(operation: string, error: unknown): unknown {
+	if (!(error instanceof CozeError)) return error;
+	return operation === 'uploadFile'
+		? new CozeNotRepeatedError(error, 'may have stored the file in Coze, so running it again could store it twice')
+		: new CozeNotRepeatedError(error);
 }

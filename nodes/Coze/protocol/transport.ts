@@ -3,8 +3,8 @@
  * proxies, TLS options, credential refresh and cancellation work as elsewhere in n8n); tests and
  * tools can implement it over anything.
  *
- * Implementations throw only `CozeConnectionError`, `CozeTimeoutError` (kind `idle`) and
- * `CozeAbortedError`, from `send` and from iterating a body alike.
+ * Implementations throw only `CozeConnectionError`, `CozeTimeoutError` (kind `idle`, or `total`
+ * past `deadlineMs`) and `CozeAbortedError`, from `send` and from iterating a body alike.
  */
 
 import { CozeProtocolError } from './errors';
@@ -21,6 +21,8 @@ export interface TransportRequest {
 	accept?: string;
 	/** The request fails when no byte arrives for this long (socket inactivity), headers and body alike. */
 	idleTimeoutMs: number;
+	/** The request fails when its answer is not whole this long after sending (bytes that trickle in do not extend it). */
+	deadlineMs?: number;
 }
 
 export interface ByteStream extends AsyncIterable<Uint8Array> {

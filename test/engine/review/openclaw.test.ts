@@ -37,14 +37,6 @@ it('D2: the same Coze result handed off by two executions at once gives one flow
 	assert.equal(flows.length, 1); // today: 2, both items say created: true
 });
 
-it('D7: the resumed result keeps the execute ID the node already knows from the event ID', async () => {
-	await withEmulator(async (emu) => {
-		const asked = (await run(emu, runParams(IDS.docWeather))).items[0].json as IDataObject & { interrupt: { eventId: string } };
-		const resumed = await run(emu, { operation: 'resume', workflowId: workflow(IDS.docWeather), eventId: asked.interrupt.eventId, interruptType: 2, resumeData: '杭州，2024-08-20', resumeVia: 'stream', options: {} });
-		assert.equal(resumed.items[0].json.executeId, asked.executeId); // today: null (this Done had no debug_url), so Hand Off's default key is empty
-	});
-});
-
 it('D8: the final result of a resumed run is not swallowed by the flow of its interrupt (same default key)', async () => {
 	const { server, flows } = await gateway();
 	await withEmulator(async (emu) => {
