@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { operations, router } from './actions/router';
-import { authenticationProperty, operationProperty, workflowIdProperty } from './descriptions/common';
+import { authenticationProperty, operationProperty, workflowIdProperty, workflowOfRunProperty } from './descriptions/common';
 import { optionsProperty } from './descriptions/options';
 import { cozeAccessTokenTest } from './n8n/credentialTest';
 import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './n8n/methods';
@@ -34,6 +34,7 @@ export class CozeWorkflow implements INodeType {
 			authenticationProperty,
 			operationProperty,
 			workflowIdProperty,
+			workflowOfRunProperty,
 			...Object.values(operations).flatMap((operation) => operation.description),
 			optionsProperty,
 		],

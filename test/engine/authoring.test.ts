@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import type { INodeListSearchResult, INodeParameters, INodeProperties, INodePropertyOptions, ResourceMapperFields } from 'n8n-workflow';
+import {
+	displayParameter,
+	getNodeParameters,
+	type INode,
+	type INodeListSearchResult,
+	type INodeParameters,
+	type INodeProperties,
+	type INodePropertyOptions,
+	type ResourceMapperFields,
+} from 'n8n-workflow';
 
 import { accessTokenCredentials, callEditorMethod, nodeType, runNode } from '../harness/engine';
 import { IDS, withEmulator, workflow } from './helpers';
@@ -307,6 +316,77 @@ describe('Coze Workflow authoring: the workflow list with a wrong token', () => 
 				},
 			);
 		});
+	});
+});
+
+describe('Coze Workflow authoring: the panel', () => {
+	const description = nodeType('cozeWorkflow').description;
+	const options = description.properties.find((p) => p.name === 'options')!.options as INodeProperties[];
+
+	/**
+	 * The options listed for these fields. n8n checks the rules against the fields shown (the editor)
+	 * or against the defaults of all fields (when the node runs): both must list the same.
+	 */
+	function listedOptions(parameters: INodeParameters): string[] {
+		const node = { typeVersion: 1.1, parameters } as unknown as INode;
+		const lists = [false, true].map((withHiddenDefaults) => {
+			const root = getNodeParameters(description.properties, parameters, true, withHiddenDefaults, node, description)!;
+			return options.filter((option) => displayParameter({}, option, node, description, root)).map((option) => option.displayName);
+		});
+		assert.deepEqual(lists[1], lists[0], `${JSON.stringify(parameters)}: shown fields only vs the defaults of all fields`);
+		return lists[0];
+	}
+
+	it('lists its options alphabetically', () => {
+		const names = [...new Set(options.map((o) => o.displayName))];
+		assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+	});
+
+	it('lists only the options the chosen operation and mode read', () => {
+		const everywhere = ['Concurrency', 'Requests per Second'];
+		const runOnly = ['App ID', 'Bot ID', 'User ID', 'Workflow Version Name or ID'];
+		const streamed = ['Idle Timeout (Seconds)', 'Include Events', 'Stream to Response', 'Streamed Nodes', 'Total Timeout (Seconds)'];
+		const polled = ['Max Wait Time (Seconds)', 'Poll Initial Interval (Seconds)', 'Poll Max Interval (Seconds)'];
+		const sorted = (...groups: string[][]) => groups.flat().sort((a, b) => a.localeCompare(b));
+		const cases: Array<[string, INodeParameters, string[]]> = [
+			['Run, Stream', { operation: 'run', mode: 'stream' }, sorted(everywhere, runOnly, streamed, ['Include Messages', 'Parse Output'])],
+			[
+				'Run, Async',
+				{ operation: 'run', mode: 'async' },
+				sorted(everywhere, runOnly, polled, ['Fall Back to Stream When Async Is Not Allowed', 'Include Messages', 'Parse Output', 'Request Timeout (Seconds)']),
+			],
+			['Run, Sync', { operation: 'run', mode: 'sync' }, sorted(everywhere, runOnly, ['Parse Output', 'Request Timeout (Seconds)'])],
+			['Resume via Stream', { operation: 'resume', resumeVia: 'stream' }, sorted(everywhere, streamed, ['Include Messages', 'Parse Output'])],
+			[
+				'Resume via Non-Stream',
+				{ operation: 'resume', resumeVia: 'nonStream' },
+				sorted(everywhere, polled, ['Include Messages', 'Parse Output', 'Request Timeout (Seconds)']),
+			],
+			['Get Run', { operation: 'getRun' }, sorted(everywhere, ['Include Messages', 'Parse Output', 'Request Timeout (Seconds)'])],
+			[
+				'Get Run, Wait for Completion',
+				{ operation: 'getRun', waitForCompletion: true },
+				sorted(everywhere, polled, ['Include Messages', 'Parse Output', 'Request Timeout (Seconds)']),
+			],
+			['Upload File', { operation: 'uploadFile' }, everywhere],
+		];
+		for (const [name, parameters, expected] of cases) assert.deepEqual(listedOptions(parameters), expected, name);
+	});
+
+	it('speaks of streamed runs and answers, not of Coze endpoints', () => {
+		const texts: string[] = [];
+		const collect = (value: unknown): void => {
+			if (Array.isArray(value)) value.forEach(collect);
+			else if (value && typeof value === 'object') {
+				for (const [key, inner] of Object.entries(value)) {
+					if (['displayName', 'name', 'description', 'hint', 'action'].includes(key) && typeof inner === 'string') texts.push(inner);
+					else collect(inner);
+				}
+			}
+		};
+		collect(description.properties);
+		const apiWords = texts.filter((text) => /stream_run|stream_resume|is_async|\/v1\/|6003/i.test(text) && !/\(Coze code 6003\)\.?$/.test(text));
+		assert.deepEqual(apiWords, []);
 	});
 });
 

@@ -129,7 +129,14 @@ const workflowRows = (base: INodeParameters): Row[] => [
 	},
 ];
 
-const optionRows = (base: INodeParameters): Row[] => [
+/** The fields under which an operation lists each group of options: n8n drops the value of an option it does not list. */
+interface OptionBases {
+	streamed?: INodeParameters;
+	polled?: INodeParameters;
+	requested?: INodeParameters;
+}
+
+const optionRows = (base: INodeParameters, { streamed, polled, requested }: OptionBases): Row[] => [
 	{ parameter: 'Concurrency', value: '0', parameters: withOptions(base, { concurrency: 0 }), says: /whole number from 1 to 50/ },
 	{ parameter: 'Concurrency', value: '51', parameters: withOptions(base, { concurrency: 51 }), says: /whole number from 1 to 50/ },
 	{ parameter: 'Concurrency', value: '2.5', parameters: withOptions(base, { concurrency: 2.5 }), says: /whole number from 1 to 50/ },
@@ -141,32 +148,44 @@ const optionRows = (base: INodeParameters): Row[] => [
 	},
 	{ parameter: 'Requests per Second', value: '0', parameters: withOptions(base, { requestsPerSecond: 0 }), says: /positive number/ },
 	{ parameter: 'Requests per Second', value: 'text', parameters: withOptions(base, { requestsPerSecond: expr('"fast"') }), says: /positive number/ },
-	{ parameter: 'Idle Timeout', value: '0', parameters: withOptions(base, { idleTimeout: 0 }), says: /positive number of seconds/ },
-	{ parameter: 'Idle Timeout', value: 'text', parameters: withOptions(base, { idleTimeout: expr('"long"') }), says: /positive number of seconds/ },
-	{ parameter: 'Total Timeout', value: '-5', parameters: withOptions(base, { totalTimeout: -5 }), says: /positive number of seconds/ },
-	{
-		parameter: 'Request Timeout',
-		value: 'text',
-		parameters: withOptions(base, { requestTimeout: expr('"2 min"') }),
-		says: /positive number of seconds/,
-	},
-	{ parameter: 'Max Wait Time', value: '0', parameters: withOptions(base, { maxWaitTime: 0 }), says: /positive number of seconds/ },
-	{ parameter: 'Max Wait Time', value: 'more than 24 h', parameters: withOptions(base, { maxWaitTime: 90_000 }), says: /at most 86400 seconds/ },
-	{ parameter: 'Poll Initial Interval', value: '0', parameters: withOptions(base, { pollInitialInterval: 0 }), says: /positive number of seconds/ },
-	{
-		parameter: 'Poll Max Interval',
-		value: 'text',
-		parameters: withOptions(base, { pollMaxInterval: expr('"often"') }),
-		says: /positive number of seconds/,
-	},
-	{
-		parameter: 'Poll Max Interval',
-		value: 'shorter than the initial interval',
-		parameters: withOptions(base, { pollInitialInterval: 10, pollMaxInterval: 2 }),
-		says: /must not be shorter than Poll Initial Interval/,
-	},
-	// Stream to Response, Include Events, Include Messages, Parse Output, Fall Back to Stream on 6003: booleans,
-	// anything else reads as their default. Streamed Nodes: an options list, anything but "end" means every node.
+	...(streamed
+		? [
+				{ parameter: 'Idle Timeout', value: '0', parameters: withOptions(streamed, { idleTimeout: 0 }), says: /positive number of seconds/ },
+				{ parameter: 'Idle Timeout', value: 'text', parameters: withOptions(streamed, { idleTimeout: expr('"long"') }), says: /positive number of seconds/ },
+				{ parameter: 'Total Timeout', value: '-5', parameters: withOptions(streamed, { totalTimeout: -5 }), says: /positive number of seconds/ },
+			]
+		: []),
+	...(requested
+		? [
+				{
+					parameter: 'Request Timeout',
+					value: 'text',
+					parameters: withOptions(requested, { requestTimeout: expr('"2 min"') }),
+					says: /positive number of seconds/,
+				},
+			]
+		: []),
+	...(polled
+		? [
+				{ parameter: 'Max Wait Time', value: '0', parameters: withOptions(polled, { maxWaitTime: 0 }), says: /positive number of seconds/ },
+				{ parameter: 'Max Wait Time', value: 'more than 24 h', parameters: withOptions(polled, { maxWaitTime: 90_000 }), says: /at most 86400 seconds/ },
+				{ parameter: 'Poll Initial Interval', value: '0', parameters: withOptions(polled, { pollInitialInterval: 0 }), says: /positive number of seconds/ },
+				{
+					parameter: 'Poll Max Interval',
+					value: 'text',
+					parameters: withOptions(polled, { pollMaxInterval: expr('"often"') }),
+					says: /positive number of seconds/,
+				},
+				{
+					parameter: 'Poll Max Interval',
+					value: 'shorter than the initial interval',
+					parameters: withOptions(polled, { pollInitialInterval: 10, pollMaxInterval: 2 }),
+					says: /must not be shorter than Poll Initial Interval/,
+				},
+			]
+		: []),
+	// Stream to Response, Include Events, Include Messages, Parse Output, Fall Back to Stream When Async Is Not Allowed:
+	// booleans, anything else reads as their default. Streamed Nodes: an options list, anything but "end" means every node.
 ];
 
 const COZE_ROWS: Record<string, Row[]> = {
@@ -317,7 +336,7 @@ const COZE_ROWS: Record<string, Row[]> = {
 			parameters: withOptions(RUN, { workflowVersion: expr('{ v: 1 }') }),
 			says: /must be text/,
 		},
-		...optionRows(RUN),
+		...optionRows(RUN, { streamed: RUN, polled: { ...RUN, mode: 'async' }, requested: { ...RUN, mode: 'sync' } }),
 	],
 	resume: [
 		...workflowRows(RESUME),
@@ -363,7 +382,7 @@ const COZE_ROWS: Record<string, Row[]> = {
 			parameters: { ...RESUME, resumeVia: expr('"webhook"') },
 			says: /Stream or Non-Stream/,
 		},
-		...optionRows(RESUME),
+		...optionRows(RESUME, { streamed: RESUME, polled: { ...RESUME, resumeVia: 'nonStream' }, requested: { ...RESUME, resumeVia: 'nonStream' } }),
 	],
 	getRun: [
 		...workflowRows(GET_RUN),
@@ -388,7 +407,7 @@ const COZE_ROWS: Record<string, Row[]> = {
 			says: /digits only/,
 		},
 		// Wait for Completion: a boolean.
-		...optionRows(GET_RUN),
+		...optionRows(GET_RUN, { polled: { ...GET_RUN, waitForCompletion: true }, requested: GET_RUN }),
 	],
 	uploadFile: [
 		{
@@ -413,10 +432,8 @@ const COZE_ROWS: Record<string, Row[]> = {
 			inputItems: FILE_ITEM,
 		},
 		{ parameter: 'Input Binary Field', value: 'an item without binary data', parameters: UPLOAD, says: /no binary field "data"/ },
-		// Upload File reads only Concurrency and Requests per Second of the Options (the others are shown but unused).
-		...optionRows(UPLOAD)
-			.filter((row) => row.parameter === 'Concurrency' || row.parameter === 'Requests per Second')
-			.map((row) => ({ ...row, inputItems: FILE_ITEM })),
+		// Upload File lists and reads only Concurrency and Requests per Second of the Options.
+		...optionRows(UPLOAD, {}).map((row) => ({ ...row, inputItems: FILE_ITEM })),
 	],
 };
 // Authentication and Operation: option lists without expressions (Operation has noDataExpression); an unknown

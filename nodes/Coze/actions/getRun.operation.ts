@@ -51,7 +51,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (record.status === 'Success') {
 		const result = await client.resultFromHistory(workflowId, record, 'history', options.requestTimeoutMs);
 		reportNotices(this, result);
-		return { ...runResultToJson(result, options), error: null };
+		return { ...runResultToJson(result, options, workflowId), error: null };
 	}
 	// A failed or running run is what Get Run reports, not a failure of Get Run.
 	const { endOutput } = splitHistoryOutput(record.output);
@@ -59,6 +59,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		status: STATUS[record.status] ?? record.status,
 		output: record.status === 'Running' ? null : (decodeEndOutput(endOutput, options.parseOutput) as IDataObject['output']),
 		executeId: record.executeId,
+		workflowId,
 		debugUrl: record.debugUrl ?? null,
 		usage: record.usage ? { ...record.usage } : null,
 		logId: record.logId ?? null,

@@ -27,17 +27,17 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Stream',
 				value: 'stream',
-				description: 'Run with stream_run and read the events as they come. Works for long runs and for workflows that ask questions.',
+				description: 'Read the output as the workflow produces it. Works for long runs and for workflows that ask questions.',
 			},
 			{
 				name: 'Async',
 				value: 'async',
-				description: 'Start the run in the background (is_async) and poll its history until it ends. Needs a paid Coze plan.',
+				description: 'Start the run in the background and check on it until it ends. For runs longer than 10 minutes; needs a paid Coze plan.',
 			},
 			{
 				name: 'Sync',
 				value: 'sync',
-				description: 'One request that waits for the result. Coze cuts it after 90 s; no streaming output nodes.',
+				description: 'Wait for the whole result in one request. Coze stops it after 90 s; not for workflows whose Output nodes stream.',
 			},
 		],
 		default: 'stream',
@@ -151,5 +151,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		);
 	}
 	reportNotices(this, result);
-	return runResultToJson(result, options);
+	return runResultToJson(result, options, workflowId);
 }

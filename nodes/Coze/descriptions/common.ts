@@ -44,7 +44,7 @@ export const workflowIdProperty: INodeProperties = {
 	required: true,
 	default: { mode: 'list', value: '' },
 	description: 'The published Coze workflow (Coze calls its ID workflow_id)',
-	displayOptions: { show: { operation: ['run', 'resume', 'getRun'] } },
+	displayOptions: { show: { operation: ['run'] } },
 	modes: [
 		{
 			displayName: 'From List',
@@ -79,4 +79,15 @@ export const workflowIdProperty: INodeProperties = {
 			],
 		},
 	],
+};
+
+/**
+ * The same field for Resume and Get Run. Run's output items name their workflow, so after a Run
+ * it fills itself in; the run belongs to that workflow and Coze refuses any other.
+ */
+export const workflowOfRunProperty: INodeProperties = {
+	...workflowIdProperty,
+	default: { __rl: true, mode: 'id', value: '={{ $json.workflowId }}' },
+	description: 'The workflow that started the run (workflowId of the run\'s item)',
+	displayOptions: { show: { operation: ['resume', 'getRun'] } },
 };

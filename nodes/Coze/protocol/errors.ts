@@ -161,7 +161,7 @@ export function hintForCode(code: number | undefined, context: { host?: string }
 		case 6031:
 			return 'The workflow was not found or is not published. Publish the workflow in Coze and use the ID of the published workflow.';
 		case ASYNC_NEEDS_PAID_PLAN_CODE:
-			return 'Async runs need a paid Coze plan. Use stream mode, or turn on the option "Fall Back to Stream on 6003" (6003 means no run was started, so falling back cannot run the workflow twice).';
+			return 'Async runs need a paid Coze plan. Use stream mode, or turn on the option "Fall Back to Stream When Async Is Not Allowed" (no run was started, so falling back cannot run the workflow twice).';
 		case SYNC_CANNOT_INTERRUPT_CODE:
 			return 'This workflow asks questions (a Question or Input node), which sync runs do not support. Use stream or async mode.';
 		case 6023:
@@ -169,7 +169,7 @@ export function hintForCode(code: number | undefined, context: { host?: string }
 		case TRANSIENT_RUN_ERROR_CODE:
 			return 'Coze reported a temporary server problem and started no run. Running the node again usually works.';
 		case 4314:
-			return 'Coze has no run with this execute ID for this workflow. Check the workflow ID and execute ID (run data is kept 7 days).';
+			return "Coze has no run with this execute ID for this workflow. Workflow must be the workflow of the run (for Resume, the one that asked the question), and Execute ID or Event ID must come from that run's item. Coze keeps runs for 7 days.";
 		case 4315:
 			return 'This run has already finished, so it cannot be resumed. Start a new run instead.';
 		case 4300:
