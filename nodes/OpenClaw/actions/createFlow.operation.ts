@@ -24,6 +24,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		options: CREATE_STATUS_OPTIONS,
 		default: 'queued',
+		description: 'The status the new flow starts in',
 		displayOptions: show('createFlow'),
 	},
 	{
@@ -32,6 +33,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		options: NOTIFY_POLICY_OPTIONS,
 		default: 'done_only',
+		description: 'When the agent session hears about the flow',
 		displayOptions: show('createFlow'),
 	},
 	{

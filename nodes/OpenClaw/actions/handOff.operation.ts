@@ -1,6 +1,6 @@
 import { sleep, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { CREATE_STATUS_OPTIONS, NOTIFY_POLICY_OPTIONS, TASK_RUNTIME_OPTIONS } from '../descriptions/flowFields';
+import { CREATE_STATUS_OPTIONS, currentStep, NOTIFY_POLICY_OPTIONS, runtimeField } from '../descriptions/flowFields';
 import { handOff as handOffResult, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
 import type { JsonValue } from '../protocol/types';
 import { jsonValue, text } from '../n8n/params';
@@ -68,15 +68,13 @@ export const description: INodeProperties[] = [
 		name: 'addTask',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to record a child task in the new flow (queued)',
+		description:
+			'Whether to record a child task (queued) in the flow. Also applies to a flow handed off earlier that is still unchanged since then and has no task yet.',
 		displayOptions: show,
 	},
 	{
-		displayName: 'Task Runtime',
+		...runtimeField,
 		name: 'taskRuntime',
-		type: 'options',
-		options: TASK_RUNTIME_OPTIONS,
-		default: 'subagent',
 		displayOptions: { show: { operation: ['handOff'], addTask: [true] } },
 	},
 	{
@@ -94,6 +92,7 @@ export const description: INodeProperties[] = [
 		name: 'taskLabel',
 		type: 'string',
 		default: '',
+		description: 'A short name for the task, shown in lists',
 		displayOptions: { show: { operation: ['handOff'], addTask: [true] } },
 	},
 	{
@@ -101,7 +100,8 @@ export const description: INodeProperties[] = [
 		name: 'thenWait',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to set the new flow to waiting after it is created',
+		description:
+			'Whether to set the flow to waiting after it is created. Also applies to a flow handed off earlier that is still unchanged since then.',
 		displayOptions: show,
 	},
 	{
@@ -118,20 +118,34 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. await-review',
+		description: 'A short name of the step the flow waits at',
 		displayOptions: { show: { operation: ['handOff'], thenWait: [true] } },
 	},
 	{
-		displayName: 'Flow Fields',
+		displayName: 'Additional Fields',
 		name: 'handOffFields',
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: show,
 		options: [
-			{ displayName: 'Controller ID', name: 'controllerId', type: 'string', default: '' },
-			{ displayName: 'Current Step', name: 'currentStep', type: 'string', default: '' },
-			{ displayName: 'Notify Policy', name: 'notifyPolicy', type: 'options', options: NOTIFY_POLICY_OPTIONS, default: 'done_only' },
-			{ displayName: 'Status', name: 'status', type: 'options', options: CREATE_STATUS_OPTIONS, default: 'queued' },
+			{
+				displayName: 'Controller ID',
+				name: 'controllerId',
+				type: 'string',
+				default: '',
+				description: 'Who drives the flow; the route\'s controller ID (webhooks/&lt;routeId&gt;) if empty',
+			},
+			{ ...currentStep },
+			{
+				displayName: 'Notify Policy',
+				name: 'notifyPolicy',
+				type: 'options',
+				options: NOTIFY_POLICY_OPTIONS,
+				default: 'done_only',
+				description: 'When the agent session hears about the flow',
+			},
+			{ displayName: 'Status', name: 'status', type: 'options', options: CREATE_STATUS_OPTIONS, default: 'queued', description: 'The status the new flow starts in' },
 		],
 	},
 ];

@@ -30,7 +30,10 @@ const STATUS_NAMES: Record<FlowStatus, string> = {
 	cancelled: 'Cancelled',
 	lost: 'Lost',
 };
-const TASK_RUNTIME_NAMES: Record<TaskRuntime, string> = { subagent: 'Subagent', acp: 'ACP' };
+const TASK_RUNTIME_NAMES: Record<TaskRuntime, { name: string; description: string }> = {
+	subagent: { name: 'Subagent', description: 'A helper agent that the session starts for the task' },
+	acp: { name: 'External Coding Agent (ACP)', description: 'A coding agent outside OpenClaw, reached through the Agent Client Protocol' },
+};
 
 export const statusOptions = (statuses: readonly FlowStatus[]): INodePropertyOptions[] => statuses.map((value) => ({ name: STATUS_NAMES[value], value }));
 
@@ -40,7 +43,14 @@ export const NOTIFY_POLICY_OPTIONS: INodePropertyOptions[] = NOTIFY_POLICIES.map
 	description: NOTIFY_POLICY_NAMES[value].description,
 }));
 
-export const CREATE_STATUS_OPTIONS = statusOptions(CREATE_STATUSES);
+const CREATE_STATUS_DESCRIPTIONS: Partial<Record<FlowStatus, string>> = {
+	queued: 'Not started yet',
+	running: 'Being worked on',
+	waiting: 'Waiting for something, e.g. an approval',
+	blocked: 'Stuck, e.g. on a failed task',
+};
+
+export const CREATE_STATUS_OPTIONS = statusOptions(CREATE_STATUSES).map((o) => ({ ...o, description: CREATE_STATUS_DESCRIPTIONS[o.value as FlowStatus] }));
 
 export const RESUME_STATUS_OPTIONS = statusOptions(RESUME_STATUSES);
 
@@ -80,4 +90,14 @@ export const blockedSummary: INodeProperties = {
 	description: 'Why the flow is blocked',
 };
 
-export const TASK_RUNTIME_OPTIONS: INodePropertyOptions[] = TASK_RUNTIMES.map((value) => ({ name: TASK_RUNTIME_NAMES[value], value }));
+export const TASK_RUNTIME_OPTIONS: INodePropertyOptions[] = TASK_RUNTIMES.map((value) => ({ value, ...TASK_RUNTIME_NAMES[value] }));
+
+/** The task's runtime, as Add Child Task and Hand Off ask for it. */
+export const runtimeField = {
+	displayName: 'Runtime',
+	type: 'options',
+	options: TASK_RUNTIME_OPTIONS,
+	default: 'subagent',
+	description: 'What kind of agent the task is meant for. Recording the task starts neither.',
+} as const;
+
