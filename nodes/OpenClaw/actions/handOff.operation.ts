@@ -1,6 +1,6 @@
 import { sleep, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { CREATE_STATUS_OPTIONS, currentStep, NOTIFY_POLICY_OPTIONS, runtimeField } from '../descriptions/flowFields';
+import { controllerId, createStatus, currentStep, notifyPolicy, runtimeField } from '../descriptions/flowFields';
 import { handOff as handOffResult, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
 import type { JsonValue } from '../protocol/types';
 import { jsonValue, text } from '../n8n/params';
@@ -129,23 +129,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: show,
 		options: [
-			{
-				displayName: 'Controller ID',
-				name: 'controllerId',
-				type: 'string',
-				default: '',
-				description: 'Who drives the flow; the route\'s controller ID (webhooks/&lt;routeId&gt;) if empty',
-			},
-			{ ...currentStep },
-			{
-				displayName: 'Notify Policy',
-				name: 'notifyPolicy',
-				type: 'options',
-				options: NOTIFY_POLICY_OPTIONS,
-				default: 'done_only',
-				description: 'When the agent session hears about the flow',
-			},
-			{ displayName: 'Status', name: 'status', type: 'options', options: CREATE_STATUS_OPTIONS, default: 'queued', description: 'The status the new flow starts in' },
+controllerId, currentStep, notifyPolicy, createStatus
 		],
 	},
 ];

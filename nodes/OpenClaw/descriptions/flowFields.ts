@@ -54,6 +54,31 @@ export const CREATE_STATUS_OPTIONS = statusOptions(CREATE_STATUSES).map((o) => (
 
 export const RESUME_STATUS_OPTIONS = statusOptions(RESUME_STATUSES);
 
+/** How a new flow starts: who drives it, its status and when the session hears of it. */
+export const controllerId: INodeProperties = {
+	displayName: 'Controller ID',
+	name: 'controllerId',
+	type: 'string',
+	default: '',
+	description: 'Who drives the flow; the route\'s controller ID (webhooks/&lt;routeId&gt;) if empty',
+};
+export const createStatus: INodeProperties = {
+	displayName: 'Status',
+	name: 'status',
+	type: 'options',
+	options: CREATE_STATUS_OPTIONS,
+	default: 'queued',
+	description: 'The status the new flow starts in',
+};
+export const notifyPolicy: INodeProperties = {
+	displayName: 'Notify Policy',
+	name: 'notifyPolicy',
+	type: 'options',
+	options: NOTIFY_POLICY_OPTIONS,
+	default: 'done_only',
+	description: 'When the agent session hears about the flow',
+};
+
 export const currentStep: INodeProperties = {
 	displayName: 'Current Step',
 	name: 'currentStep',

@@ -18,6 +18,12 @@ export const operationProperty: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
+		{
+			name: 'Add Child Task',
+			value: 'runTask',
+			action: 'Add a child task to a flow',
+			description: 'Record a task in a flow for an agent to pick up; recording it starts no agent',
+		},
 		{ name: 'Cancel Flow', value: 'cancelFlow', action: 'Cancel a flow', description: 'Cancel a flow now, or once its active child tasks settle' },
 		{ name: 'Create Flow', value: 'createFlow', action: 'Create a flow', description: 'Create a TaskFlow for the agent session of the route' },
 		{ name: 'Fail Flow', value: 'failFlow', action: 'Fail a flow', description: 'Mark a flow as failed' },
@@ -35,12 +41,6 @@ export const operationProperty: INodeProperties = {
 		{ name: 'Request Cancel', value: 'requestCancel', action: 'Request cancellation of a flow', description: 'Ask a flow to stop: it then takes no new tasks' },
 		{ name: 'Resolve Flow', value: 'resolveFlow', action: 'Resolve a flow', description: 'Find a flow by flow ID, or the active flow of a session key' },
 		{ name: 'Resume Flow', value: 'resumeFlow', action: 'Resume a flow', description: 'Continue a waiting or blocked flow' },
-		{
-			name: 'Add Child Task',
-			value: 'runTask',
-			action: 'Add a child task to a flow',
-			description: 'Record a task in a flow for an agent to pick up; recording it starts no agent',
-		},
 		{ name: 'Set Waiting', value: 'setWaiting', action: 'Set a flow to waiting', description: 'Mark a flow as waiting (or blocked, with a blocker)' },
 	],
 	default: 'handOff',
