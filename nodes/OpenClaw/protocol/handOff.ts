@@ -204,7 +204,8 @@ async function handOffChecked(
 			recovered = true;
 		}
 	}
-	const kept = await keepOldest(client, index, key, flow);
+	// A flow found again after a lost answer came from a fresh list: it is the oldest already.
+	const kept = recovered ? undefined : await keepOldest(client, index, key, flow);
 	if (kept) return kept;
 	index.remember(key, flow);
 	const result: HandOffResult = { created: true, recovered, flow };
