@@ -10,7 +10,7 @@ import {
 
 import { operations, router } from './actions/router';
 import { flowIdProperty, revisionProperties } from './descriptions/flow';
-import { operationProperty } from './descriptions/operation';
+import { operationProperty, operationSubtitle } from './descriptions/operation';
 import { optionsProperty } from './descriptions/options';
 import { createTaskFlowClient } from './n8n/connection';
 import { openClawWebhookTest } from './n8n/credentialTest';
@@ -22,8 +22,8 @@ export class OpenClawTaskFlow implements INodeType {
 		icon: { light: 'file:../../icons/openclaw.svg', dark: 'file:../../icons/openclaw.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Create and drive OpenClaw TaskFlows through the gateway\'s webhooks plugin',
+		subtitle: operationSubtitle(),
+		description: 'Create, update and watch OpenClaw TaskFlows, and hand results off to them',
 		defaults: { name: 'OpenClaw TaskFlow' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -793,13 +793,13 @@ const OPENCLAW_ROWS: Row[] = [
 		parameter: 'Started At',
 		value: 'text',
 		parameters: { ...OC.runTask, taskStatus: 'running', taskFields: { startedAt: expr('"now"') } },
-		says: /whole number of 0 or more/,
+		says: /is not a date and time/,
 	},
 	{
 		parameter: 'Last Event At',
 		value: 'negative',
 		parameters: { ...OC.runTask, taskStatus: 'running', taskFields: { lastEventAt: -5 } },
-		says: /whole number of 0 or more/,
+		says: /is not a date and time/,
 	},
 	{
 		parameter: 'Started At',
@@ -838,7 +838,7 @@ const OPENCLAW_ROWS: Row[] = [
 		says: /must not be empty/,
 	},
 	{
-		parameter: 'Task Runtime',
+		parameter: 'Runtime',
 		value: 'unknown, from an expression',
 		parameters: { ...OC.handOff, addTask: true, taskText: 'Do it', taskRuntime: expr('"docker"') },
 		says: /must be one of/,
@@ -850,7 +850,7 @@ const OPENCLAW_ROWS: Row[] = [
 		says: /not valid JSON/,
 	},
 	// Result: JSON or, failing that, kept as text (a Coze result may be plain text). Execute ID, Debug URL, Task Label,
-	// Waiting Step: text. Flow Fields: text and option lists, checked like Create Flow's.
+	// Waiting Step: text. Additional Fields: text and option lists, checked like Create Flow's.
 ];
 
 describe('parameter validation: OpenClaw TaskFlow and its trigger', () => {

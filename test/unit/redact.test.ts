@@ -11,10 +11,15 @@ describe('redactSecrets', () => {
 
 	it('replaces any Bearer token, also one it was not given (a renewed one)', () => {
 		assert.equal(redactSecrets('authorization=Bearer abc.def-123; next', []), 'authorization=Bearer [redacted]; next');
-		assert.equal(redactSecrets('"bearer   xyz"', []), '"Bearer [redacted]"');
+		assert.equal(redactSecrets('"bearer   xyz"', []), '"bearer [redacted]"');
 	});
 
-	it('leaves short secrets alone, so that a word like "a" does not blank a message', () => {
-		assert.equal(redactSecrets('a short text', ['a', 'short']), 'a short text');
+	it('leaves secrets under 4 characters alone, so that a word like "a" does not blank a message', () => {
+		assert.equal(redactSecrets('a short text', ['a', 'sho']), 'a short text');
+	});
+
+	it('replaces a secret also as JSON and URLs encode it', () => {
+		const secret = 'se"cr/et+1';
+		assert.equal(redactSecrets(`{"echo":"se\\"cr/et+1"} ?s=${encodeURIComponent(secret)}`, [secret]), '{"echo":"[redacted]"} ?s=[redacted]');
 	});
 });

@@ -96,3 +96,17 @@ export function diffFlows(
 	}
 	return { transitions, next };
 }
+
+/**
+ * A sample for a test in the editor: the newest flow that matches the filters and would be
+ * reported under the chosen events if it had just been seen (its status, else created, else any
+ * change). Undefined when no flow fits.
+ */
+export function sampleTransition(flows: FlowView[], events: ReadonlySet<WatchEvent>, filters: WatchFilters): Transition | undefined {
+	for (const flow of flows) {
+		if (!matchesFilters(flow, filters)) continue;
+		const event = eventFor(flow, undefined, events);
+		if (event) return { event, flow, previousStatus: null, previousRevision: null };
+	}
+	return undefined;
+}
