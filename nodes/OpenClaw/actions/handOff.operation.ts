@@ -3,7 +3,7 @@ import { sleep, type IDataObject, type IExecuteFunctions, type INodeProperties }
 import { controllerId, createStatus, currentStep, notifyPolicy, runtimeField } from '../descriptions/flowFields';
 import { handOff as handOffResult, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
 import type { JsonValue } from '../protocol/types';
-import { jsonValue, text } from '../n8n/params';
+import { idText, jsonValue, text } from '../n8n/params';
 import { flowJson } from '../n8n/output';
 import type { OperationContext } from './types';
 
@@ -138,11 +138,11 @@ controllerId, currentStep, notifyPolicy, createStatus
 export async function execute(this: IExecuteFunctions, itemIndex: number, { client, handOffIndex }: OperationContext): Promise<IDataObject> {
 	const param = (name: string, fallback: unknown = '') => this.getNodeParameter(name, itemIndex, fallback);
 	const fields = param('handOffFields', {}) as IDataObject;
-	const key = requireIdempotencyKey(text(param('idempotencyKey')) ?? '');
+	const key = requireIdempotencyKey(idText(param('idempotencyKey'), 'idempotencyKey') ?? '');
 	const state: Record<string, JsonValue> = {
 		// A Coze result may be plain text: a string that is not JSON is kept as it is.
 		result: jsonValue(param('result', null), 'result', { textAllowed: true }) ?? null,
-		executeId: text(param('executeId')) ?? null,
+		executeId: idText(param('executeId'), 'executeId') ?? null,
 		debugUrl: text(param('debugUrl')) ?? null,
 	};
 	const addTask = param('addTask', false) === true;

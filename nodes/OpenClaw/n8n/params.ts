@@ -28,6 +28,20 @@ export function text(raw: unknown): string | undefined {
 }
 
 /**
+ * An ID or key field: as `text`, but a whole number beyond 2^53 is refused, since it reached the
+ * node already rounded (a Coze ID from an expression over parsed JSON) and would name another run.
+ */
+export function idText(raw: unknown, field: string): string | undefined {
+	if (typeof raw === 'number' && Number.isInteger(raw) && !Number.isSafeInteger(raw)) {
+		throw new OpenClawInputError(
+			field,
+			(label) => `${label} is the number ${String(raw)}, which is beyond 2^53 and was rounded before it reached the node: pass the ID as text (the Coze nodes give IDs as text)`,
+		);
+	}
+	return text(raw);
+}
+
+/**
  * A date and time field as the gateway takes it, milliseconds since 1970. Accepts what n8n's date
  * picker and expressions give: an ISO text, a Luxon or JS date, or a number of milliseconds.
  */

@@ -120,3 +120,15 @@ it('a change whose answer was lost is not reported applied when another writer c
 	assert.notEqual(result.items[0]?.json.applied, true, JSON.stringify(result.items[0]?.json));
 	assert.match(result.error?.message ?? '', /revision 4 \(succeeded\).*another writer changed it, so this change may not have been applied/);
 });
+
+it('a Coze ID that reaches Hand Off as a rounded number is refused by name, before any request', async () => {
+	const { server, flows } = await gateway();
+	// JSON.parse turns these two different execute IDs into the same number.
+	for (const [field, expression] of [['idempotencyKey', '={{ JSON.parse(\'{"id": 7606656416483336418}\').id }}'], ['executeId', '={{ JSON.parse(\'{"id": 7606656416483336419}\').id }}']]) {
+		const result = await taskFlow(server.url, { ...HAND_OFF, [field]: expression }, [{ executeId: '7606656416483336418' }]);
+		assert.match(result.error?.message ?? '', field === 'executeId' ? /Execute ID is the number 7606656416483336000.*pass the ID as text/ : /Idempotency Key is the number 7606656416483336000.*pass the ID as text/);
+	}
+	await server.close();
+	assert.equal(server.requests.length, 0);
+	assert.equal(flows.length, 0);
+});
