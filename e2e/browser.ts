@@ -14,6 +14,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 
 import { builtInScenarios, WORKSPACES, PERSONAL_WORKSPACE_ID, type WorkflowScenario } from '../test/emulator/scenarios';
 import { waitFor } from '../test/support/wait';
+import { fromScratchWalkthrough, SCRATCH_STEPS } from './browser-scratch';
 import { check, timedCheck } from './checks';
 import { launchChromium } from './chromium';
 import { OWNER, ROOT, startEditorEnv, type EditorEnv } from './editor-env';
@@ -25,7 +26,22 @@ const VIEWPORT = { width: 1440, height: 900 };
 const ICON_PATH = `/icons/${PACKAGE_NAME}/dist/icons/`;
 const ALL_INPUT_TYPES_ID = '7400000000000000020';
 
-/** Runs one named check; resolves whether it passed (run.ts's scenario() or the stand-alone runner). */
+/** The checks of the walk-through, by name (E2E_ONLY in run.ts selects among them). */
+export const BROWSER_STEPS = {
+	signIn: 'Browser: sign in to the editor as the owner',
+	search: 'Browser: the node search finds the four nodes with their icons',
+	picker: "Browser: Coze Workflow panel: the picker lists the emulator's workflows and filters by name",
+	fields: 'Browser: choosing "All input types" shows its input fields with their types and required marks',
+	execute: 'Browser: "Execute step" shows the output item (status, output, executeId, debugUrl)',
+	cozeCredential: 'Browser: Coze Access Token API: the form saves, the test passes against the emulator, a wrong token fails clearly',
+	jwtCredential: 'Browser: Coze OAuth JWT API: the form saves, the test passes against the emulator, a wrong key fingerprint fails clearly',
+	openClawCredential: 'Browser: OpenClaw Webhook Route API: the form saves, the test passes against the gateway, a wrong secret fails clearly',
+	secretCredential: 'Browser: Coze Webhook Secret API: the form saves (it has no test)',
+	...SCRATCH_STEPS,
+	console: 'Browser: the console shows no errors from the package',
+};
+
+/** Runs one named check; resolves whether it passed (false when it did not run) (run.ts's scenario() or the stand-alone runner). */
 export type Reporter = (name: string, body: () => Promise<string>) => Promise<boolean>;
 
 interface ConsoleEntry {
@@ -239,7 +255,7 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 			}
 		});
 
-		const signedIn = await step('Browser: sign in to the editor as the owner', async () => {
+		const signedIn = await step(BROWSER_STEPS.signIn, async () => {
 			await page.goto(`${env.base}/signin`);
 			await page.locator('[data-test-id="emailOrLdapLoginId"] input').fill(OWNER.email);
 			await page.locator('[data-test-id="password"] input').fill(OWNER.password);
@@ -249,7 +265,7 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 		});
 		if (!signedIn) return;
 
-		await step('Browser: the node search finds the four nodes with their icons', async () => {
+		await step(BROWSER_STEPS.search, async () => {
 			await page.goto(`${env.base}/workflow/new`);
 			await page.locator('[data-test-id="node-creator-plus-button"]').click();
 			const found: string[] = [];
@@ -296,7 +312,7 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 		const workflowName = `Browser walk-through ${new Date().toISOString()}`;
 		const workflowId = await createWorkflow(env, workflowName);
 		const ndv = page.locator('[data-test-id="ndv"]');
-		const opened = await step("Browser: Coze Workflow panel: the picker lists the emulator's workflows and filters by name", async () => {
+		const opened = await step(BROWSER_STEPS.picker, async () => {
 			await page.goto(`${env.base}/workflow/${workflowId}`);
 			await page.locator('[data-test-id="canvas-handle-plus"]').first().click();
 			await searchNodes(page, 'Coze Workflow');
@@ -335,7 +351,7 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 		const scenario = builtInScenarios().find((s) => s.id === ALL_INPUT_TYPES_ID)!;
 		const fieldsShown =
 			opened &&
-			(await step('Browser: choosing "All input types" shows its input fields with their types and required marks', async () => {
+			(await step(BROWSER_STEPS.fields, async () => {
 				await page.locator('[data-test-id="rlc-search"]').fill('All input types');
 				await page.locator('[data-test-id="rlc-item"]', { hasText: `${scenario.name} (Personal)` }).click();
 				const chosen = await ndv.locator('[data-test-id="rlc-input"]').inputValue();
@@ -397,7 +413,7 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 			}));
 
 		if (fieldsShown) {
-			await step('Browser: "Execute step" shows the output item (status, output, executeId, debugUrl)', async () => {
+			await step(BROWSER_STEPS.execute, async () => {
 				const before = env.emu.runsStarted(ALL_INPUT_TYPES_ID);
 				await ndv.locator('[data-test-id="parameter-input-p_string"] input').fill('typed in the browser');
 				await ndv.locator('[data-test-id="node-execute-button"]').click();
@@ -455,7 +471,7 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 		const before = new Set((await savedCredentials(env)).map((c) => c.id));
 		const savedOfType = async (type: string) => (await savedCredentials(env)).filter((c) => c.type === type && !before.has(c.id));
 
-		await step('Browser: Coze Access Token API: the form saves, the test passes against the emulator, a wrong token fails clearly', async () => {
+		await step(BROWSER_STEPS.cozeCredential, async () => {
 			const dialog = await openCredentialForm(page, env, 'Coze Access Token API', [
 				{ name: 'accessToken', value: env.emu.token },
 				{ name: 'region', value: 'Other Base URL (Proxy)', option: true },
@@ -477,7 +493,7 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 		});
 
 		await step(
-			'Browser: Coze OAuth JWT API: the form saves, the test passes against the emulator, a wrong key fingerprint fails clearly',
+			BROWSER_STEPS.jwtCredential,
 			async () => {
 				const app = env.emu.jwtApp;
 				const dialog = await openCredentialForm(page, env, 'Coze OAuth JWT API', [
@@ -500,7 +516,7 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 			},
 		);
 
-		await step('Browser: OpenClaw Webhook Route API: the form saves, the test passes against the gateway, a wrong secret fails clearly', async () => {
+		await step(BROWSER_STEPS.openClawCredential, async () => {
 			check(env.gateway && env.route, 'no OpenClaw gateway was started');
 			const dialog = await openCredentialForm(page, env, 'OpenClaw Webhook Route API', [
 				{ name: 'gatewayUrl', value: env.gateway.baseUrl },
@@ -521,7 +537,7 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 			return `"${good.text}"; wrong secret: "${bad.text.slice(0, 120)}…"; ${screenshot}`;
 		});
 
-		await step('Browser: Coze Webhook Secret API: the form saves (it has no test)', async () => {
+		await step(BROWSER_STEPS.secretCredential, async () => {
 			const dialog = await openCredentialForm(page, env, 'Coze Webhook Secret API', [
 				{ name: 'secret', value: 'a-webhook-secret-typed-in-the-browser-0001' },
 			]);
@@ -534,8 +550,10 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 			await closeDialog(page);
 			return 'saved; no error shown';
 		});
+
+		await fromScratchWalkthrough(page, env, step, async (name) => await shot(page, name));
 	} finally {
-		await report('Browser: the console shows no errors from the package', async () => {
+		await report(BROWSER_STEPS.console, async () => {
 			const ours = consoleEntries.filter(isFromPackage);
 			const others = consoleEntries.filter((e) => !isFromPackage(e));
 			for (const entry of others)
