@@ -321,7 +321,8 @@ async function main(): Promise<void> {
 	const tarball = join(CACHE, packed);
 	log(`packed ${tarball}`);
 	const emu = await startEmulator({ timeScale: 0.5 });
-	const gateway = await startGateway({ routeIds: ['e2e-v2', 'e2e-v1', 'e2e-browser'], log: (l) => log(`  ${l}`) });
+	// On a loaded machine the gateway has taken close to its default 120 s to start.
+	const gateway = await startGateway({ routeIds: ['e2e-v2', 'e2e-v1', 'e2e-browser'], log: (l) => log(`  ${l}`), startTimeoutMs: 300_000 });
 	const pushSecret = randomBytes(24).toString('hex');
 	try {
 		for (const line of LINES) {
