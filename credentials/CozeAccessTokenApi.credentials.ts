@@ -10,10 +10,23 @@ export const COZE_REGION_OPTIONS = [
 ];
 
 /** The API base URL of a Coze credential, as an n8n expression (for credential tests). */
-export const COZE_BASE_URL_EXPRESSION = `={{ $credentials.region === "cn" ? "${REGION_BASE_URLS.cn}" : $credentials.region === "studio" ? $credentials.studioUrl : $credentials.region === "custom" ? $credentials.baseUrl : "${REGION_BASE_URLS.com}" }}`;
+export const COZE_BASE_URL_EXPRESSION = `={{ $credentials.region === "cn" ? "${REGION_BASE_URLS.cn}" : $credentials.region === "studio" ? $credentials.studioUrl : $credentials.region === "custom" ? String($credentials.baseUrl).trim().replace(/\\/+$/, "").replace(/\\/v1$/i, "") : "${REGION_BASE_URLS.com}" }}`;
+
+/** The Base URL of the "Other Base URL (Proxy)" region, shared by both Coze credentials. */
+export const COZE_CUSTOM_BASE_URL: INodeProperties = {
+	displayName: 'Base URL',
+	name: 'baseUrl',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'https://coze-proxy.example.com',
+	description: "The address in front of Coze's API paths, without /v1 (a trailing /v1 is dropped)",
+	displayOptions: { show: { region: ['custom'] } },
+};
 
 /**
- * The request of both Coze credential tests. It needs the listRunHistory permission, which the run
+ * The request of the JWT credential's test (the access-token credential is tested by the Coze
+ * Workflow node, which can say more). It needs the listRunHistory permission, which the run
  * modes need too, and not listWorkspace, which only the editor's lists need: a token that can run
  * workflows passes. The probed run does not exist, so a valid token gets a "not found" answer.
  * (Coze Studio has its own history path, `/v1/workflow/get_run_history`.)
@@ -87,15 +100,7 @@ export class CozeAccessTokenApi implements ICredentialType {
 			description: 'The URL of your Coze Studio server',
 			displayOptions: { show: { region: ['studio'] } },
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://coze-proxy.example.com',
-			description: 'The URL that serves Coze\'s API paths (/v1/…)',
-			displayOptions: { show: { region: ['custom'] } },
-		},
+		COZE_CUSTOM_BASE_URL,
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -103,8 +108,6 @@ export class CozeAccessTokenApi implements ICredentialType {
 		properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
 	};
 
-	test: ICredentialTestRequest = {
-		request: { baseURL: COZE_BASE_URL_EXPRESSION, url: COZE_TOKEN_TEST_URL, method: 'GET' },
-		rules: COZE_TOKEN_TEST_RULES,
-	};
+	// No declarative test: the Coze Workflow node's cozeAccessTokenTest also reports unreachable hosts
+	// and base URLs that do not serve Coze's API, which rules on a response cannot.
 }

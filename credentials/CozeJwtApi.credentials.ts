@@ -10,10 +10,16 @@ import type {
 
 import { buildExchangeRequest, readExchangeResponse } from '../nodes/Coze/protocol/oauthToken';
 import { resolveEndpoint } from '../nodes/Coze/protocol/endpoint';
-import { COZE_BASE_URL_EXPRESSION, COZE_REGION_OPTIONS, COZE_TOKEN_TEST_RULES, COZE_TOKEN_TEST_URL } from './CozeAccessTokenApi.credentials';
+import { COZE_BASE_URL_EXPRESSION, COZE_CUSTOM_BASE_URL, COZE_REGION_OPTIONS, COZE_TOKEN_TEST_RULES, COZE_TOKEN_TEST_URL } from './CozeAccessTokenApi.credentials';
 
-/** n8n calls preAuthentication only when the token is empty or after a 401; see `authenticate`. */
-const REFRESH_MARGIN_SECONDS = 60;
+/**
+ * n8n calls preAuthentication only when the token is empty or after a 401; see `authenticate`. The
+ * margin is a quarter of the lifetime for short ones: a fixed minute would make a 60 s token stale
+ * as soon as it is issued.
+ */
+export function refreshMarginSeconds(lifetimeSeconds: number): number {
+	return Math.min(60, Math.floor(lifetimeSeconds / 4));
+}
 
 export class CozeJwtApi implements ICredentialType {
 	name = 'cozeJwtApi';
@@ -60,15 +66,7 @@ export class CozeJwtApi implements ICredentialType {
 			default: 'com',
 			description: 'Which Coze the app belongs to. The JWT\'s aud is this API host.',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://coze-proxy.example.com',
-			description: 'The URL that serves Coze\'s API paths (/v1/…) and the token endpoint',
-			displayOptions: { show: { region: ['custom'] } },
-		},
+		{ ...COZE_CUSTOM_BASE_URL, description: `${COZE_CUSTOM_BASE_URL.description}. It serves the token endpoint too.` },
 		{
 			displayName: 'Token Lifetime (Seconds)',
 			name: 'durationSeconds',
@@ -126,14 +124,14 @@ export class CozeJwtApi implements ICredentialType {
 
 	/**
 	 * Bearer authentication with the exchanged token. n8n renews an expirable credential only when it
-	 * is empty or after a request failed with 401, so a token within a minute of its expiry is
+	 * is empty or after a request failed with 401, so a token close to its expiry (see refreshMarginSeconds) is
 	 * deliberately not sent: the request then fails with 401 and n8n fetches a new token and repeats it,
 	 * before Coze would have refused the old one in the middle of the execution.
 	 */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) {
 		const expiresAt = Number(credentials.expiresAt) || 0;
 		const nowSeconds = Math.floor(Date.now() / 1000);
-		const fresh = expiresAt === 0 || nowSeconds < expiresAt - REFRESH_MARGIN_SECONDS;
+		const fresh = expiresAt === 0 || nowSeconds < expiresAt - refreshMarginSeconds(Number(credentials.durationSeconds) || 900);
 		const token = fresh ? String(credentials.accessToken ?? '') : 'expiring';
 		return {
 			...requestOptions,

@@ -15,6 +15,15 @@ export class CozeWebhookSecretApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			// n8n shows a failed test's reason only behind "More details": the rule is stated while it is broken.
+			displayName:
+				'The secret needs at least 16 characters: a shorter one is refused, and the Coze Trigger then refuses every request. Generate one with: openssl rand -hex 32',
+			name: 'lengthNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { secret: [{ _cnd: { regex: '^\\s*.{0,15}\\s*$' } }] } },
+		},
+		{
 			displayName: 'Secret',
 			name: 'secret',
 			type: 'string',

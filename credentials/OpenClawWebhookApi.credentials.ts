@@ -1,11 +1,22 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+
+/** The header that carries the route's secret, as Header Style says. */
+export function openClawSecretHeader(credentials: ICredentialDataDecryptedObject): Record<string, string> {
+	const secret = String(credentials.secret ?? '').trim();
+	return credentials.headerStyle === 'header' ? { 'x-openclaw-webhook-secret': secret } : { Authorization: `Bearer ${secret}` };
+}
+
+/** The gateway URL and route path of a credential, joined as requests use them. */
+export function openClawRouteUrl(credentials: ICredentialDataDecryptedObject): string {
+	const path = String(credentials.routePath ?? '').trim();
+	return `${String(credentials.gatewayUrl ?? '').trim().replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
+}
 
 /** A route of the OpenClaw gateway's webhooks plugin, which drives TaskFlows for one agent session. */
 export class OpenClawWebhookApi implements ICredentialType {
@@ -60,29 +71,9 @@ export class OpenClawWebhookApi implements ICredentialType {
 	];
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const secret = String(credentials.secret ?? '').trim();
-		const header = credentials.headerStyle === 'header' ? { 'x-openclaw-webhook-secret': secret } : { Authorization: `Bearer ${secret}` };
-		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), ...header } };
+		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), ...openClawSecretHeader(credentials) } };
 	}
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ $credentials.gatewayUrl.replace(/\\/+$/, "") }}',
-			url: '={{ $credentials.routePath.startsWith("/") ? $credentials.routePath : "/" + $credentials.routePath }}',
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body: { action: 'list_flows' },
-		},
-		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: 'The gateway refused the secret (401): check Secret, Header Style and Route Path.' } },
-			{
-				type: 'responseCode',
-				properties: { value: 404, message: 'No webhook route answers at this path (404): check Gateway URL and Route Path, and that the route is enabled.' },
-			},
-			{
-				type: 'responseCode',
-				properties: { value: 429, message: "The route's rate limit is used up (429: 120 requests per 60 s): try again in a minute." },
-			},
-		],
-	};
+	// No declarative test: the OpenClaw TaskFlow node's openClawWebhookTest also says when nothing
+	// answers at the Gateway URL, which rules on a response cannot.
 }

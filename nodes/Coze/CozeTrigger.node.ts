@@ -11,10 +11,10 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { cozeTriggerProperties } from './trigger/description';
 import { header, rawBodyOf, readTriggerSettings, reject } from './trigger/request';
 import { ReplayGuard, verifyHmac, verifySecretHeader, type WebhookVerdict } from './trigger/webhookAuth';
 import { readWebhookBody } from './trigger/webhookBody';
+import { cozeTriggerPanel, cozeTriggerProperties, DEFAULT_SIGNATURE_HEADER, DEFAULT_TIMESTAMP_HEADER } from './trigger/description';
 
 export const WEBHOOK_SECRET_CREDENTIAL = 'cozeWebhookSecretApi';
 const MIN_SECRET_LENGTH = 16;
@@ -23,7 +23,18 @@ const MIN_SECRET_LENGTH = 16;
 const replayGuards = new Map<string, ReplayGuard>();
 
 /** Headers that carry the secret or signature are never part of the output. */
-const SECRET_HEADERS = new Set(['authorization', 'x-coze-signature', 'cookie']);
+const SECRET_HEADERS = new Set(['authorization', 'cookie']);
+
+/** A header name parameter as n8n keys request headers: trimmed and lower-cased. */
+function headerNameParameter(context: IWebhookFunctions, name: string, fallback: string): string {
+	return (String(context.getNodeParameter(name, fallback) ?? '').trim() || fallback).toLowerCase();
+}
+
+/** Whatever header the secret arrived in, it stays out of the item. */
+function carriesSecret(value: unknown, secret: string): boolean {
+	if (secret.trim() === '') return false;
+	return (Array.isArray(value) ? value : [value]).some((v) => typeof v === 'string' && v.includes(secret.trim()));
+}
 
 export class CozeTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -50,10 +61,13 @@ export class CozeTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: '={{ $parameter["responseMode"] }}',
-				responseData: 'firstEntryJson',
+				// n8n answers "onReceived" with any non-empty responseData text as is (and defaults it to
+				// "firstEntryJson"), so it is empty there: the answer is then webhookResponse.
+				responseData: '={{ $parameter["responseMode"] === "lastNode" ? "firstEntryJson" : "" }}',
 				path: 'coze',
 			},
 		],
+		triggerPanel: cozeTriggerPanel,
 		properties: cozeTriggerProperties,
 	};
 
@@ -88,10 +102,14 @@ export class CozeTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const { authentication, options, maxBodyBytes } = readTriggerSettings(this);
 		const rawBody = await rawBodyOf(this);
+		// One normalised name per header, for both the check and the filter of the item's headers.
+		const secretHeader = headerNameParameter(this, 'headerName', 'Authorization');
+		const signatureHeader = headerNameParameter(this, 'signatureHeader', DEFAULT_SIGNATURE_HEADER);
+		let secret = '';
 
 		if (authentication !== 'none') {
 			const credentials = await this.getCredentials(WEBHOOK_SECRET_CREDENTIAL);
-			const secret = String(credentials.secret ?? '');
+			secret = String(credentials.secret ?? '');
 			let verdict: WebhookVerdict;
 			if (secret.trim().length < MIN_SECRET_LENGTH) {
 				// A weak secret is refused for every request rather than accepted.
@@ -103,16 +121,15 @@ export class CozeTrigger implements INodeType {
 				if (!replays) replayGuards.set(key, (replays = new ReplayGuard()));
 				verdict = verifyHmac({
 					secret,
-					timestampHeader: header(this, String(this.getNodeParameter('timestampHeader', 'x-coze-timestamp'))),
-					signatureHeader: header(this, String(this.getNodeParameter('signatureHeader', 'x-coze-signature'))),
+					timestampHeader: header(this, headerNameParameter(this, 'timestampHeader', DEFAULT_TIMESTAMP_HEADER)),
+					signatureHeader: header(this, signatureHeader),
 					rawBody: rawBody ?? Buffer.alloc(0),
 					toleranceSeconds: Number(this.getNodeParameter('toleranceSeconds', 300)),
 					nowMs: Date.now(),
 					replays,
 				});
 			} else {
-				const headerName = String(this.getNodeParameter('headerName', 'Authorization')).trim() || 'Authorization';
-				verdict = verifySecretHeader(header(this, headerName), secret, headerName.toLowerCase() === 'authorization');
+				verdict = verifySecretHeader(header(this, secretHeader), secret, secretHeader === 'authorization');
 			}
 			if (!verdict.ok) return reject(this, verdict.status, verdict.reason);
 		}
@@ -127,12 +144,10 @@ export class CozeTrigger implements INodeType {
 
 		const json: IDataObject = { body: body.body as IDataObject };
 		if (options.includeHeaders === true) {
-			const hidden = new Set([
-				...SECRET_HEADERS,
-				String(this.getNodeParameter('headerName', 'Authorization')).toLowerCase(),
-				String(this.getNodeParameter('signatureHeader', 'x-coze-signature')).toLowerCase(),
-			]);
-			json.headers = Object.fromEntries(Object.entries(this.getHeaderData()).filter(([name]) => !hidden.has(name))) as IDataObject;
+			const hidden = new Set([...SECRET_HEADERS, secretHeader, signatureHeader]);
+			json.headers = Object.fromEntries(
+				Object.entries(this.getHeaderData()).filter(([name, value]) => !hidden.has(name.toLowerCase()) && !carriesSecret(value, secret)),
+			) as IDataObject;
 		}
 		if (options.includeQuery === true) json.query = this.getQueryData() as IDataObject;
 		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;

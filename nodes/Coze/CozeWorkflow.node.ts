@@ -7,8 +7,9 @@ import {
 } from 'n8n-workflow';
 
 import { operations, router } from './actions/router';
-import { authenticationProperty, operationProperty, workflowIdProperty } from './descriptions/common';
+import { authenticationProperty, operationProperty, workflowIdProperty, workflowOfRunProperty } from './descriptions/common';
 import { optionsProperty } from './descriptions/options';
+import { cozeAccessTokenTest } from './n8n/credentialTest';
 import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './n8n/methods';
 
 export class CozeWorkflow implements INodeType {
@@ -26,13 +27,14 @@ export class CozeWorkflow implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'cozeAccessTokenApi', required: true, displayOptions: { show: { authentication: ['accessToken'] } } },
+			{ name: 'cozeAccessTokenApi', required: true, testedBy: 'cozeAccessTokenTest', displayOptions: { show: { authentication: ['accessToken'] } } },
 			{ name: 'cozeJwtApi', required: true, displayOptions: { show: { authentication: ['jwt'] } } },
 		],
 		properties: [
 			authenticationProperty,
 			operationProperty,
 			workflowIdProperty,
+			workflowOfRunProperty,
 			...Object.values(operations).flatMap((operation) => operation.description),
 			optionsProperty,
 		],
@@ -42,6 +44,7 @@ export class CozeWorkflow implements INodeType {
 		listSearch: { searchWorkflows },
 		resourceMapping: { getWorkflowInputs },
 		loadOptions: { getWorkflowVersions },
+		credentialTest: { cozeAccessTokenTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -10,9 +10,10 @@ import {
 
 import { operations, router } from './actions/router';
 import { flowIdProperty, revisionProperties } from './descriptions/flow';
-import { operationProperty } from './descriptions/operation';
+import { operationProperty, operationSubtitle } from './descriptions/operation';
 import { optionsProperty } from './descriptions/options';
 import { createTaskFlowClient } from './n8n/connection';
+import { openClawWebhookTest } from './n8n/credentialTest';
 
 export class OpenClawTaskFlow implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,13 +22,13 @@ export class OpenClawTaskFlow implements INodeType {
 		icon: { light: 'file:../../icons/openclaw.svg', dark: 'file:../../icons/openclaw.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Create and drive OpenClaw TaskFlows through the gateway\'s webhooks plugin',
+		subtitle: operationSubtitle(),
+		description: 'Create, update and watch OpenClaw TaskFlows, and hand results off to them',
 		defaults: { name: 'OpenClaw TaskFlow' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'openClawWebhookApi', required: true }],
+		credentials: [{ name: 'openClawWebhookApi', required: true, testedBy: 'openClawWebhookTest' }],
 		properties: [
 			operationProperty,
 			flowIdProperty,
@@ -38,6 +39,7 @@ export class OpenClawTaskFlow implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { openClawWebhookTest },
 		listSearch: {
 			async searchFlows(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 				const client = await createTaskFlowClient(this);

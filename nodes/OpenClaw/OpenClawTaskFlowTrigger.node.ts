@@ -12,8 +12,9 @@ import { optionsCollection } from '../shared/descriptions';
 import { throwNodeError } from '../shared/itemRunner';
 import { settle } from '../shared/settle';
 import { OpenClawError, OpenClawRateLimitError } from './protocol/errors';
-import { diffFlows, emptyWatchState, matchesFilters, WATCH_EVENTS, type WatchEvent, type WatchFilters, type WatchState } from './protocol/flowWatch';
+import { diffFlows, emptyWatchState, sampleTransition, WATCH_EVENTS, type Transition, type WatchEvent, type WatchFilters, type WatchState } from './protocol/flowWatch';
 import { createTaskFlowClient } from './n8n/connection';
+import { openClawWebhookTest } from './n8n/credentialTest';
 import { toNodeError } from './n8n/errors';
 import { flowJson } from './n8n/output';
 
@@ -28,6 +29,20 @@ const EVENT_NAMES: Record<WatchEvent, string> = {
 	anyChange: 'Any Change',
 };
 
+function transitionJson(t: Transition): IDataObject {
+	return { event: t.event, previousStatus: t.previousStatus, previousRevision: t.previousRevision, ...flowJson(t.flow) };
+}
+
+const NO_SAMPLE_HELP = 'Fetch Test Event shows the newest flow that the chosen Events would report. Move a flow to one of those statuses, or choose other Events.';
+
+/** What a test in the editor says when no flow fits the chosen events and filters. */
+function noSampleMessage(events: ReadonlySet<WatchEvent>, filters: WatchFilters): string {
+	const statuses = [...events].filter((e) => e !== 'created' && e !== 'anyChange');
+	const filtered = filters.controllerId || filters.goalContains || filters.stateField ? ' that matches the Filters' : '';
+	if (events.has('created') || events.has('anyChange')) return `No flow${filtered} exists on this route yet`;
+	return `No flow${filtered} is in status ${statuses.join(' or ')} yet`;
+}
+
 /** A poll never waits for the rate limit: a 429 skips it, and the next poll tries again. */
 const POLL_SETTINGS = { timeoutMs: 30_000, rateLimitMaxWaitMs: 0 };
 
@@ -41,16 +56,17 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ $parameter["events"].join(", ") }}',
-		description: 'Starts the workflow when TaskFlows of an OpenClaw webhook route change state',
+		subtitle: `={{ $parameter["events"].map((e) => (${JSON.stringify(EVENT_NAMES)})[e] ?? e).join(", ") }}`,
+		// The node creator shows this under the entry that the trigger shares with the OpenClaw TaskFlow node.
+		description: 'Create, update and watch OpenClaw TaskFlows, and hand results off to them',
 		defaults: { name: 'OpenClaw TaskFlow Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'openClawWebhookApi', required: true }],
+		credentials: [{ name: 'openClawWebhookApi', required: true, testedBy: 'openClawWebhookTest' }],
 		properties: [
 			{
-				displayName: "Each poll sends one list_flows request, which counts against the route's 120 requests per minute.",
+				displayName: "Each poll reads the route's list of flows with one request, which counts against the route's 120 requests per minute.",
 				name: 'pollNotice',
 				type: 'notice',
 				default: '',
@@ -117,6 +133,8 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 		],
 	};
 
+	methods = { credentialTest: { openClawWebhookTest } };
+
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const events = new Set(this.getNodeParameter('events', []) as WatchEvent[]);
 		if (events.size === 0) throw new NodeOperationError(this.getNode(), 'Events is empty: choose at least one change to react to');
@@ -155,21 +173,11 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 		if (flows instanceof Error) throw new NodeOperationError(this.getNode(), flows);
 
 		if (this.getMode() === 'manual') {
-			// A test in the editor shows the newest matching flow, and leaves the trigger's memory alone.
-			const latest = flows.find((flow) => matchesFilters(flow, filters));
-			if (!latest) return null;
-			return [
-				[
-					{
-						json: {
-							event: 'manual',
-							previousStatus: null,
-							previousRevision: null,
-							...flowJson(latest),
-						},
-					},
-				],
-			];
+			// A test in the editor shows the newest flow that the chosen events would report, and
+			// leaves the trigger's memory alone.
+			const sample = sampleTransition(flows, events, filters);
+			if (!sample) throw new NodeOperationError(this.getNode(), noSampleMessage(events, filters), { description: NO_SAMPLE_HELP });
+			return [[{ json: transitionJson(sample) }]];
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
@@ -183,14 +191,7 @@ export class OpenClawTaskFlowTrigger implements INodeType {
 		staticData.watch = next as unknown as IDataObject;
 		if (transitions.length === 0) return null;
 		return [
-			transitions.map((t) => ({
-				json: {
-					event: t.event,
-					previousStatus: t.previousStatus,
-					previousRevision: t.previousRevision,
-					...flowJson(t.flow),
-				},
-			})),
+			transitions.map((t) => ({ json: transitionJson(t) })),
 		];
 	}
 }

@@ -18,9 +18,44 @@ export interface ItemRunner {
 	errorJson(error: unknown, itemIndex: number): IDataObject;
 	/** n8n's error for a failed item. */
 	toNodeError(error: unknown, itemIndex: number): NodeApiError | NodeOperationError;
+	/**
+	 * For n8n's Retry On Fail, which runs the node again with all its items. Without it, every try
+	 * runs every item. With it, a later try gives an item that succeeded its output again, and an
+	 * item whose failure `mayHaveActed` (it may have done what running it again would do twice)
+	 * fails with `notRepeated(error)`; only the other items run again.
+	 */
+	retries?: { mayHaveActed(error: unknown): boolean; notRepeated(error: unknown): unknown };
 }
 
 type Outcome = { ok: true; output: IDataObject | IDataObject[] } | { ok: false; error: unknown } | undefined;
+
+/** What the tries of one node run so far did, item by item. */
+interface Tries {
+	tries: number;
+	items: Map<number, NonNullable<Outcome>>;
+	at: number;
+}
+
+/** Tries of node runs that n8n may retry, by execution and node. n8n's tries of a node run follow each other. */
+const TRIES = new Map<string, Tries>();
+/** A forgotten entry (the execution was stopped between tries) is dropped after this long. */
+const TRIES_KEPT_MS = 24 * 3_600_000;
+
+/** The tries of this node run when n8n's Retry On Fail is on, with this call counted. */
+function countTry(context: IExecuteFunctions): { key: string; tries: Tries; last: boolean } | undefined {
+	const node = context.getNode();
+	if (node.retryOnFail !== true) return undefined;
+	const now = Date.now();
+	for (const [key, entry] of TRIES) if (now - entry.at > TRIES_KEPT_MS) TRIES.delete(key);
+	const key = `${context.getExecutionId()}\u0000${node.name}`;
+	const tries = TRIES.get(key) ?? { tries: 0, items: new Map(), at: now };
+	tries.tries++;
+	tries.at = now;
+	TRIES.set(key, tries);
+	// As n8n-core's WorkflowExecute counts them.
+	const maxTries = Math.min(5, Math.max(2, node.maxTries || 3));
+	return { key, tries, last: tries.tries >= maxTries };
+}
 
 /**
  * The item loop of both node families, the one place continue-on-fail is decided: items run in an
@@ -31,16 +66,32 @@ type Outcome = { ok: true; output: IDataObject | IDataObject[] } | { ok: false; 
 export async function runItems(context: IExecuteFunctions, runner: ItemRunner): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
 	const continueOnFail = context.continueOnFail();
+	const retries = runner.retries;
+	const attempt = retries ? countTry(context) : undefined;
 	let stopped = false;
 	const outcomes = await runPool<Outcome>(items.length, runner.concurrency ?? 1, async (itemIndex) => {
 		if (stopped) return undefined;
-		try {
-			return { ok: true, output: await runner.perItem(itemIndex) };
-		} catch (error) {
-			if (!continueOnFail) stopped = true;
-			return { ok: false, error };
+		const earlier = attempt?.tries.items.get(itemIndex);
+		let outcome: NonNullable<Outcome>;
+		if (earlier?.ok) outcome = earlier;
+		else if (earlier && retries) outcome = { ok: false, error: retries.notRepeated(earlier.error) };
+		else {
+			try {
+				outcome = { ok: true, output: await runner.perItem(itemIndex) };
+			} catch (error) {
+				outcome = { ok: false, error };
+			}
+			if (attempt && (outcome.ok || retries?.mayHaveActed(outcome.error))) attempt.tries.items.set(itemIndex, outcome);
 		}
+		if (!outcome.ok && !continueOnFail) stopped = true;
+		return outcome;
 	});
+	if (attempt) {
+		// n8n tries again after a thrown error, or when the first item carries one (continue-on-fail).
+		const first = outcomes[0];
+		const retried = !attempt.last && outcomes.some((o) => o && !o.ok) && (!continueOnFail || (first !== undefined && !first.ok));
+		if (!retried) TRIES.delete(attempt.key);
+	}
 	const returnData: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
 		if (!outcome) continue;

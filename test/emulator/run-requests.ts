@@ -45,15 +45,17 @@ export function parseRunRequest(body: unknown, flavor: Flavor): Parsed<RunReques
   }
   if (strings['bot_id'] && strings['app_id']) return { ok: false, reason: 'bot_id and app_id cannot both be set' };
 
-  const ext: Record<string, string> = {};
+  const entries: Array<[string, string]> = [];
   const rawExt = body['ext'];
   if (rawExt !== undefined && rawExt !== null) {
     if (!isRecord(rawExt)) return { ok: false, reason: 'ext must be an object of strings' };
     for (const [key, value] of Object.entries(rawExt)) {
       if (typeof value !== 'string') return { ok: false, reason: `ext.${key} must be a string` };
-      ext[key] = value;
+      entries.push([key, value]);
     }
   }
+  // fromEntries defines each key, so that a key named __proto__ stays a key.
+  const ext: Record<string, string> = Object.fromEntries(entries);
 
   let parameters: Record<string, unknown> = {};
   const rawParameters = body['parameters'];

@@ -66,7 +66,8 @@ const DATE_PATTERN = /\d{4}-\d{2}-\d{2}/;
 const CREATED_AT = 1752060786;
 
 function text(ctx: ScriptContext, name: string, fallback: string): string {
-  const value = ctx.parameters[name];
+  // Own properties only: an input may be named like a property of every object (constructor, toString).
+  const value = Object.hasOwn(ctx.parameters, name) ? ctx.parameters[name] : undefined;
   return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : fallback;
 }
 

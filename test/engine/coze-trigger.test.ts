@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 
-import type { INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 
-import { callWebhook, testCredentialLikeN8n, TestCredentialsHelper, type WebhookOutcome } from '../harness/engine';
+import { callWebhook, credentialType, nodeType, testCredentialLikeN8n, TestCredentialsHelper, type WebhookOutcome } from '../harness/engine';
 
 const SECRET = `whsec_${randomBytes(16).toString('hex')}`;
 const credentials = (secret = SECRET) => new TestCredentialsHelper({ cozeWebhookSecretApi: { secret } });
@@ -38,12 +38,14 @@ function rejected(outcome: WebhookOutcome, status: number, reason: RegExp, reque
 	assert.equal(outcome.result.noWebhookResponse, true);
 	assert.equal(outcome.result.workflowData, undefined, 'no execution starts');
 	assert.equal(outcome.sent?.status, status);
+	assert.deepEqual(outcome.answer, { status, contentType: JSON_ANSWER, body: { received: false, error: outcome.sent?.body && (outcome.sent.body as { error: string }).error } });
 	const text = JSON.stringify(outcome.sent?.body);
 	assert.match(text, reason);
 	assert.ok(!text.includes(SECRET), 'the secret is not echoed');
 	if (request) assert.ok(!text.includes(request), 'nothing of the request is echoed');
 }
 
+const JSON_ANSWER = 'application/json; charset=utf-8';
 const bearer = { authorization: `Bearer ${SECRET}` };
 
 describe('Coze Trigger: secret in a header', () => {
@@ -51,7 +53,7 @@ describe('Coze Trigger: secret in a header', () => {
 		const outcome = await push({}, { headers: bearer, body: '{"executeId":7400000000000000123,"output":"ok"}' });
 		const json = accepted(outcome);
 		assert.deepEqual(json.body, { executeId: '7400000000000000123', output: 'ok' });
-		assert.deepEqual(outcome.result.webhookResponse, { received: true });
+		assert.deepEqual(outcome.answer, { status: 200, contentType: JSON_ANSWER, body: { received: true } });
 	});
 
 	it('refuses a wrong, missing or non-Bearer secret with 401, echoing nothing', async () => {
@@ -72,6 +74,18 @@ describe('Coze Trigger: secret in a header', () => {
 		assert.deepEqual(weak.status, 'Error');
 		assert.match(weak.message, /at least 16 characters/);
 		assert.equal((await testCredentialLikeN8n('cozeWebhookSecretApi', { secret: SECRET })).status, 'OK');
+	});
+
+	it('the credential form states the 16-character rule while the secret is shorter, not only behind the test\'s details', () => {
+		const notice = credentialType('cozeWebhookSecretApi').properties.find((p) => p.type === 'notice');
+		assert.ok(notice, 'the credential has a notice');
+		assert.match(notice.displayName, /at least 16 characters/);
+		const shown = (secret: string) => NodeHelpers.displayParameter({ secret }, notice, null, null);
+		assert.equal(shown(''), true);
+		assert.equal(shown('short'), true);
+		assert.equal(shown('  fifteen-chars!  '), true);
+		assert.equal(shown(SECRET), false);
+		assert.equal(shown('x'.repeat(16)), false);
 	});
 
 	it('with no authentication, anyone gets in', async () => {
@@ -139,11 +153,54 @@ describe('Coze Trigger: body', () => {
 		assert.deepEqual(json.query, { source: 'coze' });
 	});
 
-	it('"when last node finishes" and "Respond to Webhook" leave the answer to n8n', async () => {
-		for (const responseMode of ['lastNode', 'responseNode']) {
-			const outcome = await push({ responseMode }, { headers: bearer });
-			accepted(outcome);
-			assert.equal(outcome.result.webhookResponse, undefined);
-		}
+	it('a Header Name with spaces or capitals still keeps the secret out of the headers, as does any other header that carries it', async () => {
+		const json = accepted(
+			await push(
+				{ headerName: '  X-Coze-Secret ', options: { includeHeaders: true } },
+				{ headers: { 'x-coze-secret': SECRET, 'x-copied-secret': `token=${SECRET}`, 'x-trace': 't1' } },
+			),
+		);
+		assert.deepEqual(Object.keys(json.headers as object).sort(), ['content-type', 'x-trace']);
+	});
+
+	it('"When Last Node Finishes" answers the JSON of the last node\'s first item', async () => {
+		// The trigger is the only node here, so its item is the answer.
+		const outcome = await push({ responseMode: 'lastNode' }, { headers: bearer, body: '{"output":"done"}' });
+		assert.deepEqual(outcome.answer, { status: 200, contentType: JSON_ANSWER, body: { body: { output: 'done' } } });
+	});
+
+	it('"Using Respond to Webhook Node" leaves the answer to that node', async () => {
+		const outcome = await push({ responseMode: 'responseNode' }, { headers: bearer });
+		accepted(outcome);
+		assert.equal(outcome.answer, 'respondToWebhookNode');
+	});
+});
+
+describe('Coze Trigger: panel texts', () => {
+	const description = () => nodeType('cozeTrigger').description;
+	const notice = (authentication: string) =>
+		description()
+			.properties.filter((p) => p.type === 'notice' && (p.displayOptions?.show?.authentication as string[] | undefined)?.includes(authentication))
+			.map((p) => p.displayName)
+			.join(' ');
+
+	it('with HMAC, the set-up notice says that a Code node in the Coze workflow signs, and points to the signing section of the README', () => {
+		const hmac = notice('hmac');
+		assert.match(hmac, /Code node/);
+		assert.match(hmac, /body unchanged/);
+		assert.match(hmac, /#signing-requests-hmac/);
+		assert.doesNotMatch(notice('header'), /Code node/);
+		assert.ok(!JSON.stringify(description().properties).includes('Coze signs'), 'Coze itself signs nothing');
+	});
+
+	it('the example body uses a variable of an earlier node, and says so', () => {
+		assert.match(notice('header'), /\{\{output\}\} is the output of an earlier node/);
+	});
+
+	it('the trigger panel asks to run the Coze workflow that calls the node', () => {
+		const panel = description().triggerPanel;
+		assert.ok(panel && typeof panel === 'object', 'has a trigger panel');
+		assert.match(String(panel.header), /Run the Coze workflow/);
+		assert.match(JSON.stringify(panel.executionsHelp), /run the Coze workflow/);
 	});
 });

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { accessTokenCredentials, runNode, testCredentialLikeN8n } from '../harness/engine';
+import { accessTokenCredentials, credentialType, runNode, testCredentialLikeN8n } from '../harness/engine';
 import { IDS, jwtCredentialData, runParams, withEmulator } from './helpers';
 
 function tokenData(baseUrl: string, accessToken: string): ICredentialDataDecryptedObject {
@@ -83,22 +83,57 @@ describe('Coze credential test (access token)', () => {
 		});
 	});
 
-	it('a host that does not answer fails with the network error, not as a bad token', async () => {
+	it('a host where nothing answers says so in words, with the URL, not as a bad token', async () => {
 		const url = await closedPortUrl();
 		const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(url, 'pat_whatever'));
 		assert.equal(result.status, 'Error');
-		assert.equal(result.message, 'ECONNREFUSED');
+		assert.equal(result.message, `Nothing answers at ${url}: the connection was refused. Check Region and Base URL, and that this n8n can reach that address.`);
 	});
 
-	it('a host that answers but is not Coze fails with its HTTP status', async () => {
+	it('a host that answers but is not Coze fails with its HTTP status and names Base URL', async () => {
 		const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html>Not here</html>'));
 		const url = await listen(server);
 		try {
 			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(url, 'pat_whatever'));
 			assert.equal(result.status, 'Error');
-			assert.equal(result.message, 'Not Found');
+			assert.match(result.message, new RegExp(`^${url} answered HTTP 404, not as Coze's API does: check Region and Base URL`));
 		} finally {
 			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it('a Base URL that answers "endpoint does not exist" (HTTP 200, code 4000) fails and names Base URL', async () => {
+		const server = createServer((req, res) =>
+			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 4000, msg: `The requested API endpoint GET ${req.url} does not exist` })),
+		);
+		const url = await listen(server);
+		try {
+			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(`${url}/coze`, 'pat_whatever'));
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /does not serve Coze's API paths \(4000: The requested API endpoint GET \/coze\/v1\/workflows\/0\/run_histories\/0 does not exist\): check Base URL/);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it('a Base URL copied with /v1 works: the /v1 is dropped, for the test and for runs', async () => {
+		await withEmulator(async (emu) => {
+			const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData(`${emu.baseUrl}/v1/`, emu.token));
+			assert.equal(result.status, 'OK', result.message);
+			const jwt = await testCredentialLikeN8n('cozeJwtApi', jwtCredentialData(emu, { baseUrl: `${emu.baseUrl}/v1` }));
+			assert.equal(jwt.status, 'OK', jwt.message);
+			const run = await runNode({ parameters: runParams(IDS.variablesOnly, { mode: 'sync' }), credentials: accessTokenCredentials(`${emu.baseUrl}/v1`, emu.token) });
+			assert.equal(run.status, 'success', run.error?.message);
+			assert.ok(emu.requests.every((r) => !r.path.startsWith('/v1/v1/')), 'no request went to /v1/v1/');
+		});
+	});
+
+	it('an empty Base URL is refused by name, and the field is required', async () => {
+		const result = await testCredentialLikeN8n('cozeAccessTokenApi', tokenData('', 'pat_whatever'));
+		assert.equal(result.status, 'Error');
+		assert.match(result.message, /^Base URL is empty/);
+		for (const type of ['cozeAccessTokenApi', 'cozeJwtApi']) {
+			assert.equal(credentialType(type).properties.find((p) => p.name === 'baseUrl')?.required, true, type);
 		}
 	});
 
@@ -163,5 +198,46 @@ describe('Coze Workflow with a token of the other site', () => {
 			assert.match(`${result.error?.message} ${result.error?.description}`, /switch the region in the credential/);
 			assert.equal(emu.runsStarted(), 0);
 		});
+	});
+});
+
+describe('OpenClaw credential test (bare servers; the gateway itself is in test/openclaw)', () => {
+	const SECRET = 'route-secret-0123456789abcdef';
+	const data = (gatewayUrl: string, extra: ICredentialDataDecryptedObject = {}) => ({ gatewayUrl, routePath: 'plugins/webhooks/n8n', secret: SECRET, headerStyle: 'bearer', ...extra });
+
+	it('nothing answering at the Gateway URL is said in words, with the URL and what to check', async () => {
+		const url = await closedPortUrl();
+		const result = await testCredentialLikeN8n('openClawWebhookApi', data(url));
+		assert.deepEqual(result, { status: 'Error', message: `Nothing answers at ${url}: the connection was refused. Is the gateway running, and is Gateway URL right?` });
+	});
+
+	it('sends list_flows to the route with the secret as Header Style says; 401, 404 and 429 keep their messages', async () => {
+		const seen: Array<{ url?: string; auth?: string; custom?: string; body: string }> = [];
+		let status = 200;
+		const server = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			req.on('end', () => {
+				seen.push({ url: req.url, auth: req.headers.authorization, custom: req.headers['x-openclaw-webhook-secret'] as string | undefined, body });
+				res.writeHead(status, { 'content-type': 'application/json' }).end('{"ok":true,"flows":[]}');
+			});
+		});
+		const url = await listen(server);
+		try {
+			assert.equal((await testCredentialLikeN8n('openClawWebhookApi', data(`${url}/`))).status, 'OK');
+			assert.equal((await testCredentialLikeN8n('openClawWebhookApi', data(url, { headerStyle: 'header' }))).status, 'OK');
+			assert.deepEqual(seen[0], { url: '/plugins/webhooks/n8n', auth: `Bearer ${SECRET}`, custom: undefined, body: '{"action":"list_flows"}' });
+			assert.equal(seen[1].custom, SECRET);
+			assert.equal(seen[1].auth, undefined);
+			const messages: string[] = [];
+			for (status of [401, 404, 429]) messages.push((await testCredentialLikeN8n('openClawWebhookApi', data(url))).message);
+			assert.deepEqual(messages, [
+				'The gateway refused the secret (401): check Secret, Header Style and Route Path.',
+				'No webhook route answers at this path (404): check Gateway URL and Route Path, and that the route is enabled.',
+				"The route's rate limit is used up (429: 120 requests per 60 s): try again in a minute.",
+			]);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
 	});
 });

@@ -19,6 +19,10 @@ export function workflow(id: string): INodeParameters {
 	return { __rl: true, mode: 'id', value: id } as unknown as INodeParameters;
 }
 
+/** The Workflow parameter in its By URL and By ID modes. */
+export const byUrl = (value: string) => ({ __rl: true, mode: 'url', value }) as unknown as INodeParameters;
+export const byId = (value: string) => ({ __rl: true, mode: 'id', value }) as unknown as INodeParameters;
+
 /** Fast polling for tests (seconds). */
 export const FAST_POLL = { pollInitialInterval: 0.02, pollMaxInterval: 0.1 };
 

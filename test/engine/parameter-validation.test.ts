@@ -109,9 +109,34 @@ const workflowRows = (base: INodeParameters): Row[] => [
 		// n8n's check of the mode's `validation`: its text is shown under the field, and does not repeat the name.
 		namedByPlacement: true,
 	},
+	{
+		parameter: 'Workflow',
+		value: 'a URL without a workflow ID, from an expression',
+		parameters: { ...base, workflowId: { __rl: true, mode: 'url', value: expr('"https://www.coze.cn/work_flow?space_id=7300000000000000001"') } },
+		says: /holds no workflow ID.*workflow_id=… or \/workflow\/<ID>/,
+	},
+	{
+		parameter: 'Workflow',
+		value: 'a URL without a workflow ID, entered By ID',
+		parameters: { ...base, workflowId: workflow('https://www.coze.com/space/7300000000000000001/develop') },
+		says: /holds no workflow ID/,
+	},
+	{
+		parameter: 'Workflow',
+		value: 'a number beyond 2^53 from an expression',
+		parameters: { ...base, workflowId: workflow(expr('7400000000000000011')) },
+		says: /too large to be exact.*Pass the ID as a string/,
+	},
 ];
 
-const optionRows = (base: INodeParameters): Row[] => [
+/** The fields under which an operation lists each group of options: n8n drops the value of an option it does not list. */
+interface OptionBases {
+	streamed?: INodeParameters;
+	polled?: INodeParameters;
+	requested?: INodeParameters;
+}
+
+const optionRows = (base: INodeParameters, { streamed, polled, requested }: OptionBases): Row[] => [
 	{ parameter: 'Concurrency', value: '0', parameters: withOptions(base, { concurrency: 0 }), says: /whole number from 1 to 50/ },
 	{ parameter: 'Concurrency', value: '51', parameters: withOptions(base, { concurrency: 51 }), says: /whole number from 1 to 50/ },
 	{ parameter: 'Concurrency', value: '2.5', parameters: withOptions(base, { concurrency: 2.5 }), says: /whole number from 1 to 50/ },
@@ -123,32 +148,44 @@ const optionRows = (base: INodeParameters): Row[] => [
 	},
 	{ parameter: 'Requests per Second', value: '0', parameters: withOptions(base, { requestsPerSecond: 0 }), says: /positive number/ },
 	{ parameter: 'Requests per Second', value: 'text', parameters: withOptions(base, { requestsPerSecond: expr('"fast"') }), says: /positive number/ },
-	{ parameter: 'Idle Timeout', value: '0', parameters: withOptions(base, { idleTimeout: 0 }), says: /positive number of seconds/ },
-	{ parameter: 'Idle Timeout', value: 'text', parameters: withOptions(base, { idleTimeout: expr('"long"') }), says: /positive number of seconds/ },
-	{ parameter: 'Total Timeout', value: '-5', parameters: withOptions(base, { totalTimeout: -5 }), says: /positive number of seconds/ },
-	{
-		parameter: 'Request Timeout',
-		value: 'text',
-		parameters: withOptions(base, { requestTimeout: expr('"2 min"') }),
-		says: /positive number of seconds/,
-	},
-	{ parameter: 'Max Wait Time', value: '0', parameters: withOptions(base, { maxWaitTime: 0 }), says: /positive number of seconds/ },
-	{ parameter: 'Max Wait Time', value: 'more than 24 h', parameters: withOptions(base, { maxWaitTime: 90_000 }), says: /at most 86400 seconds/ },
-	{ parameter: 'Poll Initial Interval', value: '0', parameters: withOptions(base, { pollInitialInterval: 0 }), says: /positive number of seconds/ },
-	{
-		parameter: 'Poll Max Interval',
-		value: 'text',
-		parameters: withOptions(base, { pollMaxInterval: expr('"often"') }),
-		says: /positive number of seconds/,
-	},
-	{
-		parameter: 'Poll Max Interval',
-		value: 'shorter than the initial interval',
-		parameters: withOptions(base, { pollInitialInterval: 10, pollMaxInterval: 2 }),
-		says: /must not be shorter than Poll Initial Interval/,
-	},
-	// Stream to Response, Include Events, Include Messages, Parse Output, Fall Back to Stream on 6003: booleans,
-	// anything else reads as their default. Streamed Nodes: an options list, anything but "end" means every node.
+	...(streamed
+		? [
+				{ parameter: 'Idle Timeout', value: '0', parameters: withOptions(streamed, { idleTimeout: 0 }), says: /positive number of seconds/ },
+				{ parameter: 'Idle Timeout', value: 'text', parameters: withOptions(streamed, { idleTimeout: expr('"long"') }), says: /positive number of seconds/ },
+				{ parameter: 'Total Timeout', value: '-5', parameters: withOptions(streamed, { totalTimeout: -5 }), says: /positive number of seconds/ },
+			]
+		: []),
+	...(requested
+		? [
+				{
+					parameter: 'Request Timeout',
+					value: 'text',
+					parameters: withOptions(requested, { requestTimeout: expr('"2 min"') }),
+					says: /positive number of seconds/,
+				},
+			]
+		: []),
+	...(polled
+		? [
+				{ parameter: 'Max Wait Time', value: '0', parameters: withOptions(polled, { maxWaitTime: 0 }), says: /positive number of seconds/ },
+				{ parameter: 'Max Wait Time', value: 'more than 24 h', parameters: withOptions(polled, { maxWaitTime: 90_000 }), says: /at most 86400 seconds/ },
+				{ parameter: 'Poll Initial Interval', value: '0', parameters: withOptions(polled, { pollInitialInterval: 0 }), says: /positive number of seconds/ },
+				{
+					parameter: 'Poll Max Interval',
+					value: 'text',
+					parameters: withOptions(polled, { pollMaxInterval: expr('"often"') }),
+					says: /positive number of seconds/,
+				},
+				{
+					parameter: 'Poll Max Interval',
+					value: 'shorter than the initial interval',
+					parameters: withOptions(polled, { pollInitialInterval: 10, pollMaxInterval: 2 }),
+					says: /must not be shorter than Poll Initial Interval/,
+				},
+			]
+		: []),
+	// Stream to Response, Include Events, Include Messages, Parse Output, Fall Back to Stream When Async Is Not Allowed:
+	// booleans, anything else reads as their default. Streamed Nodes: an options list, anything but "end" means every node.
 ];
 
 const COZE_ROWS: Record<string, Row[]> = {
@@ -251,6 +288,34 @@ const COZE_ROWS: Record<string, Row[]> = {
 			typeVersion: 1.1,
 			readsSchema: true,
 		},
+		{
+			parameter: 'p_doc',
+			value: 'a file ID as a number beyond 2^53',
+			parameters: withInputs({ p_doc: expr('7400000000000009999') }),
+			says: /too large to be exact.*passed as a string/,
+			typeVersion: 1.1,
+			readsSchema: true,
+		},
+		{
+			parameter: 'p_string',
+			value: 'an ID as a number beyond 2^53',
+			parameters: withInputs({ p_string: expr('7400000000000009999') }),
+			says: /too large to be exact.*passed as a string/,
+			typeVersion: 1.1,
+			readsSchema: true,
+		},
+		{
+			parameter: 'Bot ID',
+			value: 'a number beyond 2^53 from an expression',
+			parameters: withOptions(RUN, { botId: expr('7400000000000000101') }),
+			says: /too large to be exact.*Pass the ID as a string/,
+		},
+		{
+			parameter: 'App ID',
+			value: 'a number beyond 2^53 from an expression',
+			parameters: withOptions(RUN, { appId: expr('7400000000000000201') }),
+			says: /too large to be exact.*Pass the ID as a string/,
+		},
 		{ parameter: 'Bot ID', value: 'not digits', parameters: withOptions(RUN, { botId: 'my-bot' }), says: /digits only/ },
 		{ parameter: 'App ID', value: 'not digits', parameters: withOptions(RUN, { appId: '7400-app' }), says: /digits only/ },
 		{
@@ -271,7 +336,7 @@ const COZE_ROWS: Record<string, Row[]> = {
 			parameters: withOptions(RUN, { workflowVersion: expr('{ v: 1 }') }),
 			says: /must be text/,
 		},
-		...optionRows(RUN),
+		...optionRows(RUN, { streamed: RUN, polled: { ...RUN, mode: 'async' }, requested: { ...RUN, mode: 'sync' } }),
 	],
 	resume: [
 		...workflowRows(RESUME),
@@ -289,6 +354,12 @@ const COZE_ROWS: Record<string, Row[]> = {
 			says: /<execute_id>\/<interrupt_id>/,
 		},
 		{ parameter: 'Event ID', value: 'not digits', parameters: { ...RESUME, eventId: 'abc/def' }, says: /<execute_id>\/<interrupt_id>/ },
+		{
+			parameter: 'Event ID',
+			value: 'a number beyond 2^53 from an expression',
+			parameters: { ...RESUME, eventId: expr('7404830425073352713') },
+			says: /too large to be exact.*Pass the ID as a string/,
+		},
 		{ parameter: 'Interrupt Type', value: '0', parameters: { ...RESUME, interruptType: 0 }, says: /positive whole number/ },
 		{ parameter: 'Interrupt Type', value: '2.5', parameters: { ...RESUME, interruptType: 2.5 }, says: /positive whole number/ },
 		{
@@ -311,7 +382,7 @@ const COZE_ROWS: Record<string, Row[]> = {
 			parameters: { ...RESUME, resumeVia: expr('"webhook"') },
 			says: /Stream or Non-Stream/,
 		},
-		...optionRows(RESUME),
+		...optionRows(RESUME, { streamed: RESUME, polled: { ...RESUME, resumeVia: 'nonStream' }, requested: { ...RESUME, resumeVia: 'nonStream' } }),
 	],
 	getRun: [
 		...workflowRows(GET_RUN),
@@ -325,12 +396,18 @@ const COZE_ROWS: Record<string, Row[]> = {
 		{ parameter: 'Execute ID', value: 'not digits', parameters: { ...GET_RUN, executeId: 'run-1' }, says: /digits only/ },
 		{
 			parameter: 'Execute ID',
+			value: 'a number that JSON.parse rounded, from an expression',
+			parameters: { ...GET_RUN, executeId: expr('JSON.parse(\'{"executeId": 7404830425073352713}\').executeId') },
+			says: /too large to be exact.*Pass the ID as a string/,
+		},
+		{
+			parameter: 'Execute ID',
 			value: 'an event ID',
 			parameters: { ...GET_RUN, executeId: '7404830425073352713/2769808280134765896' },
 			says: /digits only/,
 		},
 		// Wait for Completion: a boolean.
-		...optionRows(GET_RUN),
+		...optionRows(GET_RUN, { polled: { ...GET_RUN, waitForCompletion: true }, requested: GET_RUN }),
 	],
 	uploadFile: [
 		{
@@ -355,10 +432,8 @@ const COZE_ROWS: Record<string, Row[]> = {
 			inputItems: FILE_ITEM,
 		},
 		{ parameter: 'Input Binary Field', value: 'an item without binary data', parameters: UPLOAD, says: /no binary field "data"/ },
-		// Upload File reads only Concurrency and Requests per Second of the Options (the others are shown but unused).
-		...optionRows(UPLOAD)
-			.filter((row) => row.parameter === 'Concurrency' || row.parameter === 'Requests per Second')
-			.map((row) => ({ ...row, inputItems: FILE_ITEM })),
+		// Upload File lists and reads only Concurrency and Requests per Second of the Options.
+		...optionRows(UPLOAD, {}).map((row) => ({ ...row, inputItems: FILE_ITEM })),
 	],
 };
 // Authentication and Operation: option lists without expressions (Operation has noDataExpression); an unknown
@@ -718,13 +793,13 @@ const OPENCLAW_ROWS: Row[] = [
 		parameter: 'Started At',
 		value: 'text',
 		parameters: { ...OC.runTask, taskStatus: 'running', taskFields: { startedAt: expr('"now"') } },
-		says: /whole number of 0 or more/,
+		says: /is not a date and time/,
 	},
 	{
 		parameter: 'Last Event At',
 		value: 'negative',
 		parameters: { ...OC.runTask, taskStatus: 'running', taskFields: { lastEventAt: -5 } },
-		says: /whole number of 0 or more/,
+		says: /is not a date and time/,
 	},
 	{
 		parameter: 'Started At',
@@ -763,7 +838,7 @@ const OPENCLAW_ROWS: Row[] = [
 		says: /must not be empty/,
 	},
 	{
-		parameter: 'Task Runtime',
+		parameter: 'Runtime',
 		value: 'unknown, from an expression',
 		parameters: { ...OC.handOff, addTask: true, taskText: 'Do it', taskRuntime: expr('"docker"') },
 		says: /must be one of/,
@@ -775,7 +850,7 @@ const OPENCLAW_ROWS: Row[] = [
 		says: /not valid JSON/,
 	},
 	// Result: JSON or, failing that, kept as text (a Coze result may be plain text). Execute ID, Debug URL, Task Label,
-	// Waiting Step: text. Flow Fields: text and option lists, checked like Create Flow's.
+	// Waiting Step: text. Additional Fields: text and option lists, checked like Create Flow's.
 ];
 
 describe('parameter validation: OpenClaw TaskFlow and its trigger', () => {

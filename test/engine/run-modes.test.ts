@@ -48,13 +48,15 @@ describe('Coze Workflow: sync and async modes', () => {
 
 	it('async: starts the run once and polls its history to the decoded output', async () => {
 		await withEmulator(async (emu) => {
+			// Running for two polls whatever the machine's speed, so the test sees the node poll again.
+			emu.setKnobs({ asyncPollsUntilDone: 2 }, { times: 1 });
 			const result = await run(emu, runParams(IDS.longReport, { mode: 'async', options: { ...FAST_POLL } }));
 			const json = result.items[0].json;
 			assert.equal(json.status, 'succeeded', result.error?.message);
 			assert.equal(typeof json.output, 'object');
 			assert.equal(emu.runsStarted(IDS.longReport), 1);
 			const polls = emu.requests.filter((r) => r.path.includes('/run_histories/')).length;
-			assert.ok(polls >= 2, `polled ${polls} times`);
+			assert.equal(polls, 3, `polled ${polls} times`);
 		});
 	});
 
@@ -139,6 +141,56 @@ describe('Coze Workflow: resume and Get Run', () => {
 			});
 			const output = resumed.items[0].json.output as { output: Array<{ humidity: number }> };
 			assert.equal(output.output[0].humidity, 72);
+		});
+	});
+
+	it('an interrupted run says once how to answer it, and Resume after it needs only the answer', async () => {
+		await withEmulator(async (emu) => {
+			const first = await run(emu, runParams(IDS.tripQuestion), { items: [{}, {}] });
+			assert.deepEqual(first.items.map((item) => item.json.status), ['interrupted', 'interrupted']);
+			assert.deepEqual(first.items.map((item) => item.json.workflowId), [IDS.tripQuestion, IDS.tripQuestion]);
+			const told = first.hints.filter((h) => /asked a question.*Coze Workflow node.*operation Resume/.test(h.message));
+			assert.equal(told.length, 1, JSON.stringify(first.hints));
+			assert.equal(told[0].type, 'info');
+
+			const answered = await run(emu, { operation: 'resume', resumeData: '杭州，2024-08-20', options: {} }, { inputItems: first.items });
+			assert.deepEqual(answered.items.map((item) => item.json.status), ['succeeded', 'succeeded'], answered.error?.message);
+			assert.equal(answered.hints.filter((h) => /operation Resume/.test(h.message)).length, 0);
+			assert.equal(emu.runsStarted(IDS.tripQuestion), 2);
+		});
+	});
+
+	it("Resume takes an Input node's interrupt type from the item", async () => {
+		await withEmulator(async (emu) => {
+			const first = await run(emu, runParams(IDS.imageInput, { mode: 'sync' }));
+			assert.equal((first.items[0].json.interrupt as { type: number }).type, 5);
+			const resumed = await run(
+				emu,
+				{ operation: 'resume', resumeData: '{"img":"{\\"file_id\\":\\"7369495981102020001\\"}"}', resumeVia: 'nonStream', options: FAST_POLL },
+				{ inputItems: first.items },
+			);
+			assert.equal(resumed.items[0].json.status, 'succeeded', resumed.error?.message);
+			const sent = emu.requests.find((r) => r.path === '/v1/workflows/resume')?.body as { interrupt_type?: number };
+			assert.equal(sent.interrupt_type, 5);
+		});
+	});
+
+	it('Resume with another workflow than the one that asked says that Workflow must be that one', async () => {
+		await withEmulator(async (emu) => {
+			const first = await run(emu, runParams(IDS.tripQuestion));
+			const result = await run(emu, { operation: 'resume', workflowId: workflow(IDS.story), resumeData: 'x', options: {} }, { inputItems: first.items });
+			assert.match(result.error!.message, /4314/);
+			assert.match(result.error!.description ?? '', /Workflow must be the workflow of the run \(for Resume, the one that asked the question\)/);
+		});
+	});
+
+	it('Get Run after a Run needs no fields: Workflow and Execute ID come from the item', async () => {
+		await withEmulator(async (emu) => {
+			const ran = await run(emu, runParams(IDS.story, { parametersJson: '{"topic":"moon"}' }));
+			const read = await run(emu, { operation: 'getRun', options: {} }, { inputItems: ran.items });
+			assert.equal(read.items[0].json.status, 'succeeded', read.error?.message);
+			assert.equal(read.items[0].json.workflowId, IDS.story);
+			assert.equal(read.items[0].json.executeId, ran.items[0].json.executeId);
 		});
 	});
 
@@ -285,7 +337,7 @@ describe('Coze Workflow: bad input is refused before any request', () => {
 		['Bot ID not an ID', { options: { botId: 'my bot' } }, /Bot ID must be a Coze ID/],
 		['Workflow from an expression, not an ID', { workflowId: workflow('={{ "my-flow" }}') }, /Workflow must be a Coze workflow ID/],
 		['Idle Timeout negative', { options: { idleTimeout: -1 } }, /Idle Timeout must be a positive number/],
-		['Max Wait Time too long', { options: { maxWaitTime: 90000 } }, /Max Wait Time must be at most 86400/],
+		['Max Wait Time too long', { mode: 'async', options: { maxWaitTime: 90000 } }, /Max Wait Time must be at most 86400/],
 	];
 	for (const [name, override, message] of cases) {
 		it(name, async () => {

@@ -5,6 +5,8 @@ import { N8N_LOG_FILE } from './debug-logging';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { before, describe, it } from 'node:test';
 
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
@@ -110,6 +112,26 @@ describe('secrets never leak from Coze credential failures', () => {
 			secrets.push(String(credentials.stored('cozeJwtApi').accessToken));
 			assert.ok(emu.issuedTokens() >= 2, 'the token was renewed');
 		});
+	});
+
+	it('a proxy that echoes the request into its errors: the token, bare or as Bearer, in an envelope or a plain page', async () => {
+		const token = `pat_${canary('echoed')}`;
+		secrets.push(token);
+		const echo = createServer((req, res) => {
+			const auth = String(req.headers.authorization);
+			if (req.url?.includes('plain')) return void res.writeHead(502, { 'content-type': 'text/plain' }).end(`upstream failed: ${auth}`);
+			res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 4100, msg: `bad token ${auth.slice('Bearer '.length)} (${auth})` }));
+		});
+		await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+		const baseUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+		try {
+			for (const path of ['', '/plain']) {
+				const credentials = new TestCredentialsHelper({ cozeAccessTokenApi: { accessToken: token, region: 'custom', baseUrl: baseUrl + path, studioUrl: '' } });
+				await runBoth(`echoing proxy ${path}`, runParams(IDS.variablesOnly, { mode: 'sync' }), credentials, ['cozeAccessTokenApi']);
+			}
+		} finally {
+			await new Promise((resolve) => echo.close(resolve));
+		}
 	});
 
 	it('none of the canaries appears anywhere', () => {

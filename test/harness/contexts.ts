@@ -20,6 +20,7 @@ import {
 	type NodeExecutionHint,
 	type WorkflowExecuteMode,
 	type IWebhookData,
+	type IWebhookDescription,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
@@ -72,6 +73,8 @@ export interface RunNodeOptions {
 	typeVersion?: number;
 	/** Stops the execution (as the user's Stop button does) after this long. */
 	cancelAfterMs?: number;
+	/** Stops the execution (as the user's Stop button does) when this settles. */
+	cancelOn?: Promise<unknown>;
 }
 
 export interface NodeRunResult {
@@ -176,7 +179,7 @@ async function execute(
 	connections: IConnections,
 	start: INode,
 	items: INodeExecutionData[],
-	options: { mode?: WorkflowExecuteMode; streaming?: boolean; onChunk?: (chunk: StructuredChunk) => void; credentials: TestCredentialsHelper; cancelAfterMs?: number },
+	options: { mode?: WorkflowExecuteMode; streaming?: boolean; onChunk?: (chunk: StructuredChunk) => void; credentials: TestCredentialsHelper; cancelAfterMs?: number; cancelOn?: Promise<unknown> },
 ): Promise<{ run: IRun; chunks: StructuredChunk[] }> {
 	const mode = options.mode ?? 'manual';
 	const workflowData = { id: 'wf-test', name: 'test', nodes, connections, active: false, settings: {} };
@@ -224,6 +227,7 @@ async function execute(
 	const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
 	let cancelTimer: NodeJS.Timeout | undefined;
 	if (options.cancelAfterMs !== undefined) cancelTimer = setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	void options.cancelOn?.finally(() => execution.cancel());
 	const run = await finished;
 	if (cancelTimer) clearTimeout(cancelTimer);
 	await execution.catch(() => undefined);
@@ -286,10 +290,60 @@ export interface WebhookCall {
 	nodeId?: string;
 }
 
+/** An HTTP answer as the caller receives it. */
+export interface WebhookAnswer {
+	status: number;
+	contentType: string;
+	body: unknown;
+}
+
 export interface WebhookOutcome {
 	result: IWebhookResponseData;
 	/** What the node wrote to the response itself (a rejection), if anything. */
 	sent?: { status: number; body: unknown };
+	/**
+	 * The answer the caller gets, built from `result` and the webhook description as n8n's webhook
+	 * helpers build it; in "When Last Node Finishes" mode the trigger is taken as the last node.
+	 * `respondToWebhookNode`: the answer is left to a Respond to Webhook node.
+	 */
+	answer: WebhookAnswer | 'respondToWebhookNode';
+}
+
+// Express's res.send(string) and res.json(value).
+const HTML = 'text/html; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const staticAnswer = (status: number, body: unknown): WebhookAnswer =>
+	typeof body === 'string' ? { status, contentType: HTML, body } : { status, contentType: JSON_TYPE, body };
+
+/**
+ * n8n's answer to a webhook call (webhook-helpers executeWebhook): what the node sent itself; else in
+ * "onReceived" mode a truthy `responseData` as is, then the node's `webhookResponse`, then a
+ * default message; in "lastNode" mode the last node's first item (`firstEntryJson`) or all items.
+ */
+function answerLikeN8n(workflow: Workflow, node: INode, description: IWebhookDescription, result: IWebhookResponseData, sent: WebhookOutcome['sent']): WebhookOutcome['answer'] {
+	if (result.noWebhookResponse === true) {
+		if (!sent) throw new Error('noWebhookResponse without an answer: the caller would wait forever');
+		return { status: sent.status, contentType: JSON_TYPE, body: sent.body };
+	}
+	const evaluate = (value: unknown, fallback: string) =>
+		value === undefined ? fallback : workflow.expression.getComplexParameterValue(node, value as string, 'webhook', {}, undefined, fallback);
+	const responseMode = evaluate(description.responseMode, 'onReceived');
+	const responseData = evaluate(description.responseData, 'firstEntryJson');
+	if (result.workflowData === undefined) return staticAnswer(200, result.webhookResponse ?? { message: 'Webhook call received' });
+	if (responseMode === 'onReceived') {
+		if (responseData === 'noData') return { status: 200, contentType: '', body: undefined };
+		if (responseData) return staticAnswer(200, responseData);
+		return staticAnswer(200, result.webhookResponse ?? { message: 'Workflow was started' });
+	}
+	if (responseMode === 'responseNode') return 'respondToWebhookNode';
+	if (responseMode !== 'lastNode') throw new Error(`The response mode '${String(responseMode)}' is not valid!`);
+	const items = result.workflowData[0] ?? [];
+	if (responseData === 'firstEntryJson') {
+		if (items.length === 0) throw new Error('No item to return was found');
+		return { status: 200, contentType: JSON_TYPE, body: items[0].json };
+	}
+	if (responseData === 'noData') return { status: 200, contentType: '', body: undefined };
+	return { status: 200, contentType: JSON_TYPE, body: items.map((item) => item.json) };
 }
 
 /** Calls a webhook trigger's \`webhook()\` in n8n-core's WebhookContext with a request as n8n hands it over. */
@@ -342,7 +396,7 @@ export async function callWebhook(call: WebhookCall): Promise<WebhookOutcome> {
 	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
 	if (!type.webhook) throw new Error(`${call.node} has no webhook()`);
 	const result = await type.webhook.call(context);
-	return { result, sent };
+	return { result, sent, answer: answerLikeN8n(workflow, workflow.nodes[node.name], type.description.webhooks![0], result, sent) };
 }
 
 /**

@@ -15,6 +15,8 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
+import { CredentialTestContext } from 'n8n-core';
+
 import { credentialType, NODE_KINDS, nodeType } from './registry';
 
 /** Replaces `{{$credentials.x}}` in a generic authenticate template. */
@@ -142,7 +144,8 @@ export async function testCredentialLikeN8n(type: string, data: ICredentialDataD
 			const node = nodeType(name);
 			const entry = node.description.credentials?.find((c) => c.name === type && typeof c.testedBy === 'string');
 			const fn = entry ? node.methods?.credentialTest?.[entry.testedBy as string] : undefined;
-			if (fn) return await fn.call({ helpers: {} } as never, { id: 'test', name: 'test', type, data });
+			// n8n's own context for such tests: its only request helper is the legacy `request`.
+			if (fn) return await fn.call(new CredentialTestContext({} as IWorkflowExecuteAdditionalData), { id: 'test', name: 'test', type, data });
 		}
 		throw new Error(`${type} has no test`);
 	}

@@ -38,7 +38,7 @@ describe('OpenClaw TaskFlow: a burst through the rate limit', () => {
 		const creates = proxy.requests.filter((r) => r.body.includes('"create_flow"'));
 		assert.equal(creates.filter((r) => r.status === 200).length, COUNT, 'one successful create per item');
 		const limited = proxy.requests.filter((r) => r.status === 429).length;
-		// 151 requests need a second window: the node waited for it (it took at least most of a minute).
+		// 301 requests (a look-up, then a create and a check per item) need more than one window: the node waited.
 		assert.ok(seconds > 45, `took ${seconds} s`);
 		console.log(`burst: ${COUNT} hand-offs in ${seconds.toFixed(1)} s, ${proxy.requests.length} requests, ${limited} answered 429`);
 

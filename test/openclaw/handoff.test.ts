@@ -108,6 +108,18 @@ describe('OpenClaw TaskFlow: Hand Off', () => {
 		assert.equal(result.items[0].json.flowId, result.items[1].json.flowId);
 	});
 
+	it('three executions handing off the same key at once leave one live flow, the oldest, which all items name', async () => {
+		const key = '7500000000000001234';
+		const results = await Promise.all([1, 2, 3].map(async () => await runTaskFlow(target, handOffParams, { items: [{ executeId: key }] })));
+		for (const result of results) assert.equal(result.status, 'success', result.error?.message);
+		const withKey = (await listFlowsDirect(target)).filter((f) => (f.stateJson as IDataObject | undefined)?.idempotencyKey === key);
+		const live = withKey.filter((f) => f.status !== 'cancelled');
+		assert.equal(live.length, 1, JSON.stringify(withKey.map((f) => [f.flowId, f.status])));
+		assert.equal(live[0].flowId, withKey.at(-1)!.flowId, 'the oldest flow is kept');
+		assert.deepEqual(results.map((r) => r.items[0].json.flowId), [live[0].flowId, live[0].flowId, live[0].flowId]);
+		assert.equal(results.filter((r) => r.items[0].json.created === true).length, 1, 'one item says it created the flow');
+	});
+
 	it('an empty idempotency key is refused, naming the field', async () => {
 		const result = await runTaskFlow(target, handOffParams, { items: [{ output: 'no execute id' }] });
 		assert.equal(result.status, 'error');

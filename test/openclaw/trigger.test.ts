@@ -85,12 +85,27 @@ describe('OpenClaw TaskFlow Trigger against a real gateway', () => {
 		state = result.staticData;
 	});
 
-	it('a test in the editor returns the newest matching flow and leaves the state alone', async () => {
-		const result = await poll({}, { filters: { goalContains: 'report' } }, 'manual');
+	it('a test in the editor returns the newest flow that the chosen events report, with that event, and leaves the state alone', async () => {
+		const result = await poll({}, { events: ['succeeded'], filters: { goalContains: 'report' } }, 'manual');
 		assert.equal(result.items?.length, 1);
 		assert.equal(result.items![0].json.goal, 'Weekly REPORT');
-		assert.equal(result.items![0].json.event, 'manual');
+		assert.equal(result.items![0].json.event, 'succeeded');
+		assert.equal(result.items![0].json.status, 'succeeded');
 		assert.deepEqual(result.staticData, {});
+	});
+
+	it('a test in the editor skips newer flows in other statuses, and says so when no flow is in a chosen status', async () => {
+		const goal = `Editor sample ${Date.now()}`;
+		const waiting = (await act({ operation: 'createFlow', goal })).flowId as string;
+		await act({ operation: 'setWaiting', flowId: flowRef(waiting), revision: 'current' });
+		await act({ operation: 'createFlow', goal: `${goal} (newer, queued)` });
+		const found = await poll({}, { events: ['waiting'], filters: { goalContains: goal } }, 'manual');
+		assert.equal(found.items![0].json.flowId, waiting);
+		assert.equal(found.items![0].json.event, 'waiting');
+		await assert.rejects(poll({}, { events: ['blocked', 'lost'], filters: { goalContains: goal } }, 'manual'), (error: Error) => {
+			assert.equal(error.message, 'No flow that matches the Filters is in status blocked or lost yet');
+			return true;
+		});
 	});
 
 	it('with Emit Existing Flows on Activation, the first poll reports the flows that exist', async () => {

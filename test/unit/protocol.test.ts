@@ -11,6 +11,7 @@ import { executeIdFromDebugUrl, executeIdFromEventId, workflowIdFromUrl } from '
 import { decodeNestedJson, parseJson } from '../../nodes/Coze/protocol/json';
 import { decodeEndOutput, splitHistoryOutput } from '../../nodes/Coze/protocol/output';
 import { CozeStreamDecoder } from '../../nodes/Coze/protocol/streamDecoder';
+import { readText, type ByteStream } from '../../nodes/Coze/protocol/transport';
 import type { CozeStreamEvent } from '../../nodes/Coze/protocol/types';
 
 const FIXTURES = join(__dirname, '../data/coze-fixtures');
@@ -56,6 +57,49 @@ describe('parseJson', () => {
 });
 
 describe('CozeStreamDecoder', () => {
+	const MiB = 1024 * 1024;
+
+	it('fails with a protocol error once one unfinished event passes 64 MB, and keeps failing', () => {
+		const decoder = new CozeStreamDecoder();
+		decoder.push(Buffer.from('id: 0\nevent: Message\ndata: {"content":"'));
+		const block = Buffer.alloc(MiB, 0x61);
+		let pushed = 0;
+		const tooLarge = (error: unknown) => error instanceof CozeProtocolError && /more than 64 MB in one stream event without finishing it/.test(error.message);
+		assert.throws(() => {
+			for (; pushed < 100; pushed++) decoder.push(block);
+		}, tooLarge);
+		assert.equal(pushed, 63, 'the chunk that takes the event past 64 MB is refused (the head counts too)');
+		assert.throws(() => decoder.push(Buffer.from('"}\n\n')), tooLarge);
+	});
+
+	it('takes a stream of more than 64 MB in all when each event is smaller', () => {
+		const decoder = new CozeStreamDecoder();
+		const event = (i: number) => `id: ${i}\nevent: Message\ndata: ${JSON.stringify({ content: 'a'.repeat(4 * MiB), node_seq_id: String(i), node_title: 'Output' })}\n\n`;
+		const body = Buffer.from(Array.from({ length: 20 }, (_, i) => event(i)).join(''));
+		let events = 0;
+		for (const chunk of splitEvery(body, MiB)) events += decoder.push(chunk).length;
+		events += decoder.end().length;
+		assert.equal(events, 20);
+	});
+
+	it('reads a whole answer body, and refuses one over 64 MB with a protocol error', async () => {
+		const body = (chunks: number): ByteStream & { destroyed: boolean } => ({
+			destroyed: false,
+			destroy() {
+				this.destroyed = true;
+			},
+			async *[Symbol.asyncIterator]() {
+				for (let i = 0; i < chunks; i++) yield Buffer.alloc(MiB, 0x61);
+			},
+		});
+		const small = body(2);
+		assert.equal((await readText(small)).length, 2 * MiB);
+		assert.ok(small.destroyed);
+		const large = body(100);
+		await assert.rejects(readText(large), (error: unknown) => error instanceof CozeProtocolError && /more than 64 MB in one answer body/.test(error.message));
+		assert.ok(large.destroyed, 'the connection is closed');
+	});
+
 	for (const name of ['doc-stream-success.sse', 'doc-stream-interrupt.sse', 'doc-resume-success.sse', 'sdk-stream-nospace.sse']) {
 		it(`${name}: the same events at every split size, inside UTF-8 characters too`, () => {
 			const body = fixture(name);
@@ -140,6 +184,60 @@ describe('RunAssembler', () => {
 		assert.equal(assembler.interrupt?.question, 'Which city?');
 		assert.equal(assembler.executeId, '7404830425073352713');
 	});
+
+	const output = (content: string, seq: number, finish: boolean, extra: Record<string, unknown> = {}): CozeStreamEvent => ({
+		type: 'Message',
+		data: { content, node_title: 'Output', node_id: '135309', node_type: 'Message', node_execute_uuid: '', node_seq_id: String(seq), node_is_finish: finish, ...extra },
+	});
+
+	it('keeps each loop iteration, batch item and sub-workflow run of a node apart', () => {
+		const assembler = new RunAssembler({ keepEvents: false });
+		for (const event of [
+			output('Hel', 0, false, { loop_index: 0 }),
+			output('Bye', 0, false, { loop_index: 1 }),
+			output('lo', 1, true, { loop_index: 0 }),
+			output('!', 1, true, { loop_index: 1 }),
+			output('b0', 0, true, { batch_index: '0' }),
+			output('s', 0, true, { sub_execute_id: '7404830425073352713' }),
+		]) assembler.add(event);
+		assert.deepEqual(assembler.messages().map((m) => m.content), ['Hello', 'Bye!', 'b0', 's']);
+	});
+
+	it('starts a new run of a node when its node_seq_id starts again at 0 after it finished', () => {
+		const assembler = new RunAssembler({ keepEvents: false });
+		for (const event of [output('Hel', 0, false), output('lo', 1, true), output('Bye', 0, false), output('!', 1, true)]) assembler.add(event);
+		assert.deepEqual(assembler.messages().map((m) => m.content), ['Hello', 'Bye!']);
+	});
+
+	it('still puts an unfinished node\'s chunks in order when they arrive out of order', () => {
+		const assembler = new RunAssembler({ keepEvents: false });
+		for (const event of [output('lo', 1, false), output('Hel', 0, false), output('!', 2, true)]) assembler.add(event);
+		assert.deepEqual(assembler.messages().map((m) => m.content), ['Hello!']);
+	});
+
+	it('takes the question from the last run of a node that asked more than once', () => {
+		const assembler = new RunAssembler({ keepEvents: false });
+		const ask = (content: string) => assembler.add({ type: 'Message', data: { content, node_title: '问答', node_seq_id: '0', node_is_finish: true } });
+		ask('Which city?');
+		ask('Which city, again?');
+		assembler.add({ type: 'Interrupt', data: { interrupt_data: { event_id: '7404830425073352713/28', type: 2, data: '' }, node_title: '问答' } });
+		assert.equal(assembler.interrupt?.question, 'Which city, again?');
+	});
+
+	it('knows an End node output sent in several chunks is answer text, and one sent whole may be variables', () => {
+		const end = (content: string, seq: number, finish: boolean): CozeStreamEvent => ({
+			type: 'Message',
+			data: { content, node_title: 'End', node_id: '900001', node_type: 'End', node_seq_id: String(seq), node_is_finish: finish },
+		});
+		const streamed = new RunAssembler({ keepEvents: false });
+		streamed.add(end('{"a":', 0, false));
+		streamed.add(end(' 1}', 1, true));
+		assert.equal(streamed.outputText(), '{"a": 1}');
+		assert.equal(streamed.outputIsText(), true);
+		const whole = new RunAssembler({ keepEvents: false });
+		whole.add(end('{"a": 1}', 0, true));
+		assert.equal(whole.outputIsText(), false);
+	});
 });
 
 describe('output decoding', () => {
@@ -157,6 +255,11 @@ describe('output decoding', () => {
 	it('returns answer text that is not JSON as text', () => {
 		assert.equal(decodeEndOutput('just words', true), 'just words');
 	});
+
+	it('keeps answer text that looks like JSON as text when it is known to be answer text', () => {
+		assert.equal(decodeEndOutput('{"verdict": "ok", "n": 1.50}', true, true), '{"verdict": "ok", "n": 1.50}');
+		assert.deepEqual(decodeEndOutput('{"verdict": "ok", "n": 1.50}', true), { verdict: 'ok', n: 1.5 });
+	});
 });
 
 describe('ids and endpoints', () => {
@@ -171,6 +274,7 @@ describe('ids and endpoints', () => {
 		assert.deepEqual(resolveEndpoint('cn', ''), { baseUrl: 'https://api.coze.cn', flavor: 'cloud', host: 'api.coze.cn' });
 		assert.equal(resolveEndpoint('studio', '').baseUrl, 'http://localhost:8888');
 		assert.equal(resolveEndpoint('custom', 'https://proxy.example.com/coze/').baseUrl, 'https://proxy.example.com/coze');
+		assert.equal(resolveEndpoint('custom', 'https://proxy.example.com/coze/v1/').baseUrl, 'https://proxy.example.com/coze', 'a copied /v1 is dropped');
 		assert.throws(() => resolveEndpoint('custom', ''), /Base URL is empty/);
 		assert.throws(() => resolveEndpoint('custom', 'ftp://x'), /must start with http/);
 	});

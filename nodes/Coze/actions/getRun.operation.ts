@@ -4,7 +4,7 @@ import type { CozeWorkflowClient } from '../protocol/client';
 import { CozeInputError } from '../protocol/errors';
 import { decodeEndOutput, splitHistoryOutput } from '../protocol/output';
 import { reportNotices } from '../n8n/notices';
-import { readRunOptions, readWorkflowId } from '../n8n/params';
+import { idParameter, readRunOptions, readWorkflowId } from '../n8n/params';
 import { runResultToJson } from '../n8n/output';
 
 const show = { operation: ['getRun'] };
@@ -36,7 +36,7 @@ const STATUS: Record<string, string> = { Running: 'running', Success: 'succeeded
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const options = readRunOptions(this, itemIndex);
-	const executeId = String(this.getNodeParameter('executeId', itemIndex, '') ?? '').trim();
+	const executeId = idParameter(this.getNodeParameter('executeId', itemIndex, '') as unknown, 'Execute ID');
 	if (!/^\d+$/.test(executeId)) {
 		throw new CozeInputError(
 			'Execute ID',
@@ -51,7 +51,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (record.status === 'Success') {
 		const result = await client.resultFromHistory(workflowId, record, 'history', options.requestTimeoutMs);
 		reportNotices(this, result);
-		return { ...runResultToJson(result, options), error: null };
+		return { ...runResultToJson(result, options, workflowId), error: null };
 	}
 	// A failed or running run is what Get Run reports, not a failure of Get Run.
 	const { endOutput } = splitHistoryOutput(record.output);
@@ -59,6 +59,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		status: STATUS[record.status] ?? record.status,
 		output: record.status === 'Running' ? null : (decodeEndOutput(endOutput, options.parseOutput) as IDataObject['output']),
 		executeId: record.executeId,
+		workflowId,
 		debugUrl: record.debugUrl ?? null,
 		usage: record.usage ? { ...record.usage } : null,
 		logId: record.logId ?? null,

@@ -4,7 +4,7 @@ import type { CozeRunResult, CozeWorkflowClient, ResumeRequest } from '../protoc
 import { CozeInputError } from '../protocol/errors';
 import { liveChunkForwarder } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
-import { readRunOptions, readWorkflowId, streamOptions } from '../n8n/params';
+import { idParameter, readRunOptions, readWorkflowId, streamOptions } from '../n8n/params';
 import { runResultToJson } from '../n8n/output';
 
 const show = { operation: ['resume'] };
@@ -24,12 +24,14 @@ export const description: INodeProperties[] = [
 	{
 		displayName: 'Interrupt Type',
 		name: 'interruptType',
-		type: 'number',
+		// Text, not a number field, so that its default can come from the item: an Input node's
+		// interrupt (5) then needs no change by hand. Saved numbers still read the same.
+		type: 'string',
 		required: true,
 		displayOptions: { show },
-		default: 2,
-		description:
-			"The interrupt's type, interrupt.type of the interrupted run: 2 for a Question node, 5 for an Input node",
+		default: '={{ $json.interrupt?.type ?? 2 }}',
+		placeholder: '2',
+		description: "The interrupt's type (interrupt.type of the interrupted run's item): 2 for a Question node, 5 for an Input node",
 	},
 	{
 		displayName: 'Answer',
@@ -47,17 +49,22 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		displayOptions: { show },
 		options: [
-			{ name: 'Stream', value: 'stream', description: 'Stream_resume: for runs that were streamed' },
-			{ name: 'Non-Stream', value: 'nonStream', description: '/v1/workflows/resume: for runs that started in sync or async mode' },
+			{ name: 'Stream', value: 'stream', description: 'For a run started in Stream mode: the rest of the run streams back' },
+			{
+				name: 'Non-Stream',
+				value: 'nonStream',
+				description: 'For a run started in Sync or Async mode. The node checks on an async run in the background until it ends.',
+			},
 		],
 		default: 'stream',
+		description: 'How the run that asked the question was started',
 	},
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const options = readRunOptions(this, itemIndex);
-	const eventId = String(this.getNodeParameter('eventId', itemIndex, '') ?? '').trim();
+	const eventId = idParameter(this.getNodeParameter('eventId', itemIndex, '') as unknown, 'Event ID');
 	if (!/^\d+\/\d+$/.test(eventId)) {
 		throw new CozeInputError(
 			'Event ID',
@@ -94,5 +101,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		}
 	}
 	reportNotices(this, result);
-	return runResultToJson(result, options);
+	return runResultToJson(result, options, workflowId);
 }

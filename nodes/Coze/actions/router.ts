@@ -5,7 +5,7 @@ import { settleNow } from '../../shared/settle';
 import type { CozeWorkflowClient } from '../protocol/client';
 import { CozeError } from '../protocol/errors';
 import { createCozeClient, type CozeAuthentication } from '../n8n/connection';
-import { errorDetails, toNodeError } from '../n8n/errors';
+import { errorDetails, mayHaveActed, notRepeated, toNodeError } from '../n8n/errors';
 import type { SchemaCache } from '../n8n/inputValues';
 import { readConcurrency } from '../n8n/params';
 import * as getRun from './getRun.operation';
@@ -31,9 +31,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let connection: Promise<CozeWorkflowClient> | undefined;
 	// The Coze host for error hints, once the credential was read.
 	let host = 'Coze';
+	// The credential's secrets, kept out of error texts that echo a response.
+	let secrets: string[] = [];
 	const connect = async () => {
 		connection ??= createCozeClient(this, authentication, { requestsPerSecond }).then((made) => {
 			host = made.endpoint.host;
+			secrets = made.secrets;
 			return made.client;
 		});
 		return await connection;
@@ -45,8 +48,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return await handler.call(this, itemIndex, await connect(), schemas);
 		},
 		errorJson: (error, itemIndex) =>
-			error instanceof CozeError ? errorDetails(error, host) : { error: toNodeError(this.getNode(), error, itemIndex, host).message },
-		toNodeError: (error, itemIndex) => toNodeError(this.getNode(), error, itemIndex, host),
+			error instanceof CozeError ? errorDetails(error, host, secrets) : { error: toNodeError(this.getNode(), error, itemIndex, host, secrets).message },
+		toNodeError: (error, itemIndex) => toNodeError(this.getNode(), error, itemIndex, host, secrets),
+		retries: { mayHaveActed: (error) => mayHaveActed(operation, error), notRepeated: (error) => notRepeated(operation, error) },
 	});
 	return [returnData];
 }

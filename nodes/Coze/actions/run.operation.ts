@@ -27,17 +27,17 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Stream',
 				value: 'stream',
-				description: 'Run with stream_run and read the events as they come. Works for long runs and for workflows that ask questions.',
+				description: 'Read the output as the workflow produces it. Works for long runs and for workflows that ask questions.',
 			},
 			{
 				name: 'Async',
 				value: 'async',
-				description: 'Start the run in the background (is_async) and poll its history until it ends. Needs a paid Coze plan.',
+				description: 'Start the run in the background and check on it until it ends. For runs longer than 10 minutes; needs a paid Coze plan.',
 			},
 			{
 				name: 'Sync',
 				value: 'sync',
-				description: 'One request that waits for the result. Coze cuts it after 90 s; no streaming output nodes.',
+				description: 'Wait for the whole result in one request. Coze stops it after 90 s; not for workflows whose Output nodes stream.',
 			},
 		],
 		default: 'stream',
@@ -59,6 +59,14 @@ export const description: INodeProperties[] = [
 		default: 'fields',
 	},
 	{
+		displayName:
+			'Each input shows its Coze type. A file input takes the name of a binary field of the incoming item (uploaded for you), a URL, or a Coze file ID; a list of files takes several, comma-separated.',
+		name: 'inputsNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...show, inputMode: ['fields'] } },
+	},
+	{
 		displayName: 'Inputs',
 		name: 'inputs',
 		type: 'resourceMapper',
@@ -73,7 +81,11 @@ export const description: INodeProperties[] = [
 				fieldWords: { singular: 'input', plural: 'inputs' },
 				addAllFields: true,
 				multiKeyMatch: false,
-				supportAutoMap: true,
+				// The automatic mode would need its own wording ("Mapping Column Mode … in Coze Workflow" is
+				// n8n's), and Inputs = JSON with an expression such as {{ $json }} already maps items as a whole.
+				supportAutoMap: false,
+				// Before a workflow is chosen, or when Coze cannot find it, the notice says why; no red error.
+				hideNoDataError: true,
 			},
 		},
 		displayOptions: { show: { ...show, inputMode: ['fields'] } },
@@ -123,7 +135,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		const fallBack = options.fallbackToStream && started instanceof CozeApiError && started.code === ASYNC_NEEDS_PAID_PLAN_CODE;
 		if (started instanceof Error && !fallBack) throw started;
 		if (!(started instanceof Error)) {
-			result = await client.waitForResult(workflowId, started.executeId, options.poll, 'async', { startedAt: started.startedAt, remember: true });
+			result = await client.followRun(workflowId, started.executeId, options.poll, 'async', { startedAt: started.startedAt, remember: true });
 			result.logId ??= started.logId;
 		} else {
 			result = await stream();
@@ -139,5 +151,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		);
 	}
 	reportNotices(this, result);
-	return runResultToJson(result, options);
+	return runResultToJson(result, options, workflowId);
 }

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { WORKFLOW_ID_IN_URL } from '../protocol/ids';
+
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
 	name: 'authentication',
@@ -42,7 +44,7 @@ export const workflowIdProperty: INodeProperties = {
 	required: true,
 	default: { mode: 'list', value: '' },
 	description: 'The published Coze workflow (Coze calls its ID workflow_id)',
-	displayOptions: { show: { operation: ['run', 'resume', 'getRun'] } },
+	displayOptions: { show: { operation: ['run'] } },
 	modes: [
 		{
 			displayName: 'From List',
@@ -64,13 +66,28 @@ export const workflowIdProperty: INodeProperties = {
 			name: 'url',
 			type: 'string',
 			placeholder: 'https://www.coze.com/work_flow?space_id=…&workflow_id=7400…',
-			extractValue: { type: 'regex', regex: '[?&]workflow_id=(\\d+)' },
+			// The node reads the ID with the same pattern, so what passes here also runs.
+			extractValue: { type: 'regex', regex: WORKFLOW_ID_IN_URL.source },
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '.*[?&]workflow_id=\\d+.*', errorMessage: 'Paste a Coze workflow editor or debug URL that contains workflow_id=…' },
+					properties: {
+						regex: `.*${WORKFLOW_ID_IN_URL.source}.*`,
+						errorMessage: 'Paste the URL of a Coze workflow editor or debug page: it contains workflow_id=… or /workflow/<ID>',
+					},
 				},
 			],
 		},
 	],
+};
+
+/**
+ * The same field for Resume and Get Run. Run's output items name their workflow, so after a Run
+ * it fills itself in; the run belongs to that workflow and Coze refuses any other.
+ */
+export const workflowOfRunProperty: INodeProperties = {
+	...workflowIdProperty,
+	default: { __rl: true, mode: 'id', value: '={{ $json.workflowId }}' },
+	description: 'The workflow that started the run (workflowId of the run\'s item)',
+	displayOptions: { show: { operation: ['resume', 'getRun'] } },
 };

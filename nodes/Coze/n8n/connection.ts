@@ -23,7 +23,7 @@ export async function createCozeClient(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	authentication: CozeAuthentication,
 	options: { requestsPerSecond?: number } = {},
-): Promise<{ client: CozeWorkflowClient; endpoint: CozeEndpoint }> {
+): Promise<{ client: CozeWorkflowClient; endpoint: CozeEndpoint; secrets: string[] }> {
 	const credentialType = CREDENTIAL_TYPES[authentication];
 	const credentials = await context.getCredentials(credentialType);
 	const endpoint = settleNow(() =>
@@ -44,5 +44,7 @@ export async function createCozeClient(
 		runtime,
 		rateLimiter: options.requestsPerSecond === undefined ? undefined : new RequestRateLimiter(options.requestsPerSecond, runtime),
 	});
-	return { client, endpoint };
+	// The token as read now; a renewed JWT token is caught as "Bearer …" by the redaction.
+	const secrets = [credentials.accessToken, credentials.privateKey].filter((value): value is string => typeof value === 'string');
+	return { client, endpoint, secrets };
 }

@@ -1,6 +1,16 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
-import { CozeApiError, CozeConnectionError, CozeError, CozeInputError, CozeStreamEndedError, CozeTimeoutError, hintForCode } from '../protocol/errors';
+import { redactSecrets } from '../../shared/redact';
+import {
+	CozeApiError,
+	CozeConnectionError,
+	CozeError,
+	CozeInputError,
+	CozeNotRepeatedError,
+	CozeStreamEndedError,
+	CozeTimeoutError,
+	hintForCode,
+} from '../protocol/errors';
 
 /** How a Coze failure becomes an n8n error, and the fields a failed item carries with continue-on-fail. */
 
@@ -10,8 +20,18 @@ function hintFor(error: CozeApiError, host: string): string | undefined {
 	return hintForCode(code ?? (httpStatus === 401 ? 4100 : undefined), { host });
 }
 
+/** The texts of an error come from responses, which may echo the credential: `secrets` are taken out. */
+function redactDetails(details: IDataObject, secrets: readonly string[]): IDataObject {
+	return Object.fromEntries(Object.entries(details).map(([key, value]) => [key, typeof value === 'string' ? redactSecrets(value, secrets) : value]));
+}
+
 /** The fields a failed item carries with continue-on-fail, and the details of the thrown error. */
-export function errorDetails(error: CozeError, host: string): IDataObject {
+export function errorDetails(error: CozeError, host: string, secrets: readonly string[] = []): IDataObject {
+	return redactDetails(rawErrorDetails(error, host), secrets);
+}
+
+function rawErrorDetails(error: CozeError, host: string): IDataObject {
+	if (error instanceof CozeNotRepeatedError) return { ...rawErrorDetails(error.earlier, host), error: error.message };
 	const details: IDataObject = { error: error.message };
 	if (error instanceof CozeApiError) {
 		const d = error.details;
@@ -31,6 +51,7 @@ export function errorDetails(error: CozeError, host: string): IDataObject {
 }
 
 function describe(error: CozeError, host: string): string {
+	if (error instanceof CozeNotRepeatedError) return describe(error.earlier, host);
 	const parts: string[] = [];
 	if (error instanceof CozeApiError) {
 		const d = error.details;
@@ -55,23 +76,64 @@ function describe(error: CozeError, host: string): string {
 }
 
 /** An n8n error for a Coze failure: `NodeApiError` when Coze answered, `NodeOperationError` otherwise. */
-export function toNodeError(node: INode, error: unknown, itemIndex: number, host: string): NodeApiError | NodeOperationError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	host: string,
+	secrets: readonly string[] = [],
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (!(error instanceof CozeError)) {
 		return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 	}
-	const description = describe(error, host) || undefined;
+	const description = redactSecrets(describe(error, host), secrets) || undefined;
 	if (error instanceof CozeApiError) {
 		const d = error.details;
-		const message = d.runFailed
-			? `The Coze workflow failed: ${d.message}`
-			: `Coze refused the request${d.code !== undefined ? ` (${d.code})` : ''}: ${d.message}`;
-		return new NodeApiError(node, errorDetails(error, host) as JsonObject, {
+		const text = redactSecrets(d.message, secrets);
+		const message = d.runFailed ? `The Coze workflow failed: ${text}` : `Coze refused the request${d.code !== undefined ? ` (${d.code})` : ''}: ${text}`;
+		return new NodeApiError(node, errorDetails(error, host, secrets) as JsonObject, {
 			message,
 			description,
 			httpCode: d.httpStatus !== undefined ? String(d.httpStatus) : undefined,
 			itemIndex,
 		});
 	}
-	return new NodeOperationError(node, error.message, { itemIndex, description });
+	return new NodeOperationError(node, redactSecrets(error.message, secrets), { itemIndex, description });
+}
+
+/**
+ * A Coze failure as one line for the editor (workflow list, inputs area), which shows a message but no
+ * description: the same words and hint as the run error.
+ */
+export function editorErrorText(error: unknown, host: string): string {
+	if (!(error instanceof CozeError)) return error instanceof Error ? error.message : String(error);
+	if (!(error instanceof CozeApiError)) return error.message;
+	const d = error.details;
+	const hint = hintFor(error, host);
+	const message = `Coze refused the request${d.code !== undefined ? ` (${d.code})` : ''}: ${d.message}`;
+	return hint ? `${message}. ${hint}` : message;
+}
+
+/** Whether Coze said the workflow does not exist or is not published. */
+export function isWorkflowNotFound(error: unknown): boolean {
+	return error instanceof CozeApiError && (error.details.code === 4200 || error.details.code === 6031 || (error.details.code === undefined && error.details.httpStatus === 404));
+}
+
+/**
+ * For n8n's Retry On Fail: whether a failed item may have done what running it again would do
+ * twice. A run or resume whose run may exist with an open outcome would run the workflow twice; an
+ * upload that may have reached Coze would store the file twice.
+ */
+export function mayHaveActed(operation: string, error: unknown): boolean {
+	if (operation === 'uploadFile') return (error instanceof CozeConnectionError && error.mayHaveReachedServer) || error instanceof CozeTimeoutError;
+	return (operation === 'run' || operation === 'resume') && error instanceof CozeError && error.runMayExist;
+}
+
+/** The failure of an item that Retry On Fail does not run again. */
+export function notRepeated(operation: string, error: unknown): unknown {
+	if (!(error instanceof CozeError)) return error;
+	return operation === 'uploadFile'
+		? new CozeNotRepeatedError(error, 'may have stored the file in Coze, so running it again could store it twice')
+		: new CozeNotRepeatedError(error);
 }

@@ -2,9 +2,27 @@ import type { IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
 
 import type { CozeWorkflowClient } from '../protocol/client';
 import type { ParameterSchema } from '../protocol/discovery';
-import { CozeInputError } from '../protocol/errors';
+import { CozeAbortedError, CozeInputError } from '../protocol/errors';
 import { coerceInput, fileParameter, inputFields, type FileSource, type InputField } from '../protocol/inputs';
 import { readParametersJson } from './params';
+
+/**
+ * n8n drops the keys `__proto__`, `constructor` and `prototype` when it copies parameter values, so an
+ * input of that name gets another field ID in the resource mapper. Coze input names are identifiers
+ * (letters, digits, `_`), so an ID with a colon cannot be another input's name.
+ */
+const DROPPED_BY_N8N = new Set(['__proto__', 'constructor', 'prototype']);
+const RENAMED_SUFFIX = ':input';
+
+export function fieldIdOf(name: string): string {
+	return DROPPED_BY_N8N.has(name) ? `${name}${RENAMED_SUFFIX}` : name;
+}
+
+/** The input a field ID stands for (see fieldIdOf). */
+export function inputNameOf(fieldId: string): string {
+	const name = fieldId.endsWith(RENAMED_SUFFIX) ? fieldId.slice(0, -RENAMED_SUFFIX.length) : fieldId;
+	return DROPPED_BY_N8N.has(name) ? name : fieldId;
+}
 
 /** Input schemas fetched during one execution, by workflow ID: one request per workflow, not per item. */
 export type SchemaCache = Map<string, Promise<Record<string, ParameterSchema>>>;
@@ -26,6 +44,38 @@ async function fileValue(context: IExecuteFunctions, itemIndex: number, client: 
 	return source.kind === 'binary' ? await uploadBinary(context, itemIndex, client, field, source.property) : fileParameter(source);
 }
 
+function schemaOf(client: CozeWorkflowClient, workflowId: string, schemas: SchemaCache): Promise<Record<string, ParameterSchema>> {
+	let schema = schemas.get(workflowId);
+	if (!schema) {
+		schema = client.getWorkflowInputs(workflowId);
+		schemas.set(workflowId, schema);
+	}
+	return schema;
+}
+
+/**
+ * Inputs (JSON) checked against the Start node like the input fields are, with the same messages:
+ * required inputs present, values of the declared types. The JSON is sent as entered. When the
+ * schema cannot be read (a token without that permission, Coze Studio), the run goes ahead unchecked
+ * and Coze's own answer tells.
+ */
+async function checkJsonInputs(client: CozeWorkflowClient, workflowId: string, schemas: SchemaCache, parameters: Record<string, unknown>): Promise<void> {
+	const read = await schemaOf(client, workflowId, schemas).then(
+		(schema) => ({ schema }),
+		(error: unknown) => ({ aborted: error instanceof CozeAbortedError }),
+	);
+	if ('aborted' in read) {
+		if (read.aborted) throw new CozeAbortedError();
+		return;
+	}
+	for (const field of inputFields(read.schema)) {
+		const value = Object.hasOwn(parameters, field.name) ? parameters[field.name] : undefined;
+		// A file in JSON is a URL or {"file_id": …}, as text or as an object: only its presence is checked.
+		if (field.file && value !== undefined && value !== null && value !== '') continue;
+		coerceInput(field, value);
+	}
+}
+
 /**
  * The run's `parameters`: from the JSON field, or from the input fields checked against the
  * workflow's input schema (every value first, so that a bad value is refused before any upload),
@@ -39,32 +89,36 @@ export async function readRunParameters(
 	schemas: SchemaCache,
 ): Promise<Record<string, unknown>> {
 	const inputMode = context.getNodeParameter('inputMode', itemIndex, 'json') as string;
-	if (inputMode !== 'fields') return readParametersJson(context, itemIndex);
+	if (inputMode !== 'fields') {
+		const parameters = readParametersJson(context, itemIndex);
+		// Version 1 nodes send the JSON unchecked, as they always did.
+		if (context.getNode().typeVersion >= 1.1) await checkJsonInputs(client, workflowId, schemas, parameters);
+		return parameters;
+	}
 	const mapped = context.getNodeParameter('inputs', itemIndex, { mappingMode: 'defineBelow', value: null }) as ResourceMapperValue;
 	const values = (mapped?.value ?? {}) as Record<string, unknown>;
-	let schema = schemas.get(workflowId);
-	if (!schema) {
-		schema = client.getWorkflowInputs(workflowId);
-		schemas.set(workflowId, schema);
-	}
-	const fields = inputFields(await schema);
+	// Inputs may be named like properties of every object (constructor, toString, __proto__): only
+	// the entered values count, read as own properties and written back with CreateDataProperty.
+	const entered = (name: string): unknown => (Object.hasOwn(values, fieldIdOf(name)) ? values[fieldIdOf(name)] : undefined);
+	const fields = inputFields(await schemaOf(client, workflowId, schemas));
 	const known = new Map<string, InputField>(fields.map((f) => [f.name, f]));
-	for (const name of Object.keys(values)) {
-		if (!known.has(name) && values[name] !== undefined && values[name] !== null && values[name] !== '') {
+	for (const name of Object.keys(values).map(inputNameOf)) {
+		const value = entered(name);
+		if (!known.has(name) && value !== undefined && value !== null && value !== '') {
 			throw new CozeInputError(name, `Input "${name}" is not an input of this workflow any more: refresh the fields (the workflow's inputs changed).`);
 		}
 	}
-	const checked = fields.map((field) => ({ field, coerced: coerceInput(field, values[field.name]) }));
-	const parameters: Record<string, unknown> = {};
+	const checked = fields.map((field) => ({ field, coerced: coerceInput(field, entered(field.name)) }));
+	const parameters: Array<[string, unknown]> = [];
 	for (const { field, coerced } of checked) {
 		if (coerced.kind === 'omit') continue;
 		if (coerced.kind === 'value') {
-			parameters[field.name] = coerced.value;
+			parameters.push([field.name, coerced.value]);
 			continue;
 		}
 		const files: string[] = [];
 		for (const source of coerced.sources) files.push(await fileValue(context, itemIndex, client, field.name, source));
-		parameters[field.name] = coerced.array ? files : files[0];
+		parameters.push([field.name, coerced.array ? files : files[0]]);
 	}
-	return parameters;
+	return Object.fromEntries(parameters);
 }

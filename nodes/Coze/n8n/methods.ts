@@ -1,14 +1,18 @@
-import type {
-	ILoadOptionsFunctions,
-	INodeListSearchResult,
-	INodePropertyOptions,
-	ResourceMapperField,
-	ResourceMapperFields,
+import {
+	NodeOperationError,
+	type ILoadOptionsFunctions,
+	type INodeListSearchResult,
+	type INodePropertyOptions,
+	type ResourceMapperField,
+	type ResourceMapperFields,
 } from 'n8n-workflow';
 
-import type { Workspace } from '../protocol/discovery';
-import { inputFields } from '../protocol/inputs';
+import type { ParameterSchema, Workspace } from '../protocol/discovery';
+import { inputFields, type InputField } from '../protocol/inputs';
 import { createCozeClient, type CozeAuthentication } from './connection';
+import { editorErrorText, isWorkflowNotFound } from './errors';
+import { fieldIdOf } from './inputValues';
+import { workflowIdOf as parseWorkflowId } from './params';
 
 /** What the editor lists: workflows across workspaces, a workflow's inputs, its versions. */
 
@@ -16,9 +20,13 @@ function authentication(context: ILoadOptionsFunctions): CozeAuthentication {
 	return (context.getNodeParameter('authentication', 'accessToken') as CozeAuthentication) ?? 'accessToken';
 }
 
+/** The chosen workflow's ID, or '' while none is chosen or the entry holds none. */
 function workflowIdOf(context: ILoadOptionsFunctions): string {
-	const raw = context.getNodeParameter('workflowId', '', { extractValue: true }) as unknown;
-	return typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+	try {
+		return parseWorkflowId(context.getNodeParameter('workflowId', '', { extractValue: false }) as unknown);
+	} catch {
+		return '';
+	}
 }
 
 interface ListCursor {
@@ -37,7 +45,20 @@ const RESULTS_PER_CALL = 30;
  * go on. Chatflows are left out: they do not run through the Run operation.
  */
 export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const { client } = await createCozeClient(this, authentication(this));
+	const { client, endpoint } = await createCozeClient(this, authentication(this));
+	try {
+		return await listPage(client, filter, paginationToken);
+	} catch (error) {
+		// The list shows only the message, so the hint (token, region) goes into it.
+		throw new NodeOperationError(this.getNode(), editorErrorText(error, endpoint.host));
+	}
+}
+
+async function listPage(
+	client: Awaited<ReturnType<typeof createCozeClient>>['client'],
+	filter: string | undefined,
+	paginationToken: string | undefined,
+): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
 	let cursor: ListCursor = paginationToken
 		? (JSON.parse(paginationToken) as ListCursor)
@@ -60,23 +81,48 @@ export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: stri
 	return { results, paginationToken: cursor.workspace < workspaces.length ? JSON.stringify(cursor) : undefined };
 }
 
-/** The resource mapper's fields: one per input of the workflow's Start node, with its type. */
+/** A field's type in Coze's words, shown after its name: "p_audio (audio)", "tags (array of string)". */
+function typeLabel(schema: ParameterSchema): string {
+	return schema.type === 'array' && schema.items ? `array of ${schema.items.type}` : schema.type;
+}
+
+/** What an empty JSON field starts with, so that the editor shows valid JSON instead of a lint error. */
+function defaultValueOf(field: InputField): string | undefined {
+	if (field.schema.defaultValue !== undefined && field.schema.defaultValue !== '') return field.schema.defaultValue;
+	if (field.mapperType === 'object') return '{}';
+	if (field.mapperType === 'array') return '[]';
+	return field.schema.defaultValue;
+}
+
+/**
+ * The resource mapper's fields: one per input of the workflow's Start node, named and typed as in Coze.
+ * Nothing chosen yet, or a workflow Coze cannot find, gives no fields and a notice saying why: the
+ * editor shows the notice in the inputs area (a thrown error would read as "no inputs").
+ */
 export async function getWorkflowInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const workflowId = workflowIdOf(this);
 	if (!/^\d+$/.test(workflowId)) return { fields: [], emptyFieldsNotice: 'Choose a workflow first: its inputs appear here.' };
-	const { client } = await createCozeClient(this, authentication(this));
-	const schema = await client.getWorkflowInputs(workflowId);
+	const { client, endpoint } = await createCozeClient(this, authentication(this));
+	let schema: Record<string, ParameterSchema>;
+	try {
+		schema = await client.getWorkflowInputs(workflowId);
+	} catch (error) {
+		const notice = isWorkflowNotFound(error)
+			? `Workflow ${workflowId} was not found or is not published. Publish it in Coze, or choose another workflow.`
+			: `Could not read the workflow's inputs. ${editorErrorText(error, endpoint.host)}`;
+		return { fields: [], emptyFieldsNotice: notice };
+	}
 	const fields: ResourceMapperField[] = inputFields(schema).map((field) => {
-		const fileHint = field.file ? ' (a binary field name, a URL or a Coze file ID' + (field.file === 'array' ? '; several: comma-separated' : '') + ')' : '';
+		const defaultValue = defaultValueOf(field);
 		return {
-			id: field.name,
-			displayName: `${field.name}${fileHint}`,
+			id: fieldIdOf(field.name),
+			displayName: `${field.name} (${typeLabel(field.schema)})`,
 			required: field.schema.required,
 			defaultMatch: false,
 			canBeUsedToMatch: false,
 			display: true,
 			type: field.mapperType,
-			...(field.schema.defaultValue !== undefined ? { defaultValue: field.schema.defaultValue } : {}),
+			...(defaultValue !== undefined ? { defaultValue } : {}),
 		};
 	});
 	return { fields, emptyFieldsNotice: 'This workflow has no inputs.' };

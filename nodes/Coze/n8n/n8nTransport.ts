@@ -1,6 +1,7 @@
 import type { IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { CozeAbortedError, CozeApiError, CozeConnectionError, CozeInputError, CozeTimeoutError } from '../protocol/errors';
+import { formatDuration } from '../protocol/runHistory';
 import type { ByteStream, HttpTransport, TransportRequest, TransportResponse } from '../protocol/transport';
 import { classifyRequestFailure, inWords } from '../../shared/networkErrors';
 import { cancelSignal, type RequestContext } from '../../shared/n8nRuntime';
@@ -8,12 +9,18 @@ import { cancelSignal, type RequestContext } from '../../shared/n8nRuntime';
 /** What n8n's request helper hands back with `encoding: 'stream'`: Node's IncomingMessage. */
 interface IncomingBody extends AsyncIterable<Uint8Array> {
 	destroy(error?: Error): void;
-	setTimeout?(ms: number, callback: () => void): void;
+	setTimeout?(ms: number, callback?: () => void): void;
 }
 
 class IdleTimeout extends Error {
 	constructor() {
 		super('idle');
+	}
+}
+
+class DeadlinePassed extends Error {
+	constructor() {
+		super('deadline');
 	}
 }
 
@@ -31,6 +38,7 @@ export class N8nHttpTransport implements HttpTransport {
 	) {}
 
 	async send(request: TransportRequest): Promise<TransportResponse> {
+		const deadlineAt = request.deadlineMs === undefined ? undefined : Date.now() + request.deadlineMs;
 		let response = await this.request(request, true);
 		if (response.statusCode === 401 && this.renewsOn401) {
 			// n8n 1.x ignores every status when asked to ignore any, so it did not renew the token: ask again
@@ -47,7 +55,7 @@ export class N8nHttpTransport implements HttpTransport {
 				const value = headers[name.toLowerCase()];
 				return Array.isArray(value) ? value.join(', ') : value === undefined ? undefined : String(value);
 			},
-			body: this.wrapBody(body, request.idleTimeoutMs),
+			body: this.wrapBody(body, request.idleTimeoutMs, deadlineAt === undefined ? undefined : { at: deadlineAt, ms: request.deadlineMs ?? 0 }),
 		};
 	}
 
@@ -86,22 +94,30 @@ export class N8nHttpTransport implements HttpTransport {
 		}
 	}
 
-	private wrapBody(body: IncomingBody, idleTimeoutMs: number): ByteStream {
+	private wrapBody(body: IncomingBody, idleTimeoutMs: number, deadline?: { at: number; ms: number }): ByteStream {
 		// Coze sends PINGs while a run works; a silent socket means the connection is gone. Both this
 		// socket timer and axios' (a little later) can close it, so silence is recognised by the time
 		// since the last byte rather than by which timer fired. No JS timers: they die with the socket.
+		// The deadline shortens the socket timer as it comes closer, and each byte is checked against it,
+		// so bytes that trickle in cannot stretch it.
 		let lastByteAt = Date.now();
-		body.setTimeout?.(idleTimeoutMs, () => body.destroy(new IdleTimeout()));
-		const classify = (error: unknown) =>
-			error instanceof IdleTimeout || Date.now() - lastByteAt >= idleTimeoutMs
+		const timerMs = (now: number) => (deadline ? Math.max(1, Math.min(idleTimeoutMs, deadline.at - now)) : idleTimeoutMs);
+		const passed = () => deadline !== undefined && Date.now() >= deadline.at;
+		body.setTimeout?.(timerMs(lastByteAt), () => body.destroy(passed() ? new DeadlinePassed() : new IdleTimeout()));
+		const classify = (error: unknown) => {
+			if (error instanceof DeadlinePassed || passed()) return this.deadlineError(deadline?.ms ?? 0);
+			return error instanceof IdleTimeout || Date.now() - lastByteAt >= idleTimeoutMs
 				? this.idleError(idleTimeoutMs)
 				: this.classify(error, idleTimeoutMs);
+		};
 		return {
 			destroy: () => body.destroy(),
 			[Symbol.asyncIterator]: async function* () {
 				try {
 					for await (const chunk of body) {
 						lastByteAt = Date.now();
+						if (passed()) throw new DeadlinePassed();
+						if (deadline) body.setTimeout?.(timerMs(lastByteAt));
 						yield chunk;
 					}
 				} catch (error) {
@@ -109,6 +125,13 @@ export class N8nHttpTransport implements HttpTransport {
 				}
 			},
 		};
+	}
+
+	private deadlineError(deadlineMs: number): CozeTimeoutError {
+		return new CozeTimeoutError(
+			`Coze did not finish its answer within ${formatDuration(deadlineMs)} (Request Timeout), so the connection was closed.`,
+			'total',
+		);
 	}
 
 	private idleError(idleTimeoutMs: number): CozeTimeoutError {

@@ -9,12 +9,16 @@ export interface OutputChoices {
 	includeEvents: boolean;
 }
 
-/** The output item of a run: the contract of the node's output (IDs stay strings). */
-export function runResultToJson(result: CozeRunResult, choices: OutputChoices): IDataObject {
+/**
+ * The output item of a run: the contract of the node's output (IDs stay strings). It names the
+ * workflow so that Resume and Get Run after it fill in Workflow from the item.
+ */
+export function runResultToJson(result: CozeRunResult, choices: OutputChoices, workflowId: string): IDataObject {
 	const json: IDataObject = {
 		status: result.status,
-		output: decodeEndOutput(result.outputText, choices.parseOutput) as IDataObject['output'],
+		output: decodeEndOutput(result.outputText, choices.parseOutput, result.outputIsText) as IDataObject['output'],
 		executeId: result.executeId ?? null,
+		workflowId,
 		debugUrl: result.debugUrl ?? null,
 		usage: result.usage ? { ...result.usage } : null,
 		logId: result.logId ?? null,

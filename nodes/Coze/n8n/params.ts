@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { PollOptions, StreamOptions } from '../protocol/client';
 import { CozeInputError } from '../protocol/errors';
+import { idText, looksLikeUrl, workflowIdFromUrl } from '../protocol/ids';
 import { isPlainObject, parseJson } from '../protocol/json';
 
 /** The node's Options collection, read and checked once per item. Times are in milliseconds. */
@@ -46,11 +47,27 @@ function text(options: IDataObject, key: string, label: string): string | undefi
 }
 
 function id(options: IDataObject, key: string, label: string): string | undefined {
-	const value = text(options, key, label);
-	if (value !== undefined && !/^\d+$/.test(value)) {
+	const value = idParameter(options[key], label);
+	if (value === '') return undefined;
+	if (!/^\d+$/.test(value)) {
 		throw new CozeInputError(label, `${label} must be a Coze ID (digits only), not "${value}"`);
 	}
 	return value;
+}
+
+/**
+ * An ID parameter as text. A number beyond 2^53 has already lost digits (JSON.parse in an expression,
+ * a number field), so it is refused rather than sent as another ID.
+ */
+export function idParameter(raw: unknown, label: string): string {
+	const id = idText(raw);
+	if (id.ok) return id.text;
+	throw new CozeInputError(
+		label,
+		id.problem === 'rounded'
+			? `${label} arrived as the number ${id.shown}, which is too large to be exact (Coze IDs have 19 digits; as numbers they lose the last ones). Pass the ID as a string: keep it in quotes in the JSON it comes from, or use a text field`
+			: `${label} must be text, not ${id.shown}`,
+	);
 }
 
 export function readRunOptions(context: IExecuteFunctions, itemIndex: number): RunOptions {
@@ -131,18 +148,34 @@ export function readParametersJson(context: IExecuteFunctions, itemIndex: number
 	throw new CozeInputError('Inputs (JSON)', 'Inputs (JSON) must be a JSON object of the workflow\'s inputs, e.g. {"topic": "rain"}');
 }
 
-export function readWorkflowId(context: IExecuteFunctions, itemIndex: number): string {
-	const raw = context.getNodeParameter('workflowId', itemIndex, '', { extractValue: true }) as unknown;
-	const value = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
-	if (!/^\d+$/.test(value)) {
+/** The resource locator's value as entered (an ID, a URL, or a number from an expression), and its mode. */
+function locatorValue(raw: unknown): { mode: string | undefined; value: unknown } {
+	if (isPlainObject(raw) && '__rl' in raw) return { mode: typeof raw.mode === 'string' ? raw.mode : undefined, value: raw.value };
+	return { mode: undefined, value: raw };
+}
+
+/** The workflow ID of the Workflow parameter: an ID, or any Coze URL that holds one, in any mode. */
+export function workflowIdOf(raw: unknown): string {
+	const { mode, value } = locatorValue(raw);
+	if (idText(value).ok === false && typeof value !== 'number') {
+		throw new CozeInputError('Workflow', `Workflow must be a Coze workflow ID (digits only) or a URL containing workflow_id=…, not ${typeof value}`);
+	}
+	const text = idParameter(value, 'Workflow');
+	if (/^\d+$/.test(text)) return text;
+	if (text === '') throw new CozeInputError('Workflow', 'Workflow is empty: enter the ID of a published Coze workflow, or paste its URL');
+	const fromUrl = workflowIdFromUrl(text);
+	if (fromUrl) return fromUrl;
+	if (mode === 'url' || looksLikeUrl(text)) {
 		throw new CozeInputError(
 			'Workflow',
-			value === ''
-				? 'Workflow is empty: enter the ID of a published Coze workflow, or paste its URL'
-				: `Workflow must be a Coze workflow ID (digits only) or a URL containing workflow_id=…, not "${value}"`,
+			`Workflow: the URL holds no workflow ID ("${text}"). Paste the URL of the workflow's editor or debug page (it contains workflow_id=… or /workflow/<ID>), or enter the ID By ID`,
 		);
 	}
-	return value;
+	throw new CozeInputError('Workflow', `Workflow must be a Coze workflow ID (digits only) or a URL containing workflow_id=…, not "${text}"`);
+}
+
+export function readWorkflowId(context: IExecuteFunctions, itemIndex: number): string {
+	return workflowIdOf(context.getNodeParameter('workflowId', itemIndex, '', { extractValue: false }) as unknown);
 }
 
 function jsonOrError(text: string): unknown {

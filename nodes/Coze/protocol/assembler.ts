@@ -36,6 +36,8 @@ interface NodeBuffer {
 	/** Empty slots left in `chunks` by seq numbers that skipped ahead. */
 	holes: number;
 	finished: boolean;
+	/** Message events taken (an End node that returns variables sends one; answer text may come in many). */
+	messageCount: number;
 }
 
 const MAX_GAP_PER_EVENT = 1000;
@@ -60,7 +62,10 @@ function isEndNode(data: MessageEventData): boolean {
  * of events; raw events are kept only when asked for.
  */
 export class RunAssembler {
+	/** Per run of a node, in the order the runs began. */
 	private readonly nodes = new Map<string, NodeBuffer>();
+	/** The key in `nodes` of the current run of each node (see `nodeKey`), and how many runs it had. */
+	private readonly currentRun = new Map<string, { key: string; runs: number }>();
 	private lastMessageNodeKey: string | undefined;
 	private endNodeKey: string | undefined;
 	readonly events: CozeStreamEvent[] | undefined;
@@ -130,12 +135,13 @@ export class RunAssembler {
 
 	private addMessage(data: MessageEventData): LiveChunk | undefined {
 		this.messageCount++;
-		const key = data.node_execute_uuid || data.node_id || data.node_title || '';
+		const key = this.runKey(data);
 		let node = this.nodes.get(key);
 		if (!node) {
-			node = { title: data.node_title ?? '', id: data.node_id ?? '', type: data.node_type ?? '', blocks: [], base: 0, chunks: [], chunksChars: 0, holes: 0, finished: false };
+			node = { title: data.node_title ?? '', id: data.node_id ?? '', type: data.node_type ?? '', blocks: [], base: 0, chunks: [], chunksChars: 0, holes: 0, finished: false, messageCount: 0 };
 			this.nodes.set(key, node);
 		}
+		node.messageCount++;
 		const text = data.content ?? '';
 		node.joined = undefined;
 		const seq = Number(data.node_seq_id);
@@ -169,6 +175,30 @@ export class RunAssembler {
 		return { text, nodeTitle: node.title, nodeId: node.id, nodeType: node.type, fromEndNode };
 	}
 
+	/**
+	 * The key of the node run a Message belongs to. One node can run many times in one workflow run (in
+	 * a loop, a batch, a sub-workflow), often with the same node ID and an empty execute UUID: the loop,
+	 * batch and sub-workflow context tell the runs apart, and a `node_seq_id` that starts again at 0
+	 * after the node finished begins a new run when Coze sends no context.
+	 */
+	private runKey(data: MessageEventData): string {
+		const node = data.node_execute_uuid || data.node_id || data.node_title || '';
+		const context = [data.sub_execute_id, data.loop_index, data.batch_index]
+			.map((part) => (typeof part === 'string' || typeof part === 'number' ? String(part) : ''))
+			.join('/');
+		const identity = context === '//' ? node : `${node}\u0000${context}`;
+		const current = this.currentRun.get(identity);
+		if (!current) {
+			this.currentRun.set(identity, { key: identity, runs: 1 });
+			return identity;
+		}
+		if (this.nodes.get(current.key)?.finished && data.node_seq_id === '0') {
+			current.runs++;
+			current.key = `${identity}\u0000#${current.runs}`;
+		}
+		return current.key;
+	}
+
 	private noteDebugUrl(url: string | undefined): void {
 		if (!url) return;
 		this.debugUrl = url;
@@ -176,7 +206,10 @@ export class RunAssembler {
 	}
 
 	private questionText(nodeTitle: string): string {
-		for (const node of this.nodes.values()) if (nodeTitle && node.title === nodeTitle) return join(node);
+		// The last run of the node, when it ran more than once.
+		let asked: NodeBuffer | undefined;
+		for (const node of this.nodes.values()) if (nodeTitle && node.title === nodeTitle) asked = node;
+		if (asked) return join(asked);
 		const last = this.lastMessageNodeKey === undefined ? undefined : this.nodes.get(this.lastMessageNodeKey);
 		return last ? join(last) : '';
 	}
@@ -189,6 +222,17 @@ export class RunAssembler {
 		const key = this.endNodeKey ?? this.lastMessageNodeKey;
 		const node = key === undefined ? undefined : this.nodes.get(key);
 		return node ? join(node) : undefined;
+	}
+
+	/**
+	 * True when the output is answer text for certain: the End node (or the node that spoke last) sent
+	 * it in several Messages, which a node that returns variables never does. Its text is then not
+	 * decoded as JSON, as sync runs and run histories, which mark answer text, do not decode it either.
+	 */
+	outputIsText(): boolean {
+		const key = this.endNodeKey ?? this.lastMessageNodeKey;
+		const node = key === undefined ? undefined : this.nodes.get(key);
+		return node !== undefined && node.messageCount > 1;
 	}
 
 	/** True when some node's `node_seq_id`s have a gap (a lost chunk). */

@@ -10,7 +10,7 @@ import {
 	type Workspace,
 } from './discovery';
 import type { CozeFlavor } from './endpoint';
-import { CozeConnectionError, CozeInputError, CozeProtocolError, CozeTimeoutError } from './errors';
+import { CozeConnectionError, CozeInputError, CozeProtocolError, CozeTimeoutError, markingOpenRun } from './errors';
 import { executeIdOf, stringField } from './envelope';
 import { executeIdFromEventId } from './ids';
 import { isPlainObject } from './json';
@@ -68,8 +68,8 @@ export class CozeWorkflowClient {
 	}
 
 	async runSync(request: RunRequest, timeoutMs: number): Promise<CozeRunResult> {
-		const { envelope, logId } = await this.requester.requestJson(
-			{ method: 'POST', path: RUN_PATH, json: runBody(request, false), idleTimeoutMs: timeoutMs },
+		const { envelope, logId } = await markingOpenRun('sending', async () => await this.requester.requestJson(
+			{ method: 'POST', path: RUN_PATH, json: runBody(request, false), idleTimeoutMs: timeoutMs, deadlineMs: timeoutMs },
 			'starts-run',
 		).then(
 			(answer) => answer,
@@ -87,16 +87,16 @@ export class CozeWorkflowClient {
 				}
 				throw error;
 			},
-		);
+		));
 		return resultFromRunResponse(envelope, logId, 'sync');
 	}
 
 	/** Starts an async run; returns as soon as Coze has accepted it. */
 	async startAsync(request: RunRequest, timeoutMs: number): Promise<{ executeId: string; debugUrl?: string; logId?: string; startedAt: number }> {
-		const { envelope, logId } = await this.requester.requestJson(
-			{ method: 'POST', path: RUN_PATH, json: runBody(request, true), idleTimeoutMs: timeoutMs },
+		const { envelope, logId } = await markingOpenRun('sending', async () => await this.requester.requestJson(
+			{ method: 'POST', path: RUN_PATH, json: runBody(request, true), idleTimeoutMs: timeoutMs, deadlineMs: timeoutMs },
 			'starts-run',
-		);
+		));
 		const debugUrl = stringField(envelope, 'debug_url');
 		const executeId = executeIdOf(envelope);
 		if (!executeId) throw new CozeProtocolError('Coze accepted the async run but sent no execute_id');
@@ -111,15 +111,15 @@ export class CozeWorkflowClient {
 				'Coze Studio has no non-stream resume endpoint (/v1/workflows/resume). Resume through the stream instead.',
 			);
 		}
-		const { envelope, logId } = await this.requester.requestJson(
-			{ method: 'POST', path: RESUME_PATH, json: resumeBody(request), idleTimeoutMs: timeoutMs },
+		const { envelope, logId } = await markingOpenRun('sending', async () => await this.requester.requestJson(
+			{ method: 'POST', path: RESUME_PATH, json: resumeBody(request), idleTimeoutMs: timeoutMs, deadlineMs: timeoutMs },
 			'starts-run',
-		);
+		));
 		const hasResult = 'data' in envelope || isPlainObject(envelope.interrupt_data);
 		const executeId = executeIdOf(envelope);
 		if (!hasResult && executeId) {
 			// The run was async: it goes on after the resume and is read from its history.
-			return await this.waitForResult(request.workflowId, executeId, poll, 'async', { startedAt: this.runtime.now(), remember: false });
+			return await this.followRun(request.workflowId, executeId, poll, 'async', { startedAt: this.runtime.now(), remember: false });
 		}
 		return resultFromRunResponse(envelope, logId, 'sync');
 	}
@@ -159,6 +159,11 @@ export class CozeWorkflowClient {
 
 	async waitForResult(...args: Parameters<RunHistoryReader['waitForResult']>): Promise<CozeRunResult> {
 		return await this.histories.waitForResult(...args);
+	}
+
+	/** `waitForResult` for a run this client started or resumed: its failures leave the run open unless it failed. */
+	async followRun(...args: Parameters<RunHistoryReader['waitForResult']>): Promise<CozeRunResult> {
+		return await markingOpenRun('started', async () => await this.histories.waitForResult(...args));
 	}
 
 	async resultFromHistory(...args: Parameters<RunHistoryReader['resultFromHistory']>): Promise<CozeRunResult> {

@@ -28,7 +28,8 @@ export function resolveEndpoint(region: string, baseUrl: string | undefined): Co
 		throw new Error(`Base URL "${url}" must start with http:// or https://`);
 	}
 	return {
-		baseUrl: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`,
+		// Coze's paths start with /v1: a base URL copied with it would ask for /v1/v1/….
+		baseUrl: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '').replace(/\/v1$/i, '')}`,
 		flavor: region === 'studio' ? 'studio' : 'cloud',
 		host: parsed.host,
 	};

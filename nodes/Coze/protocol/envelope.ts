@@ -1,4 +1,4 @@
-import { CozeApiError } from './errors';
+import { CozeApiError, MODEL_ERROR_CODES } from './errors';
 import { executeIdFromDebugUrl } from './ids';
 import { idString, isPlainObject, parseJson } from './json';
 import type { CozeEnvelope } from './types';
@@ -31,7 +31,8 @@ export function executeIdOf(envelope: CozeEnvelope): string | undefined {
 
 /**
  * Turns a response that is a failure into the error to throw: from its envelope when it has one,
- * else from what the body is (empty, a gateway's HTML page, not JSON).
+ * else from what the body is (empty, a gateway's HTML page, not JSON). `startsRun`: the request may
+ * start a run, so a model's error (which only a running workflow meets) is a failure of that run.
  */
 export function apiErrorFromBody(
 	text: string,
@@ -40,6 +41,7 @@ export function apiErrorFromBody(
 	endpoint: string,
 	contentType: string,
 	envelope = parseEnvelope(text),
+	startsRun = false,
 ): CozeApiError {
 	if (envelope) {
 		const code = typeof envelope.code === 'number' ? envelope.code : undefined;
@@ -56,6 +58,7 @@ export function apiErrorFromBody(
 			debugUrl: stringField(envelope, 'debug_url'),
 			executeId: executeIdOf(envelope),
 			endpoint,
+			runFailed: startsRun && code !== undefined && MODEL_ERROR_CODES.has(code),
 		});
 	}
 	const trimmed = text.trim();

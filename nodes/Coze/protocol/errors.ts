@@ -5,6 +5,11 @@
 
 export abstract class CozeError extends Error {
 	abstract readonly kind: string;
+	/**
+	 * Set by `markOpenRun`: Coze may have started (or resumed) a run before this failure and did not
+	 * say that it ended, so starting the run again could run the workflow twice.
+	 */
+	runMayExist = false;
 }
 
 export interface CozeApiErrorDetails {
@@ -93,6 +98,19 @@ export class CozeAbortedError extends CozeError {
 	}
 }
 
+/** An item that n8n's Retry On Fail did not run again, because its earlier try may have started a run. */
+export class CozeNotRepeatedError extends CozeError {
+	readonly kind = 'not-repeated';
+	constructor(
+		readonly earlier: CozeError,
+		risk = 'may have started a Coze run, so running it again could run the workflow twice. Check the run in Coze before running the item again',
+	) {
+		super(`Retry On Fail did not run this item again: its first try ${risk}. The first try failed with: ${earlier.message}`);
+		this.name = 'CozeNotRepeatedError';
+		this.runMayExist = true;
+	}
+}
+
 /** Invalid input found before anything was sent. `field` is the parameter's display name. */
 export class CozeInputError extends CozeError {
 	readonly kind = 'input';
@@ -106,7 +124,14 @@ export class CozeInputError extends CozeError {
 }
 
 export const AUTH_ERROR_CODES: ReadonlySet<number> = new Set([4100, 4101, 700012006]);
-export const LIMIT_ERROR_CODES: ReadonlySet<number> = new Set([4008, 4009, 4013, 4020]);
+/** Limits on requests: 4008 the daily quota, 4009 Coze's request ceiling (it started nothing, retry later). */
+export const LIMIT_ERROR_CODES: ReadonlySet<number> = new Set([4008, 4009]);
+/** Refusals of a request that may start a run that prove nothing was started, so it may be sent again after a pause. */
+export const NOTHING_STARTED_CODES: ReadonlySet<number> = new Set([4009]);
+/** 4013 a model error, 4020 the model's requests-per-minute limit: both come from a model call, which happens inside a run. */
+export const MODEL_ERROR_CODE = 4013;
+export const MODEL_RATE_LIMIT_CODE = 4020;
+export const MODEL_ERROR_CODES: ReadonlySet<number> = new Set([MODEL_ERROR_CODE, MODEL_RATE_LIMIT_CODE]);
 export const TRANSIENT_RUN_ERROR_CODE = 720701013;
 export const ASYNC_NEEDS_PAID_PLAN_CODE = 6003;
 export const SYNC_CANNOT_INTERRUPT_CODE = 6039;
@@ -126,13 +151,17 @@ export function hintForCode(code: number | undefined, context: { host?: string }
 		return 'Coze is limiting requests for this account (rate limit, daily limit or quota). Lower the node\'s concurrency or request rate, or wait and run again.';
 	}
 	switch (code) {
+		case MODEL_ERROR_CODE:
+			return 'A model inside the workflow failed. Open the debug URL to see which node, check its model settings, then run the item again.';
+		case MODEL_RATE_LIMIT_CODE:
+			return "A model inside the workflow reached its requests-per-minute limit. Wait a minute, or lower the node's Concurrency or Requests per Second, then run the item again.";
 		case 4000:
 			return 'Coze rejected the request parameters. Check the workflow inputs, and that Bot ID and App ID are not both set.';
 		case 4200:
 		case 6031:
 			return 'The workflow was not found or is not published. Publish the workflow in Coze and use the ID of the published workflow.';
 		case ASYNC_NEEDS_PAID_PLAN_CODE:
-			return 'Async runs need a paid Coze plan. Use stream mode, or turn on the option "Fall Back to Stream on 6003" (6003 means no run was started, so falling back cannot run the workflow twice).';
+			return 'Async runs need a paid Coze plan. Use stream mode, or turn on the option "Fall Back to Stream When Async Is Not Allowed" (no run was started, so falling back cannot run the workflow twice).';
 		case SYNC_CANNOT_INTERRUPT_CODE:
 			return 'This workflow asks questions (a Question or Input node), which sync runs do not support. Use stream or async mode.';
 		case 6023:
@@ -140,7 +169,7 @@ export function hintForCode(code: number | undefined, context: { host?: string }
 		case TRANSIENT_RUN_ERROR_CODE:
 			return 'Coze reported a temporary server problem and started no run. Running the node again usually works.';
 		case 4314:
-			return 'Coze has no run with this execute ID for this workflow. Check the workflow ID and execute ID (run data is kept 7 days).';
+			return "Coze has no run with this execute ID for this workflow. Workflow must be the workflow of the run (for Resume, the one that asked the question), and Execute ID or Event ID must come from that run's item. Coze keeps runs for 7 days.";
 		case 4315:
 			return 'This run has already finished, so it cannot be resumed. Start a new run instead.';
 		case 4300:
@@ -152,4 +181,28 @@ export function hintForCode(code: number | undefined, context: { host?: string }
 		default:
 			return undefined;
 	}
+}
+
+/**
+ * Marks a failure of a request that may start (or resume) a run when the run may exist afterwards and
+ * its outcome is open. `sending`: the failure came from the request itself; Coze's refusal (a code,
+ * not a server error) or a connection that provably never reached Coze started nothing. `started`: the run is known to exist
+ * (its stream or its history was being read), so only a reported end of the run closes it.
+ */
+export function markOpenRun(error: unknown, stage: 'sending' | 'started'): unknown {
+	if (!(error instanceof CozeError) || error instanceof CozeInputError || error instanceof CozeAbortedError) return error;
+	if (error instanceof CozeApiError && error.details.runFailed) return error;
+	// Coze's own refusal, with its code: a server error or a gateway's page may hide a started run.
+	const refused = error instanceof CozeApiError && error.details.code !== undefined && (error.details.httpStatus ?? 200) < 500;
+	if (refused && stage === 'sending') return error;
+	if (error instanceof CozeConnectionError && !error.mayHaveReachedServer && stage === 'sending') return error;
+	error.runMayExist = true;
+	return error;
+}
+
+/** `work`'s failures, marked by `markOpenRun` for `stage`. */
+export async function markingOpenRun<T>(stage: 'sending' | 'started', work: () => Promise<T>): Promise<T> {
+	return await work().catch((error: unknown) => {
+		throw markOpenRun(error, stage);
+	});
 }

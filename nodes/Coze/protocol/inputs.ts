@@ -84,6 +84,11 @@ function fail(name: string, problem: string): never {
 	throw new CozeInputError(name, `Input "${name}" ${problem}`);
 }
 
+/** A whole number beyond 2^53 has lost digits before it got here (e.g. an ID parsed from JSON). */
+function roundedProblem(value: unknown): string {
+	return `arrived as the number ${String(value)}, which is too large to be exact (IDs of 19 digits lose the last ones as numbers): it must be passed as a string, e.g. kept in quotes in the JSON it comes from`;
+}
+
 function jsonOf(name: string, raw: string, expected: 'object' | 'array'): unknown {
 	let parsed: unknown;
 	try {
@@ -114,6 +119,8 @@ export function coerceInput(field: InputField, raw: unknown): CoercedInput {
 	if (field.file) {
 		const values = field.file === 'array' ? listOf(raw) : [raw];
 		if (values.some((v) => typeof v !== 'string' && typeof v !== 'number')) fail(name, 'takes a binary property name, a URL or a Coze file ID');
+		const rounded = values.find((v) => typeof v === 'number' && !Number.isSafeInteger(v));
+		if (rounded !== undefined) fail(name, roundedProblem(rounded));
 		return { kind: 'files', sources: values.map((v) => parseFileSource(String(v))), array: field.file === 'array' };
 	}
 	switch (schema.type) {
@@ -146,6 +153,7 @@ export function coerceInput(field: InputField, raw: unknown): CoercedInput {
 		default: {
 			// string, time, default, and types Coze may add: text.
 			if (typeof raw === 'object') fail(name, `must be text (${schema.type}), not an object`);
+			if (typeof raw === 'number' && Number.isInteger(raw) && !Number.isSafeInteger(raw)) fail(name, roundedProblem(raw));
 			return { kind: 'value', value: String(raw) };
 		}
 	}

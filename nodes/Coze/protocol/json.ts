@@ -79,6 +79,16 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * `target[key] = value` for a key that came from decoded data. Assigning to `"__proto__"` would
+ * replace the object's prototype (with an object the sender chose, or null, which cannot even be
+ * turned into text) and lose the key; defining it keeps it an ordinary own property, as JSON.parse does.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+	if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+	else target[key] = value;
+}
+
 /** An ID as Coze means it: a decimal string. Numbers (only ever small ones, after `parseJson`) are stringified. */
 export function idString(value: unknown): string | undefined {
 	if (typeof value === 'string') return value === '' ? undefined : value;
@@ -105,7 +115,7 @@ export function decodeNestedJson(value: unknown, depth = 0): unknown {
 	if (Array.isArray(value)) return value.map((v) => decodeNestedJson(v, depth + 1));
 	if (isPlainObject(value)) {
 		const out: Record<string, unknown> = {};
-		for (const [k, v] of Object.entries(value)) out[k] = decodeNestedJson(v, depth + 1);
+		for (const [k, v] of Object.entries(value)) setOwn(out, k, decodeNestedJson(v, depth + 1));
 		return out;
 	}
 	return value;

@@ -1,4 +1,4 @@
-import { decodeNestedJson, isPlainObject, tryParseJson } from './json';
+import { decodeNestedJson, isPlainObject, setOwn, tryParseJson } from './json';
 
 /**
  * Decoding what a workflow returns.
@@ -15,11 +15,12 @@ function isAnswerTextWrapper(value: Record<string, unknown>): boolean {
 
 /**
  * The End node's result from its raw text: the object of its variables (nested JSON strings decoded
- * when `parse` is on), or the answer text. With `parse` off the text is returned as Coze sent it.
+ * when `parse` is on), or the answer text. With `parse` off, or when the text is known to be answer
+ * text (`isText`), it is returned as Coze sent it.
  */
-export function decodeEndOutput(raw: string | undefined, parse: boolean): unknown {
+export function decodeEndOutput(raw: string | undefined, parse: boolean, isText = false): unknown {
 	if (raw === undefined) return null;
-	if (!parse) return raw;
+	if (!parse || isText) return raw;
 	const parsed = tryParseJson(raw);
 	if (!isPlainObject(parsed)) return raw;
 	if (isAnswerTextWrapper(parsed)) return typeof parsed.data === 'string' ? parsed.data : decodeNestedJson(parsed.data);
@@ -42,7 +43,7 @@ export function splitHistoryOutput(output: string): HistoryOutput {
 	for (const [key, value] of Object.entries(parsed)) {
 		const text = typeof value === 'string' ? value : JSON.stringify(value);
 		if (key === 'Output') endOutput = text;
-		else if (key !== 'node_status') nodeOutputs[key] = text;
+		else if (key !== 'node_status') setOwn(nodeOutputs, key, text);
 	}
 	return { endOutput: endOutput === '' ? undefined : endOutput, nodeOutputs };
 }

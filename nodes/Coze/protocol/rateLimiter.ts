@@ -1,3 +1,6 @@
+import { pause, type ClientRuntime } from '../../shared/clientRuntime';
+import { CozeAbortedError } from './errors';
+
 /**
  * A client-side limit on requests per second (Coze's free plan allows about 50 workflow requests
  * per second), shared by the items of one execution that run at the same time. Requests are
@@ -8,16 +11,16 @@ export class RequestRateLimiter {
 
 	constructor(
 		private readonly perSecond: number,
-		private readonly clock: { now(): number; sleep(ms: number): Promise<void> },
+		private readonly runtime: Pick<ClientRuntime, 'now' | 'sleep' | 'isAborted'>,
 	) {}
 
-	/** Waits until the next request may go. */
+	/** Waits until the next request may go; a stopped execution ends the wait at once. */
 	async acquire(): Promise<void> {
 		if (!(this.perSecond > 0) || !Number.isFinite(this.perSecond)) return;
 		const interval = 1000 / this.perSecond;
-		const now = this.clock.now();
+		const now = this.runtime.now();
 		const at = Math.max(now, this.nextAt);
 		this.nextAt = at + interval;
-		if (at > now) await this.clock.sleep(at - now);
+		if (at > now) await pause(this.runtime, at - now, () => new CozeAbortedError());
 	}
 }

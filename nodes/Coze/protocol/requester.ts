@@ -1,14 +1,14 @@
 import { backoffDelay, type BackoffPolicy } from './backoff';
-import { apiErrorFromBody, detailLogId, parseEnvelope } from './envelope';
-import { CozeAbortedError, CozeConnectionError, CozeTimeoutError, LIMIT_ERROR_CODES } from './errors';
+import { apiErrorFromBody, detailLogId, executeIdOf, parseEnvelope, stringField } from './envelope';
+import { CozeAbortedError, CozeConnectionError, CozeTimeoutError, LIMIT_ERROR_CODES, MODEL_ERROR_CODES, NOTHING_STARTED_CODES } from './errors';
 import { isPlainObject } from './json';
 import type { RequestRateLimiter } from './rateLimiter';
 import { pause, type ClientRuntime } from '../../shared/clientRuntime';
 import { readText, type HttpTransport, type TransportRequest, type TransportResponse } from './transport';
 import type { CozeEnvelope } from './types';
 
-/** A request that may start a workflow run must not be repeated unless it provably never reached Coze. */
-export type RequestKind = 'starts-run' | 'read';
+/** A request that may start a workflow run (or store a file) must not be repeated unless it provably started nothing. */
+export type RequestKind = 'starts-run' | 'uploads' | 'read';
 
 const RETRY_POLICY: BackoffPolicy = { initialMs: 500, maxMs: 8000, factor: 2, jitter: 0.2 };
 
@@ -37,20 +37,27 @@ type AttemptFailure = { thrown: unknown } | { status: number; envelope: CozeEnve
 /**
  * Whether a request may be sent again after an attempt failed so. Reads may, when that can help; a
  * request that may start a run (or store a file) only when Coze provably started nothing: the
- * connection failed before the request reached Coze, or Coze refused it for a rate limit that passes.
+ * connection failed before the request reached Coze, or Coze refused it for a limit that passes
+ * (429, 4009) without naming a run.
  */
 function mayRepeat(kind: RequestKind, failure: AttemptFailure): boolean {
 	if ('thrown' in failure) {
 		const error = failure.thrown;
 		if (error instanceof CozeConnectionError) return kind === 'read' || !error.mayHaveReachedServer;
-		return error instanceof CozeTimeoutError && kind === 'read';
+		// A deadline that passed is not repeated: the answer came, too slowly, and would again.
+		return error instanceof CozeTimeoutError && error.timeoutKind === 'idle' && kind === 'read';
 	}
 	const { status, envelope } = failure;
 	const code = envelope && typeof envelope.code === 'number' ? envelope.code : undefined;
-	// HTTP 429, or a limit code other than the daily quota 4008.
-	if (status === 429 || (code !== undefined && LIMIT_ERROR_CODES.has(code) && code !== 4008)) return true;
+	if (kind !== 'read') {
+		// An answer that names a run is proof that the run exists.
+		if (envelope && (executeIdOf(envelope) || stringField(envelope, 'debug_url'))) return false;
+		return status === 429 || (code !== undefined && NOTHING_STARTED_CODES.has(code));
+	}
+	// A limit that passes (not the daily quota 4008); reads call no model, so 4013 and 4020 are limits here too.
+	if (status === 429 || (code !== undefined && code !== 4008 && (LIMIT_ERROR_CODES.has(code) || MODEL_ERROR_CODES.has(code)))) return true;
 	// An overloaded Coze, or an answer that is not an envelope (empty, cut off, a proxy's page).
-	return kind === 'read' && (status >= 500 || (!envelope && status < 400));
+	return status >= 500 || (!envelope && status < 400);
 }
 
 /**
@@ -94,7 +101,7 @@ export class CozeRequester {
 			const reading = await read(response);
 			if (reading.ok) return reading.value;
 			const logId = response.header('x-tt-logid');
-			const error = apiErrorFromBody(reading.text, response.status, logId, endpoint, response.header('content-type') ?? '', reading.envelope);
+			const error = apiErrorFromBody(reading.text, response.status, logId, endpoint, response.header('content-type') ?? '', reading.envelope, kind === 'starts-run');
 			if (!(await this.backOff(kind, attempt, { status: response.status, envelope: reading.envelope }))) throw error;
 		}
 	}
@@ -116,8 +123,8 @@ export class CozeRequester {
 			if (outcome.response) return outcome.response;
 			const error = outcome.error;
 			if (await this.backOff(kind, attempt, { thrown: error })) continue;
-			if (kind === 'starts-run' && error instanceof CozeConnectionError && error.mayHaveReachedServer) {
-				const check = request.path === '/v1/files/upload' ? 'the file may be stored already' : "check the workflow's runs in Coze before running it again";
+			if (kind !== 'read' && error instanceof CozeConnectionError && error.mayHaveReachedServer) {
+				const check = kind === 'uploads' ? 'the file may be stored already' : "check the workflow's runs in Coze before running it again";
 				throw new CozeConnectionError(
 					`${error.message}. Coze may have received the request, so it was not repeated: ${check}.`,
 					error.code,

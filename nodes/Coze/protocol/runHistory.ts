@@ -7,6 +7,7 @@ import { nextPollDelay, RunDurations, type PollPolicy } from './pollSchedule';
 import type { CozeRequester } from './requester';
 import { interruptFromPayload, type AssembledMessage, type CozeRunResult } from './runResult';
 import type { ClientRuntime } from '../../shared/clientRuntime';
+import { settle } from '../../shared/settle';
 import type { TransportRequest } from './transport';
 import type { CozeUsage, InterruptPayload, RunHistoryRecord } from './types';
 
@@ -39,7 +40,7 @@ export class RunHistoryReader {
 		this.runtime = requester.runtime;
 	}
 
-	async getRunHistory(workflowId: string, executeId: string, idleTimeoutMs: number): Promise<RunHistoryRecord> {
+	async getRunHistory(workflowId: string, executeId: string, idleTimeoutMs: number, deadlineMs?: number): Promise<RunHistoryRecord> {
 		const request: TransportRequest =
 			this.flavor === 'studio'
 				? {
@@ -47,11 +48,13 @@ export class RunHistoryReader {
 						path: '/v1/workflow/get_run_history',
 						query: { workflow_id: workflowId, execute_id: executeId },
 						idleTimeoutMs,
+						deadlineMs,
 					}
 				: {
 						method: 'GET',
 						path: `/v1/workflows/${encodeURIComponent(workflowId)}/run_histories/${encodeURIComponent(executeId)}`,
 						idleTimeoutMs,
+						deadlineMs,
 					};
 		const { envelope, logId } = await this.requester.requestJson(request, 'read');
 		const data = Array.isArray(envelope.data) ? envelope.data[0] : envelope.data;
@@ -75,7 +78,14 @@ export class RunHistoryReader {
 		if (justStarted) await this.requester.pause(nextPollDelay(0, poll.policy, estimate, this.runtime.random));
 		let lastRunningAt = started;
 		for (;;) {
-			const record = await this.getRunHistory(workflowId, executeId, poll.idleTimeoutMs);
+			// A poll may take the Request Timeout, but no longer than Max Wait has left.
+			const left = poll.maxWaitMs - (this.runtime.now() - started);
+			const cappedByMaxWait = left < poll.idleTimeoutMs;
+			const record = await settle(async () => await this.getRunHistory(workflowId, executeId, poll.idleTimeoutMs, Math.max(1, Math.min(poll.idleTimeoutMs, left))));
+			if (record instanceof CozeTimeoutError && record.timeoutKind === 'total' && cappedByMaxWait) {
+				throw maxWaitError(poll.maxWaitMs, executeId);
+			}
+			if (record instanceof Error) throw record;
 			// An interrupted run stays Running, with interrupt_data, until it is resumed: that is its answer.
 			if (record.status === 'Running' && record.interrupt) return record;
 			if (record.status !== 'Running') {
@@ -86,12 +96,7 @@ export class RunHistoryReader {
 			lastRunningAt = this.runtime.now();
 			const elapsed = lastRunningAt - started;
 			if (elapsed >= poll.maxWaitMs) {
-				throw new CozeTimeoutError(
-					`The run was still running after ${formatDuration(poll.maxWaitMs)} (Max Wait Time). It goes on in Coze: read it later with the Get Run operation and execute ID ${executeId}.`,
-					'wait',
-					executeId,
-					record.debugUrl,
-				);
+				throw maxWaitError(poll.maxWaitMs, executeId, record.debugUrl);
 			}
 			const delay = Math.min(nextPollDelay(elapsed, poll.policy, estimate, this.runtime.random), poll.maxWaitMs - elapsed);
 			await this.requester.pause(delay);
@@ -212,6 +217,15 @@ function historyRecord(data: Record<string, unknown>, requestedExecuteId: string
 		createTime: typeof data.create_time === 'number' ? data.create_time : undefined,
 		updateTime: typeof data.update_time === 'number' ? data.update_time : undefined,
 	};
+}
+
+function maxWaitError(maxWaitMs: number, executeId: string, debugUrl?: string): CozeTimeoutError {
+	return new CozeTimeoutError(
+		`The run was still running after ${formatDuration(maxWaitMs)} (Max Wait Time). It goes on in Coze: read it later with the Get Run operation and execute ID ${executeId}.`,
+		'wait',
+		executeId,
+		debugUrl,
+	);
 }
 
 /** A duration for messages, in the largest unit that states it exactly. */

@@ -45,6 +45,8 @@ export interface CozeRunResult {
 	status: 'succeeded' | 'interrupted';
 	/** The End node's raw output text (JSON text of its variables, or answer text). */
 	outputText: string | undefined;
+	/** True when `outputText` is known to be answer text, so it is not decoded as the JSON of variables. */
+	outputIsText?: boolean;
 	executeId?: string;
 	debugUrl?: string;
 	usage?: CozeUsage;

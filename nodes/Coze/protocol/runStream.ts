@@ -1,11 +1,11 @@
 import { RunAssembler, type LiveChunk } from './assembler';
 import { apiErrorFromBody, parseEnvelope } from './envelope';
-import { CozeAbortedError, CozeApiError, CozeError, CozeProtocolError, CozeStreamEndedError, CozeTimeoutError } from './errors';
+import { CozeAbortedError, CozeApiError, CozeError, CozeProtocolError, CozeStreamEndedError, CozeTimeoutError, markingOpenRun, markOpenRun } from './errors';
 import type { CozeRequester, Reading } from './requester';
 import { formatDuration, type PollOptions, type RunHistoryReader } from './runHistory';
 import type { CozeRunResult } from './runResult';
 import { CozeStreamDecoder } from './streamDecoder';
-import { readText, type TransportResponse } from './transport';
+import { MAX_MESSAGE_BYTES, readText, tooLargeError, type TransportResponse } from './transport';
 
 export interface StreamOptions {
 	/** No byte for this long fails the stream (Coze sends a PING about every 35 s while a run works). */
@@ -34,7 +34,7 @@ export async function runStream(
 ): Promise<CozeRunResult> {
 	const started = requester.runtime.now();
 	const endpoint = `POST ${path}`;
-	const response = await requester.exchange(
+	const response = await markingOpenRun('sending', async () => await requester.exchange(
 		{ method: 'POST', path, json: body, accept: 'text/event-stream', idleTimeoutMs: options.idleTimeoutMs },
 		'starts-run',
 		async (answer): Promise<Reading<TransportResponse>> => {
@@ -43,13 +43,14 @@ export async function runStream(
 			const text = await readText(answer.body);
 			return { ok: false, text, envelope: parseEnvelope(text) };
 		},
-	);
+	));
 	const logId = response.header('x-tt-logid');
 
 	const assembler = new RunAssembler({ keepEvents: options.keepEvents, liveChunks: options.onChunk ?? false });
 	const decoder = new CozeStreamDecoder();
 	let firstBytes: string | undefined = '';
 	let jsonBody: Uint8Array[] | undefined;
+	let jsonBytes = 0;
 	let breakage: unknown;
 	try {
 		for await (const chunk of response.body) {
@@ -71,6 +72,8 @@ export async function runStream(
 				}
 			}
 			if (jsonBody) {
+				jsonBytes += chunk.byteLength;
+				if (jsonBytes > MAX_MESSAGE_BYTES) throw tooLargeError('JSON body sent in place of the stream');
 				jsonBody.push(chunk);
 				continue;
 			}
@@ -92,11 +95,11 @@ export async function runStream(
 			breakage instanceof CozeAbortedError ||
 			breakage instanceof CozeProtocolError ||
 			(breakage instanceof CozeTimeoutError && breakage.timeoutKind === 'total'));
-	if (fatal) throw breakage;
+	if (fatal) throw markOpenRun(breakage, 'started');
 
 	if (jsonBody) {
 		const text = Buffer.concat(jsonBody).toString('utf8');
-		throw apiErrorFromBody(text, response.status, logId, endpoint, 'application/json');
+		throw apiErrorFromBody(text, response.status, logId, endpoint, 'application/json', undefined, true);
 	}
 
 	if (assembler.terminal === 'error') {
@@ -105,7 +108,7 @@ export async function runStream(
 			code: failure.code,
 			message: failure.message,
 			debugUrl: assembler.debugUrl,
-			executeId: assembler.executeId,
+			executeId: assembler.executeId ?? knownExecuteId,
 			logId,
 			httpStatus: 200,
 			endpoint,
@@ -113,33 +116,35 @@ export async function runStream(
 		});
 	}
 	if (assembler.terminal === 'done' || assembler.terminal === 'interrupt') {
-		return resultFromAssembler(assembler, logId);
+		return resultFromAssembler(assembler, logId, knownExecuteId);
 	}
 
 	// No terminal event. With the execute ID known, the run can still be read from its history.
 	const executeId = assembler.executeId ?? knownExecuteId;
 	if (executeId) {
-		const result = await histories.waitForResult(workflowId, executeId, options.poll, 'poll');
+		const result = await markingOpenRun('started', async () => await histories.waitForResult(workflowId, executeId, options.poll, 'poll'));
 		result.notices.push(
 			'The stream from Coze ended before the workflow finished; the result was read from the run history instead.',
 		);
 		return { ...result, logId: result.logId ?? logId };
 	}
 	const cause = breakage instanceof Error ? ` (${breakage.message})` : '';
-	throw new CozeStreamEndedError(
+	throw markOpenRun(new CozeStreamEndedError(
 		`The stream ended before the workflow finished${cause}. Coze sent no execute ID before that, so the run cannot be looked up; ` +
 			'check the workflow in Coze before running it again.',
 		assembler.eventCount,
-	);
+	), 'started');
 }
 
-function resultFromAssembler(assembler: RunAssembler, logId: string | undefined): CozeRunResult {
+/** `knownExecuteId`: a resumed run's ID, from its event ID, for a Done that names none. */
+function resultFromAssembler(assembler: RunAssembler, logId: string | undefined, knownExecuteId: string | undefined): CozeRunResult {
 	const notices: string[] = [];
 	if (assembler.hasGaps()) notices.push('Some message chunks were missing from the stream (gaps in node_seq_id).');
 	return {
 		status: assembler.terminal === 'interrupt' ? 'interrupted' : 'succeeded',
 		outputText: assembler.outputText(),
-		executeId: assembler.executeId,
+		outputIsText: assembler.outputIsText(),
+		executeId: assembler.executeId ?? knownExecuteId,
 		debugUrl: assembler.debugUrl,
 		usage: assembler.usage,
 		logId,

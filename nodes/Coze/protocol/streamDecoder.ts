@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 
 import { CozeProtocolError } from './errors';
 import { isPlainObject, tryParseJson } from './json';
+import { MAX_MESSAGE_BYTES, tooLargeError } from './transport';
 import type { CozeStreamEvent } from './types';
 
 /**
@@ -21,12 +22,15 @@ export class CozeStreamDecoder {
 	private pending: string[] = [];
 	private pendingChars = 0;
 	private fedParser = false;
+	/** Bytes pushed since the parser last completed an event, comment or stray line: what an unfinished event may hold. */
+	private openBytes = 0;
 	/** True when the body ended inside an event (a connection cut mid-line), which was dropped. */
 	truncated = false;
 
 	constructor() {
 		this.parser = createParser({
 			onEvent: (message) => {
+				this.openBytes = 0;
 				if (this.failure) return;
 				try {
 					this.decoded.push(toCozeEvent(message));
@@ -42,7 +46,11 @@ export class CozeStreamDecoder {
 			},
 			// A JSON error envelope written into the stream instead of an event (coze-js handles the same
 			// case) arrives as a line that is no SSE field.
+			onComment: () => {
+				this.openBytes = 0;
+			},
 			onError: (error) => {
+				this.openBytes = 0;
 				if (this.failure || error.type !== 'unknown-field') return;
 				const envelope = errorFromBareJson(error.line ?? '');
 				if (envelope) this.decoded.push(envelope);
@@ -52,6 +60,15 @@ export class CozeStreamDecoder {
 
 	/** Feeds one chunk of the body; returns the events it completed. */
 	push(chunk: Uint8Array): CozeStreamEvent[] {
+		if (this.failure) throw this.failure;
+		// Checked before the chunk is kept: a line or event that never ends must not grow without bound.
+		this.openBytes += chunk.byteLength;
+		if (this.openBytes > MAX_MESSAGE_BYTES) {
+			this.pending = [];
+			this.pendingChars = 0;
+			this.failure = tooLargeError('stream event without finishing it');
+			throw this.failure;
+		}
 		this.feed(this.text.decode(chunk, { stream: true }));
 		return this.take();
 	}

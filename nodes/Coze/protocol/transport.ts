@@ -3,9 +3,11 @@
  * proxies, TLS options, credential refresh and cancellation work as elsewhere in n8n); tests and
  * tools can implement it over anything.
  *
- * Implementations throw only `CozeConnectionError`, `CozeTimeoutError` (kind `idle`) and
- * `CozeAbortedError`, from `send` and from iterating a body alike.
+ * Implementations throw only `CozeConnectionError`, `CozeTimeoutError` (kind `idle`, or `total`
+ * past `deadlineMs`) and `CozeAbortedError`, from `send` and from iterating a body alike.
  */
+
+import { CozeProtocolError } from './errors';
 
 export interface TransportRequest {
 	method: 'GET' | 'POST';
@@ -19,6 +21,8 @@ export interface TransportRequest {
 	accept?: string;
 	/** The request fails when no byte arrives for this long (socket inactivity), headers and body alike. */
 	idleTimeoutMs: number;
+	/** The request fails when its answer is not whole this long after sending (bytes that trickle in do not extend it). */
+	deadlineMs?: number;
 }
 
 export interface ByteStream extends AsyncIterable<Uint8Array> {
@@ -37,16 +41,30 @@ export interface HttpTransport {
 	send(request: TransportRequest): Promise<TransportResponse>;
 }
 
-const MAX_BODY_BYTES = 512 * 1024 * 1024;
+/**
+ * The most one stream event, or one JSON body, may hold. Coze's largest event is an End node's whole
+ * output in one Message, a few MB at most (the cloud trims stored outputs far below this); 64 MiB
+ * leaves a wide margin for self-hosted Coze Studio, while a line that never ends, from a faulty
+ * server or a wrong Base URL, stops long before it can exhaust the memory of n8n.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-/** Reads a whole body as UTF-8 text. */
+/** The error for a body or event over `MAX_MESSAGE_BYTES`; `what` says which, e.g. "answer body". */
+export function tooLargeError(what: string): CozeProtocolError {
+	return new CozeProtocolError(
+		`Coze sent more than ${MAX_MESSAGE_BYTES / (1024 * 1024)} MB in one ${what}, more than any Coze answer holds. ` +
+			'Reading stopped there, to protect the memory of n8n; check that the Base URL points to Coze.',
+	);
+}
+
+/** Reads a whole body as UTF-8 text; a body over `MAX_MESSAGE_BYTES` fails with a `CozeProtocolError`. */
 export async function readText(body: ByteStream): Promise<string> {
 	const parts: Uint8Array[] = [];
 	let size = 0;
 	try {
 		for await (const chunk of body) {
 			size += chunk.byteLength;
-			if (size > MAX_BODY_BYTES) break;
+			if (size > MAX_MESSAGE_BYTES) throw tooLargeError('answer body');
 			parts.push(chunk);
 		}
 	} finally {

@@ -17,6 +17,10 @@ export interface MessageEventData {
 	node_execute_uuid?: string;
 	usage?: CozeUsage;
 	ext?: Record<string, string>;
+	/** Where the node ran: inside a sub-workflow, a loop iteration, a batch item. */
+	sub_execute_id?: string;
+	loop_index?: number | string;
+	batch_index?: number | string;
 }
 
 export interface ErrorEventData {

@@ -44,7 +44,7 @@ export async function uploadFile(requester: CozeRequester, file: { fileName: str
 	const { contentType, body } = multipartFile(file);
 	const { data } = await requester.requestJson(
 		{ method: 'POST', path: '/v1/files/upload', raw: { contentType, data: body }, idleTimeoutMs },
-		'starts-run',
+		'uploads',
 	);
 	const id = idString(data.id);
 	if (!id) throw new CozeProtocolError('Coze accepted the upload but returned no file ID');

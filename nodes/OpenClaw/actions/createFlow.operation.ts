@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { show, NOTIFY_POLICY_OPTIONS, CREATE_STATUS_OPTIONS, currentStep, stateJson, waitJson } from '../descriptions/flowFields';
+import { show, controllerId, createStatus, currentStep, notifyPolicy, stateJson, waitJson } from '../descriptions/flowFields';
 import { collectionFields, text } from '../n8n/params';
 import { flowJson } from '../n8n/output';
 import type { OperationContext } from './types';
@@ -18,22 +18,8 @@ export const description: INodeProperties[] = [
 		description: 'What the flow is for, in words the agent reads',
 		displayOptions: show('createFlow'),
 	},
-	{
-		displayName: 'Status',
-		name: 'status',
-		type: 'options',
-		options: CREATE_STATUS_OPTIONS,
-		default: 'queued',
-		displayOptions: show('createFlow'),
-	},
-	{
-		displayName: 'Notify Policy',
-		name: 'notifyPolicy',
-		type: 'options',
-		options: NOTIFY_POLICY_OPTIONS,
-		default: 'done_only',
-		displayOptions: show('createFlow'),
-	},
+	{ ...createStatus, displayOptions: show('createFlow') },
+	{ ...notifyPolicy, displayOptions: show('createFlow') },
 	{
 		displayName: 'Additional Fields',
 		name: 'createFields',
@@ -42,13 +28,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: show('createFlow'),
 		options: [
-			{
-				displayName: 'Controller ID',
-				name: 'controllerId',
-				type: 'string',
-				default: '',
-				description: 'Who drives the flow; the route\'s controller ID (webhooks/&lt;routeId&gt;) if empty',
-			},
+			controllerId,
 			currentStep,
 			stateJson,
 			waitJson,

@@ -1,6 +1,6 @@
 import { sleep, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { CREATE_STATUS_OPTIONS, NOTIFY_POLICY_OPTIONS, TASK_RUNTIME_OPTIONS } from '../descriptions/flowFields';
+import { controllerId, createStatus, currentStep, notifyPolicy, runtimeField } from '../descriptions/flowFields';
 import { handOff as handOffResult, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
 import type { JsonValue } from '../protocol/types';
 import { jsonValue, text } from '../n8n/params';
@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { rows: 2 },
 		required: true,
-		default: '=Follow up on the Coze run {{ $json.executeId }}',
+		default: '=Follow up on the Coze run {{ $json.executeId ?? $json.body?.executeId }}',
 		description: 'What the flow is for; use expressions to build it from the item',
 		displayOptions: show,
 	},
@@ -34,15 +34,16 @@ export const description: INodeProperties[] = [
 		name: 'idempotencyKey',
 		type: 'string',
 		required: true,
-		default: '={{ $json.executeId }}',
-		description: 'Identifies the result: an item with a key that was handed off before gets the existing flow. By default the Coze execute ID.',
+		default: '={{ $json.interrupt ? $json.executeId + ":interrupt:" + $json.interrupt.eventId : $json.executeId ?? $json.body?.executeId }}',
+		description:
+			'Identifies the result: an item with a key that was handed off before gets the existing flow. By default the Coze execute ID (from a Coze Workflow item, or the body of a Coze Trigger item); a run that stopped for a question adds the question\'s event ID, so its final result gets a flow of its own.',
 		displayOptions: show,
 	},
 	{
 		displayName: 'Result',
 		name: 'result',
 		type: 'json',
-		default: '={{ $json.output ?? $json }}',
+		default: '={{ $json.output ?? $json.body?.output ?? $json.body ?? $json }}',
 		description: 'What the flow\'s state keeps of the item (as "result"), next to its execute ID and debug URL',
 		displayOptions: show,
 	},
@@ -50,7 +51,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Execute ID',
 		name: 'executeId',
 		type: 'string',
-		default: '={{ $json.executeId ?? "" }}',
+		default: '={{ $json.executeId ?? $json.body?.executeId ?? "" }}',
 		description: 'The Coze run this result comes from (kept as text: Coze IDs exceed what numbers hold)',
 		displayOptions: show,
 	},
@@ -58,7 +59,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Debug URL',
 		name: 'debugUrl',
 		type: 'string',
-		default: '={{ $json.debugUrl ?? "" }}',
+		default: '={{ $json.debugUrl ?? $json.body?.debugUrl ?? "" }}',
 		description: 'Where the Coze run can be inspected',
 		displayOptions: show,
 	},
@@ -67,15 +68,13 @@ export const description: INodeProperties[] = [
 		name: 'addTask',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to record a child task in the new flow (queued)',
+		description:
+			'Whether to record a child task (queued) in the flow. Also applies to a flow handed off earlier that is still unchanged since then and has no task yet.',
 		displayOptions: show,
 	},
 	{
-		displayName: 'Task Runtime',
+		...runtimeField,
 		name: 'taskRuntime',
-		type: 'options',
-		options: TASK_RUNTIME_OPTIONS,
-		default: 'subagent',
 		displayOptions: { show: { operation: ['handOff'], addTask: [true] } },
 	},
 	{
@@ -93,6 +92,7 @@ export const description: INodeProperties[] = [
 		name: 'taskLabel',
 		type: 'string',
 		default: '',
+		description: 'A short name for the task, shown in lists',
 		displayOptions: { show: { operation: ['handOff'], addTask: [true] } },
 	},
 	{
@@ -100,7 +100,8 @@ export const description: INodeProperties[] = [
 		name: 'thenWait',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to set the new flow to waiting after it is created',
+		description:
+			'Whether to set the flow to waiting after it is created. Also applies to a flow handed off earlier that is still unchanged since then.',
 		displayOptions: show,
 	},
 	{
@@ -117,20 +118,18 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. await-review',
+		description: 'A short name of the step the flow waits at',
 		displayOptions: { show: { operation: ['handOff'], thenWait: [true] } },
 	},
 	{
-		displayName: 'Flow Fields',
+		displayName: 'Additional Fields',
 		name: 'handOffFields',
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: show,
 		options: [
-			{ displayName: 'Controller ID', name: 'controllerId', type: 'string', default: '' },
-			{ displayName: 'Current Step', name: 'currentStep', type: 'string', default: '' },
-			{ displayName: 'Notify Policy', name: 'notifyPolicy', type: 'options', options: NOTIFY_POLICY_OPTIONS, default: 'done_only' },
-			{ displayName: 'Status', name: 'status', type: 'options', options: CREATE_STATUS_OPTIONS, default: 'queued' },
+controllerId, currentStep, notifyPolicy, createStatus
 		],
 	},
 ];

@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 		displayOptions: show('resumeFlow'),
 	},
 	{
-		displayName: 'Fields',
+		displayName: 'Additional Fields',
 		name: 'resumeFields',
 		type: 'collection',
 		placeholder: 'Add Field',

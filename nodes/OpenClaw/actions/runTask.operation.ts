@@ -1,18 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { show, NOTIFY_POLICY_OPTIONS, RESUME_STATUS_OPTIONS, TASK_RUNTIME_OPTIONS } from '../descriptions/flowFields';
-import { flowIdParam, text } from '../n8n/params';
+import { show, NOTIFY_POLICY_OPTIONS, RESUME_STATUS_OPTIONS, runtimeField } from '../descriptions/flowFields';
+import { flowIdParam, text, timeParam } from '../n8n/params';
 import { flowJson } from '../n8n/output';
 import type { OperationContext } from './types';
 
 /** The operation's fields, shown when it is chosen. */
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Runtime',
+		...runtimeField,
 		name: 'runtime',
-		type: 'options',
-		options: TASK_RUNTIME_OPTIONS,
-		default: 'subagent',
 		displayOptions: show('runTask'),
 	},
 	{
@@ -36,14 +33,14 @@ export const description: INodeProperties[] = [
 		displayOptions: show('runTask'),
 	},
 	{
-		displayName: 'Fields',
+		displayName: 'Additional Fields',
 		name: 'taskFields',
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: show('runTask'),
 		options: [
-			{ displayName: 'Agent ID', name: 'agentId', type: 'string', default: '' },
+			{ displayName: 'Agent ID', name: 'agentId', type: 'string', default: '', description: 'The agent the task is for; the gateway fills in the session\'s agent (e.g. main) if empty' },
 			{
 				displayName: 'Child Session Key',
 				name: 'childSessionKey',
@@ -51,17 +48,17 @@ export const description: INodeProperties[] = [
 				default: '',
 				description: 'Links an existing run of that session; needs Run ID too',
 			},
-			{ displayName: 'Label', name: 'label', type: 'string', default: '' },
+			{ displayName: 'Label', name: 'label', type: 'string', default: '', description: 'A short name for the task, shown in lists' },
 			{
 				displayName: 'Last Event At',
 				name: 'lastEventAt',
-				type: 'number',
-				default: 0,
-				description: 'Milliseconds since 1970; only with Status running',
+				type: 'dateTime',
+				default: '',
+				description: 'When the task last reported progress; only with Status running',
 			},
-			{ displayName: 'Notify Policy', name: 'notifyPolicy', type: 'options', options: NOTIFY_POLICY_OPTIONS, default: 'done_only' },
-			{ displayName: 'Parent Task ID', name: 'parentTaskId', type: 'string', default: '' },
-			{ displayName: 'Prefer Metadata', name: 'preferMetadata', type: 'boolean', default: false },
+			{ displayName: 'Notify Policy', name: 'notifyPolicy', type: 'options', options: NOTIFY_POLICY_OPTIONS, default: 'done_only', description: 'When the session hears about the task' },
+			{ displayName: 'Parent Task ID', name: 'parentTaskId', type: 'string', default: '', description: 'The task this one is part of, if any' },
+			{ displayName: 'Prefer Metadata', name: 'preferMetadata', type: 'boolean', default: false, description: 'Whether the gateway takes the task\'s details from the linked run rather than from these fields' },
 			{
 				displayName: 'Progress Summary',
 				name: 'progressSummary',
@@ -69,14 +66,14 @@ export const description: INodeProperties[] = [
 				default: '',
 				description: 'Only with Status running',
 			},
-			{ displayName: 'Run ID', name: 'runId', type: 'string', default: '' },
-			{ displayName: 'Source ID', name: 'sourceId', type: 'string', default: '' },
+			{ displayName: 'Run ID', name: 'runId', type: 'string', default: '', description: 'The ID of an existing agent run to link, with Child Session Key' },
+			{ displayName: 'Source ID', name: 'sourceId', type: 'string', default: '', description: 'Where the task comes from in your system, e.g. a ticket number' },
 			{
 				displayName: 'Started At',
 				name: 'startedAt',
-				type: 'number',
-				default: 0,
-				description: 'Milliseconds since 1970; only with Status running',
+				type: 'dateTime',
+				default: '',
+				description: 'When work on the task started; only with Status running',
 			},
 		],
 	},
@@ -84,7 +81,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
 	const fields = this.getNodeParameter('taskFields', itemIndex, {}) as IDataObject;
-	const number = (name: string) => (fields[name] === undefined || fields[name] === 0 ? undefined : (fields[name] as number));
+	const time = (name: string) => timeParam(fields[name], name);
 	const result = await client.runTask({
 		flowId: flowIdParam(this, itemIndex),
 		runtime: this.getNodeParameter('runtime', itemIndex, 'subagent') as string,
@@ -99,8 +96,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 		progressSummary: text(fields.progressSummary),
 		runId: text(fields.runId),
 		sourceId: text(fields.sourceId),
-		startedAt: number('startedAt'),
-		lastEventAt: number('lastEventAt'),
+		startedAt: time('startedAt'),
+		lastEventAt: time('lastEventAt'),
 	});
 	return { ...(result.task as unknown as IDataObject), flow: flowJson(result.flow) };
 }

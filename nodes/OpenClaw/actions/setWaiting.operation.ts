@@ -8,7 +8,7 @@ import type { OperationContext } from './types';
 /** The operation's fields, shown when it is chosen. */
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Fields',
+		displayName: 'Additional Fields',
 		name: 'waitingFields',
 		type: 'collection',
 		placeholder: 'Add Field',

@@ -30,7 +30,10 @@ const STATUS_NAMES: Record<FlowStatus, string> = {
 	cancelled: 'Cancelled',
 	lost: 'Lost',
 };
-const TASK_RUNTIME_NAMES: Record<TaskRuntime, string> = { subagent: 'Subagent', acp: 'ACP' };
+const TASK_RUNTIME_NAMES: Record<TaskRuntime, { name: string; description: string }> = {
+	subagent: { name: 'Subagent', description: 'A helper agent that the session starts for the task' },
+	acp: { name: 'External Coding Agent (ACP)', description: 'A coding agent outside OpenClaw, reached through the Agent Client Protocol' },
+};
 
 export const statusOptions = (statuses: readonly FlowStatus[]): INodePropertyOptions[] => statuses.map((value) => ({ name: STATUS_NAMES[value], value }));
 
@@ -40,9 +43,41 @@ export const NOTIFY_POLICY_OPTIONS: INodePropertyOptions[] = NOTIFY_POLICIES.map
 	description: NOTIFY_POLICY_NAMES[value].description,
 }));
 
-export const CREATE_STATUS_OPTIONS = statusOptions(CREATE_STATUSES);
+const CREATE_STATUS_DESCRIPTIONS: Partial<Record<FlowStatus, string>> = {
+	queued: 'Not started yet',
+	running: 'Being worked on',
+	waiting: 'Waiting for something, e.g. an approval',
+	blocked: 'Stuck, e.g. on a failed task',
+};
+
+export const CREATE_STATUS_OPTIONS = statusOptions(CREATE_STATUSES).map((o) => ({ ...o, description: CREATE_STATUS_DESCRIPTIONS[o.value as FlowStatus] }));
 
 export const RESUME_STATUS_OPTIONS = statusOptions(RESUME_STATUSES);
+
+/** How a new flow starts: who drives it, its status and when the session hears of it. */
+export const controllerId: INodeProperties = {
+	displayName: 'Controller ID',
+	name: 'controllerId',
+	type: 'string',
+	default: '',
+	description: 'Who drives the flow; the route\'s controller ID (webhooks/&lt;routeId&gt;) if empty',
+};
+export const createStatus: INodeProperties = {
+	displayName: 'Status',
+	name: 'status',
+	type: 'options',
+	options: CREATE_STATUS_OPTIONS,
+	default: 'queued',
+	description: 'The status the new flow starts in',
+};
+export const notifyPolicy: INodeProperties = {
+	displayName: 'Notify Policy',
+	name: 'notifyPolicy',
+	type: 'options',
+	options: NOTIFY_POLICY_OPTIONS,
+	default: 'done_only',
+	description: 'When the agent session hears about the flow',
+};
 
 export const currentStep: INodeProperties = {
 	displayName: 'Current Step',
@@ -80,4 +115,14 @@ export const blockedSummary: INodeProperties = {
 	description: 'Why the flow is blocked',
 };
 
-export const TASK_RUNTIME_OPTIONS: INodePropertyOptions[] = TASK_RUNTIMES.map((value) => ({ name: TASK_RUNTIME_NAMES[value], value }));
+export const TASK_RUNTIME_OPTIONS: INodePropertyOptions[] = TASK_RUNTIMES.map((value) => ({ value, ...TASK_RUNTIME_NAMES[value] }));
+
+/** The task's runtime, as Add Child Task and Hand Off ask for it. */
+export const runtimeField = {
+	displayName: 'Runtime',
+	type: 'options',
+	options: TASK_RUNTIME_OPTIONS,
+	default: 'subagent',
+	description: 'What kind of agent the task is meant for. Recording the task starts neither.',
+} as const;
+

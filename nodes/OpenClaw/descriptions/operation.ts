@@ -6,14 +6,26 @@ export const FLOW_OPERATIONS = ['getFlow', 'getTaskSummary', 'setWaiting', 'resu
 /** Operations that change a flow at a revision (optimistic concurrency). */
 export const REVISED_OPERATIONS = ['setWaiting', 'resumeFlow', 'finishFlow', 'failFlow', 'requestCancel'];
 
+/** The canvas subtitle: the chosen operation's name, as the Operation list shows it. */
+export function operationSubtitle(): string {
+	const names = (operationProperty.options as Array<{ name: string; value: string }>).map((o) => `${JSON.stringify(o.value)}: ${JSON.stringify(o.name)}`);
+	return `={{ ({ ${names.join(', ')} })[$parameter["operation"]] ?? $parameter["operation"] }}`;
+}
+
 export const operationProperty: INodeProperties = {
 	displayName: 'Operation',
 	name: 'operation',
 	type: 'options',
 	noDataExpression: true,
 	options: [
+		{
+			name: 'Add Child Task',
+			value: 'runTask',
+			action: 'Add a child task to a flow',
+			description: 'Record a task in a flow for an agent to pick up; recording it starts no agent',
+		},
 		{ name: 'Cancel Flow', value: 'cancelFlow', action: 'Cancel a flow', description: 'Cancel a flow now, or once its active child tasks settle' },
-		{ name: 'Create Flow', value: 'createFlow', action: 'Create a flow', description: 'Create a managed TaskFlow for the route\'s agent session' },
+		{ name: 'Create Flow', value: 'createFlow', action: 'Create a flow', description: 'Create a TaskFlow for the agent session of the route' },
 		{ name: 'Fail Flow', value: 'failFlow', action: 'Fail a flow', description: 'Mark a flow as failed' },
 		{ name: 'Find Latest Flow', value: 'findLatestFlow', action: 'Find the latest flow', description: 'Get the newest flow of the route\'s session' },
 		{ name: 'Finish Flow', value: 'finishFlow', action: 'Finish a flow', description: 'Mark a flow as succeeded' },
@@ -29,7 +41,6 @@ export const operationProperty: INodeProperties = {
 		{ name: 'Request Cancel', value: 'requestCancel', action: 'Request cancellation of a flow', description: 'Ask a flow to stop: it then takes no new tasks' },
 		{ name: 'Resolve Flow', value: 'resolveFlow', action: 'Resolve a flow', description: 'Find a flow by flow ID, or the active flow of a session key' },
 		{ name: 'Resume Flow', value: 'resumeFlow', action: 'Resume a flow', description: 'Continue a waiting or blocked flow' },
-		{ name: 'Run Task', value: 'runTask', action: 'Add a child task to a flow', description: 'Record a child task in a flow (it does not start an agent)' },
 		{ name: 'Set Waiting', value: 'setWaiting', action: 'Set a flow to waiting', description: 'Mark a flow as waiting (or blocked, with a blocker)' },
 	],
 	default: 'handOff',

@@ -22,6 +22,7 @@ export const optionsProperty: INodeProperties = optionsCollection([
 			},
 		],
 		default: 'fail',
+		description: 'What to do when the flow changed since the revision the node used',
 		displayOptions: { show: { '/operation': REVISED_OPERATIONS } },
 	},
 	{

@@ -31,7 +31,7 @@ export async function createTaskFlowClient(
 	const credentials = await context.getCredentials(OPENCLAW_CREDENTIAL_TYPE);
 	const url = routeUrl(String(credentials.gatewayUrl ?? ''), String(credentials.routePath ?? ''));
 	return new TaskFlowClient({
-		transport: new N8nWebhookTransport(context, url),
+		transport: new N8nWebhookTransport(context, url, [String(credentials.secret ?? ''), String(credentials.secret ?? '').trim()]),
 		runtime: clientRuntime(context),
 		route: url,
 		timeoutMs: settings.timeoutMs,

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError, type IDataObject, type INode, type Js
 import {
 	OpenClawAbortedError,
 	OpenClawApiError,
+	OpenClawChangedError,
 	OpenClawConnectionError,
 	OpenClawError,
 	OpenClawInputError,
@@ -27,6 +28,9 @@ export function errorJson(error: OpenClawError): IDataObject {
 		json.field = fieldLabel(error.field);
 	} else if (error instanceof OpenClawTimeoutError) {
 		json.outcomeUnknown = true;
+	} else if (error instanceof OpenClawChangedError) {
+		json.outcomeUnknown = true;
+		json.currentRevision = error.current.revision;
 	}
 	return json;
 }

@@ -36,7 +36,7 @@ const FIELD_LABELS: Record<string, string> = {
 	result: 'Result',
 	executeId: 'Execute ID',
 	debugUrl: 'Debug URL',
-	taskRuntime: 'Task Runtime',
+	taskRuntime: 'Runtime',
 };
 
 /** The label of a field the protocol names; a field named by the n8n layer is its label already. */

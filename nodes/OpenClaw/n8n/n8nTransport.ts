@@ -2,6 +2,7 @@ import type { IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { classifyRequestFailure, inWords } from '../../shared/networkErrors';
 import { cancelSignal, type RequestContext } from '../../shared/n8nRuntime';
+import { redactSecrets } from '../../shared/redact';
 import { OpenClawAbortedError, OpenClawConnectionError, OpenClawTimeoutError } from '../protocol/errors';
 import { retryAfterMs, type WebhookResponse, type WebhookTransport } from '../protocol/transport';
 
@@ -10,12 +11,15 @@ export const OPENCLAW_CREDENTIAL_TYPE = 'openClawWebhookApi';
 /**
  * POSTs to the webhook route through n8n's `httpRequestWithAuthentication` (proxies, TLS options
  * and cancellation work as elsewhere in n8n). Every HTTP status comes back as an answer: most of
- * the route's refusals are plain text, which the protocol module explains.
+ * the route's refusals are plain text, which the protocol module explains. The text of a refusal
+ * goes into messages and items, and a proxy or gateway may echo the request in it: the route's
+ * secret is taken out first.
  */
 export class N8nWebhookTransport implements WebhookTransport {
 	constructor(
 		private readonly context: RequestContext,
 		private readonly routeUrl: string,
+		private readonly secrets: readonly string[] = [],
 	) {}
 
 	async post(bodyText: string, timeoutMs: number): Promise<WebhookResponse> {
@@ -42,7 +46,8 @@ export class N8nWebhookTransport implements WebhookTransport {
 		}
 		if (response instanceof Error) throw response;
 		const body = response.body as unknown;
-		const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+		const raw = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+		const text = response.statusCode >= 400 ? redactSecrets(raw, this.secrets) : raw;
 		const retryAfter = retryAfterMs(response.headers?.['retry-after'] as string | string[] | undefined, Date.now());
 		return { status: response.statusCode, text, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) };
 	}

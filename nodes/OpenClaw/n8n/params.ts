@@ -27,6 +27,28 @@ export function text(raw: unknown): string | undefined {
 	return value === '' ? undefined : value;
 }
 
+/**
+ * A date and time field as the gateway takes it, milliseconds since 1970. Accepts what n8n's date
+ * picker and expressions give: an ISO text, a Luxon or JS date, or a number of milliseconds.
+ */
+export function timeParam(raw: unknown, field: string): number | undefined {
+	if (raw === undefined || raw === null || raw === '' || raw === 0) return undefined;
+	const value =
+		typeof raw === 'number'
+			? raw
+			: raw instanceof Date
+				? raw.getTime()
+				: typeof (raw as { toMillis?: unknown }).toMillis === 'function'
+					? (raw as { toMillis: () => number }).toMillis()
+					: /^\s*\d+\s*$/.test(String(raw))
+						? Number(raw)
+						: Date.parse(String(raw));
+	if (!Number.isFinite(value) || value < 0) {
+		throw new OpenClawInputError(field, (label) => `${label} is not a date and time: pick one, or use e.g. 2026-01-31T09:30:00Z or {{ $now }}`);
+	}
+	return Math.round(value);
+}
+
 export function flowIdParam(context: IExecuteFunctions, itemIndex: number): string {
 	const value = context.getNodeParameter('flowId', itemIndex, '', { extractValue: true }) as string;
 	const id = text(value);

@@ -1,5 +1,5 @@
 import { readAnswer } from './answer';
-import { isOutcomeUnknown, OpenClawAbortedError, OpenClawApiError, OpenClawInputError, OpenClawRateLimitError } from './errors';
+import { isOutcomeUnknown, OpenClawAbortedError, OpenClawApiError, OpenClawChangedError, OpenClawInputError, OpenClawRateLimitError } from './errors';
 import { biggestField } from './fields';
 import { gateFor, type RateGate } from './rateGate';
 import { pause, PAUSE_SLICE_MS, type ClientRuntime } from '../../shared/clientRuntime';
@@ -62,8 +62,40 @@ export interface CancelResult {
 }
 
 
+function sameJson(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+	if (Array.isArray(a) !== Array.isArray(b)) return false;
+	const ka = Object.keys(a);
+	const kb = Object.keys(b);
+	if (ka.length !== kb.length) return false;
+	return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** Fields a change writes as sent; the gateway omits an empty text field, so "" and null read back as absent. */
+const WRITTEN_TEXT = ['currentStep', 'blockedTaskId', 'blockedSummary'] as const;
+const WRITTEN_JSON = ['stateJson', 'waitJson'] as const;
+
+/** Whether the flow holds what `body` wrote: another writer's change gives the same status but other values. */
+function holdsSentFields(body: ActionBody, flow: FlowView): boolean {
+	for (const field of WRITTEN_TEXT) {
+		const sent = body[field];
+		if (sent === undefined) continue;
+		if ((sent === null || sent === '' ? undefined : sent) !== flow[field]) return false;
+	}
+	for (const field of WRITTEN_JSON) {
+		const sent = body[field];
+		if (sent !== undefined && !sameJson(sent, flow[field] ?? null)) return false;
+	}
+	return true;
+}
+
 /** What an action's fields must look like after a change, to recognise a change whose answer was lost. */
 function looksApplied(action: RevisedAction, body: ActionBody, flow: FlowView): boolean {
+	return statusAfter(action, body, flow) && holdsSentFields(body, flow);
+}
+
+function statusAfter(action: RevisedAction, body: ActionBody, flow: FlowView): boolean {
 	switch (action) {
 		case 'finish_flow':
 			return flow.status === 'succeeded';
@@ -76,6 +108,17 @@ function looksApplied(action: RevisedAction, body: ActionBody, flow: FlowView): 
 		case 'request_cancel':
 			return flow.cancelRequestedAt !== undefined;
 	}
+}
+
+/**
+ * The answer was lost and the flow moved on, but not to what was sent: another writer changed it,
+ * so whether this change landed (and was overwritten) or not cannot be told.
+ */
+function changedByOther(lost: Error, flow: FlowView, revision: number): OpenClawChangedError {
+	return new OpenClawChangedError(
+		`${lost.message} Reading the flow afterwards found it at revision ${flow.revision} (${flow.status}), changed from revision ${revision} but not to the values sent: another writer changed it, so this change may not have been applied. Read the flow with Get Flow and decide whether to run the item again.`,
+		flow,
+	);
 }
 
 /** A client of one webhooks-plugin route: every action, the route's limits, revisions. */
@@ -268,6 +311,7 @@ export class TaskFlowClient {
 					return { flow, appliedOnRevision: revision, conflictRetries, recovered: true };
 				}
 				if (flow && flow.revision === revision) continue;
+				if (flow && flow.revision > revision) throw changedByOther(outcome, flow, revision);
 			}
 			throw outcome;
 		}

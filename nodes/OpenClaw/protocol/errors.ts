@@ -1,3 +1,5 @@
+import type { FlowView } from './types';
+
 /**
  * Errors of the OpenClaw webhooks client. Messages name the route and the field to fix and never
  * contain the route secret.
@@ -87,6 +89,24 @@ export class OpenClawInputError extends OpenClawError {
 	get field(): string {
 		return this.named.field;
 	}
+}
+
+/** A change whose answer was lost, on a flow that another writer changed meanwhile: its outcome is unknown. */
+export class OpenClawChangedError extends OpenClawError {
+	override readonly name = 'OpenClawChangedError';
+
+	constructor(
+		message: string,
+		/** The flow as read after the lost answer. */
+		readonly current: FlowView,
+	) {
+		super(message);
+	}
+}
+
+/** A hand-off made a second flow for a key and could not cancel it. */
+export class OpenClawDuplicateError extends OpenClawError {
+	override readonly name = 'OpenClawDuplicateError';
 }
 
 /** The execution was stopped. */

@@ -43,7 +43,8 @@ export function emptyWatchState(): WatchState {
 function stateValue(state: JsonValue | undefined, path: string): JsonValue | undefined {
 	let current: JsonValue | undefined = state;
 	for (const key of path.split('.')) {
-		if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
+		// Own keys only: a path through "constructor" or "__proto__" must not reach Object.prototype.
+		if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, key)) return undefined;
 		current = current[key];
 	}
 	return current;
@@ -83,8 +84,10 @@ export function diffFlows(
 	const transitions: Transition[] = [];
 	// list_flows is newest first; report in the order things happened.
 	for (const flow of [...flows].reverse()) {
-		next.flows[flow.flowId] = { revision: flow.revision, status: flow.status };
-		const seen = state.flows[flow.flowId];
+		// Flow IDs come from the gateway: defined, not assigned, and read as own keys only, so that an ID
+		// such as "__proto__" or "constructor" is remembered like any other instead of reported on every poll.
+		Object.defineProperty(next.flows, flow.flowId, { value: { revision: flow.revision, status: flow.status }, writable: true, enumerable: true, configurable: true });
+		const seen = Object.hasOwn(state.flows, flow.flowId) ? state.flows[flow.flowId] : undefined;
 		if (!state.baseline && !options.emitExisting) continue;
 		if (seen && seen.revision === flow.revision && seen.status === flow.status) continue;
 		if (!matchesFilters(flow, options.filters)) continue;
@@ -92,4 +95,18 @@ export function diffFlows(
 		if (event) transitions.push({ event, flow, previousStatus: seen?.status ?? null, previousRevision: seen?.revision ?? null });
 	}
 	return { transitions, next };
+}
+
+/**
+ * A sample for a test in the editor: the newest flow that matches the filters and would be
+ * reported under the chosen events if it had just been seen (its status, else created, else any
+ * change). Undefined when no flow fits.
+ */
+export function sampleTransition(flows: FlowView[], events: ReadonlySet<WatchEvent>, filters: WatchFilters): Transition | undefined {
+	for (const flow of flows) {
+		if (!matchesFilters(flow, filters)) continue;
+		const event = eventFor(flow, undefined, events);
+		if (event) return { event, flow, previousStatus: null, previousRevision: null };
+	}
+	return undefined;
 }

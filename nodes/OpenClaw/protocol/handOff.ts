@@ -1,6 +1,6 @@
 import { settle } from '../../shared/settle';
 import type { TaskFlowClient } from './client';
-import { isOutcomeUnknown, OpenClawAbortedError, OpenClawConnectionError, OpenClawInputError, OpenClawTimeoutError } from './errors';
+import { isOutcomeUnknown, OpenClawAbortedError, OpenClawConnectionError, OpenClawDuplicateError, OpenClawInputError, OpenClawTimeoutError } from './errors';
 import { biggestField } from './fields';
 import { IDEMPOTENCY_FIELD, keyOf } from './handOffKey';
 import type { ActionBody, CreateStatus, FlowView, JsonValue, NotifyPolicy, TaskView } from './types';
@@ -9,8 +9,9 @@ import { validateAction, validateField } from './validate';
 /**
  * Hand-off: turn one result (e.g. a Coze run) into a TaskFlow, at most once per idempotency key.
  * The key is stored in the flow's state (handOffKey.ts) and looked up with `list_flows` before
- * anything is created. After a request whose outcome is unknown (a timeout, a lost answer) the list
- * is read again before anything is repeated.
+ * anything is created, and again after a create, so that of two hand-offs of one key at the same
+ * time only the older flow stays. After a request whose outcome is unknown (a timeout, a lost
+ * answer) the list is read again before anything is repeated.
  */
 
 export interface HandOffTask {
@@ -93,7 +94,8 @@ export function requireIdempotencyKey(key: string): string {
 	if (!trimmed) {
 		throw new OpenClawInputError(
 			IDEMPOTENCY_FIELD,
-			(label) => `${label} is empty: it identifies the result so that it is handed off once (by default the Coze execute ID, {{ $json.executeId }}).`,
+			(label) =>
+				`${label} is empty: it identifies the result so that it is handed off once. By default it is the Coze execute ID, read from executeId of a Coze Workflow item or body.executeId of a Coze Trigger item; this item has neither, so map ${label} to a field that identifies it.`,
 		);
 	}
 	return trimmed;
@@ -202,6 +204,9 @@ async function handOffChecked(
 			recovered = true;
 		}
 	}
+	// A flow found again after a lost answer came from a fresh list: it is the oldest already.
+	const kept = recovered ? undefined : await keepOldest(client, index, key, flow);
+	if (kept) return kept;
 	index.remember(key, flow);
 	const result: HandOffResult = { created: true, recovered, flow };
 	if (request.task) {
@@ -212,6 +217,25 @@ async function handOffChecked(
 	if (request.wait) result.flow = await setWaiting(client, result.flow, request.wait);
 	index.remember(key, result.flow);
 	return result;
+}
+
+/**
+ * The plugin has no idempotency of its own: two executions that hand off the same key at once both
+ * find nothing and both create. Each lists again after its create; the one whose flow is not the
+ * oldest with the key cancels its own flow (it has no tasks yet) and returns the oldest. Of any two
+ * creates, the later one's list sees both flows, so one flow stays.
+ */
+async function keepOldest(client: TaskFlowClient, index: HandOffIndex, key: string, flow: FlowView): Promise<HandOffResult | undefined> {
+	const oldest = await index.find(key, { fresh: true });
+	if (!oldest || oldest.flowId === flow.flowId) return undefined;
+	const cancelled = await settle(async () => await client.cancelFlow(flow.flowId));
+	if (cancelled instanceof Error || !cancelled.cancelled) {
+		const reason = cancelled instanceof Error ? cancelled.message : (cancelled.reason ?? 'the gateway did not cancel it');
+		throw new OpenClawDuplicateError(
+			`Another execution handed off the same Idempotency Key at the same time: flow ${oldest.flowId} is the one kept, and this execution's second flow ${flow.flowId} could not be cancelled (${reason}). Cancel it with the Cancel Flow operation.`,
+		);
+	}
+	return { created: false, recovered: false, flow: oldest };
 }
 
 /**

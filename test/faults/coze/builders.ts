@@ -127,16 +127,22 @@ export const refused = (): FaultCell => ({
 
 const LIMIT_HINT = /limiting requests/;
 const LIMIT_CODES = [4008, 4009, 4013, 4020] as const;
+const MODEL_HINTS: Record<number, RegExp> = { 4013: /A model inside the workflow failed/, 4020: /requests-per-minute limit/ };
 
-/** A limit code on a request that cannot have started anything: waited out, except the daily quota. */
-export function limitCodesRetried(mode: Mode, more: Requests = {}): FaultCell {
+/**
+ * A limit code on the request that starts (or resumes) a run: 4009 is waited out (Coze started
+ * nothing); the daily quota 4008 is not; 4013 and 4020 come from a model, inside the run, so the run failed.
+ */
+export function limitCodes(mode: Mode, more: Requests = {}): FaultCell {
 	return cell(
-		'4009, 4013, 4020: Coze started nothing, so the request is repeated after a pause, once here, and the run gives its result. 4008 (daily quota): error with the limit hint, not repeated.',
+		"4009: Coze started nothing, so the request is repeated after a pause, once here, and the run gives its result. 4008 (daily quota): error with the limit hint, not repeated. 4013 (a model error) and 4020 (the model's per-minute limit) come from a model inside the run: the run failed, with the model hint; not repeated.",
 		...LIMIT_CODES.map((code) => ({
 			label: String(code),
-			...(code === 4008
-				? refusedAtStart(mode, { limitCode: code }, apiError(/Coze refused the request \(4008\)/, { code, hint: LIMIT_HINT }))
-				: armedAtStart(mode, { limitCode: code }, { ...succeeded(), ...(mode === 'resume' ? {} : { runs: 1 }), requests: { [START[mode].kind]: 2, ...more } })),
+			...(code === 4009
+				? armedAtStart(mode, { limitCode: code }, { ...succeeded(), ...(mode === 'resume' ? {} : { runs: 1 }), requests: { [START[mode].kind]: 2, ...more } })
+				: code === 4008
+					? refusedAtStart(mode, { limitCode: code }, apiError(/Coze refused the request \(4008\)/, { code, hint: LIMIT_HINT }))
+					: refusedAtStart(mode, { limitCode: code }, apiError(/The Coze workflow failed/, { code, hint: MODEL_HINTS[code] }))),
 		})),
 	);
 }

@@ -13,7 +13,7 @@ import {
 	isAsyncStart,
 	isPoll,
 	isSyncStart,
-	limitCodesRetried,
+	limitCodes,
 	operationError,
 	plainRun,
 	pollRepeated,
@@ -395,10 +395,10 @@ export const FAULT_MATRIX: FaultRow[] = [
 		fault: 'Limit codes',
 		how: 'Knob `limitCode` (4008 daily quota, 4009, 4013, 4020; HTTP 200 JSON) once, on the start (resume) request; one fresh emulator per code.',
 		cells: {
-			stream: limitCodesRetried('stream'),
-			async: limitCodesRetried('async', { history: { atLeast: 1 } }),
-			sync: limitCodesRetried('sync'),
-			resume: limitCodesRetried('resume'),
+			stream: limitCodes('stream'),
+			async: limitCodes('async', { history: { atLeast: 1 } }),
+			sync: limitCodes('sync'),
+			resume: limitCodes('resume'),
 		},
 	},
 	{

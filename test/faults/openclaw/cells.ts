@@ -64,7 +64,7 @@ export const FAULT_CELLS: FaultCell[] = [
 		errors: { first: { class: 'NodeOperationError', message: RESET + LOOK_UP_FAILED, description: OUTCOME_UNKNOWN } },
 		retry: 'The create is not repeated by the node; running the item again (same Idempotency Key) looks first and creates the one flow.',
 		flows: { before: 0, after: 0, afterRerun: 1 },
-		requests: { list_flows: 2, create_flow: 2 },
+		requests: { list_flows: 3, create_flow: 2 },
 	},
 	{
 		id: 'sigkill-answer-lost-handoff',
