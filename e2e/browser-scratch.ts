@@ -47,7 +47,9 @@ export const PANEL_TEXTS = {
 	},
 	cozeTrigger: {
 		labels: ['Credential for Coze Webhook Secret API', 'Authentication', 'Header Name', 'Respond'],
-		notices: ['In Coze, add an HTTP request node', 'Use the Test URL while this node listens in the editor'],
+		notices: ['In the Coze workflow, add an HTTP request node', 'Use the Test URL (Webhook URLs, at the top of this panel)'],
+		/** What the panel says while it listens (n8n's own words, or the node's header). */
+		listening: ['Listening for test event', 'Run the Coze workflow that calls this node'],
 	},
 } as const;
 
@@ -315,7 +317,12 @@ export async function fromScratchWalkthrough(page: Page, env: ScratchEnv, step: 
 		const testUrl = /https?:\/\/\S+\/webhook-test\/\S+/.exec(urlText)?.[0];
 		check(testUrl, `the panel shows no Test URL: ${urlText.slice(0, 300)}`);
 		await ndv.locator('[data-test-id="node-execute-button"]').click();
-		await ndv.getByText('Listening for test event').first().waitFor({ timeout: 30_000 });
+		const [ownWords, header] = PANEL_TEXTS.cozeTrigger.listening;
+		const listening = await waitFor('the panel to listen', 30_000, async () => {
+			if (await ndv.getByText(header).count()) return header;
+			if (await ndv.getByText(ownWords).count()) return ownWords;
+			return undefined;
+		}).catch(() => 'nothing about listening');
 		const body = { executeId: '7500000000000000123', output: { answer: '你好，n8n' } };
 		const answer = await waitFor('the Test URL to answer', 20_000, async () => {
 			const sent = await httpRequest('POST', testUrl, {
@@ -330,7 +337,7 @@ export async function fromScratchWalkthrough(page: Page, env: ScratchEnv, step: 
 		triggerItem = items[0];
 		check(items.length === 1 && JSON.stringify(triggerItem.body) === JSON.stringify(body), `the trigger's output is ${JSON.stringify(items).slice(0, 300)}`);
 		const screenshot = await shot('from-scratch-coze-trigger.png');
-		return `credential ${chosen} created in the panel; the test event arrived as {"body": …}; answer HTTP ${answer.status} ${String(answer.headers['content-type'])}; ${screenshot}`;
+		return `credential ${chosen} created in the panel; while listening the panel says "${listening}"; the test event arrived as {"body": …}; answer HTTP ${answer.status} ${String(answer.headers['content-type'])}; ${screenshot}`;
 	});
 
 	if (triggerDone) {
