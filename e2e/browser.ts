@@ -398,8 +398,10 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 					if (!schema) continue;
 					if (field.kind !== expectedKind(schema))
 						problems.push(`${field.id} (${schema.type}) shows a ${field.kind} input, expected ${expectedKind(schema)}`);
-					if (FILE_INPUT_TYPES.has(schema.type) && !field.label.includes('a binary field name, a URL or a Coze file ID'))
-						problems.push(`${field.id} (${schema.type}) is labelled ${JSON.stringify(field.label)}, without the file hint`);
+					// Each label is the input's name and its Coze type; the file hint is a notice above the fields.
+					const typeLabel = schema.type === 'array' && schema.items ? `array of ${schema.items.type}` : schema.type;
+					if (field.label !== `${field.id} (${typeLabel})`)
+						problems.push(`${field.id} is labelled ${JSON.stringify(field.label)}, expected ${JSON.stringify(`${field.id} (${typeLabel})`)}`);
 					if (field.removable === schema.required)
 						problems.push(`${field.id} is ${schema.required ? 'required but can be removed' : 'optional but cannot be removed'}`);
 				}
