@@ -53,11 +53,14 @@ interface ConsoleEntry {
 /**
  * Whether a console entry comes from the package: it names the package, its nodes or credentials,
  * or its icons; or it is a failed load-options / resource-mapper call, which runs the package's code.
- * n8n's own look-up of the package on the npm registry (unreachable here) names the package but is
- * n8n's code, so it is left out.
+ * n8n's own look-ups that name the package are left out: the package on the npm registry (unreachable
+ * here) and the schema preview's optional output schemas.
  */
 function isFromPackage(entry: ConsoleEntry): boolean {
 	if (/^https:\/\/(registry\.npmjs\.org|api\.n8n\.io)\//.test(entry.url)) return false;
+	// n8n's schema preview asks for an optional output schema of each node (/schemas/<type>/<version>/…json)
+	// and shows the panel without one when it gets a 404: a look-up, not a failure of the package.
+	if (entry.kind === 'console.error' && /\/schemas\/[^/]+\/[\d.]+(\/[^/]+)?\.json$/.test(entry.url) && /404/.test(entry.text)) return false;
 	const text = `${entry.text} ${entry.url}`;
 	return (
 		/n8n-nodes-coze-openclaw|coze|openclaw|cozeWorkflow|cozeTrigger|openClawTaskFlow|cozeJwtApi|cozeAccessTokenApi|openClawWebhookApi|cozeWebhookSecretApi/i.test(
