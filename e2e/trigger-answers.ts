@@ -73,7 +73,7 @@ export const REFUSALS: Array<{ what: string; contentType: string; secret: 'wrong
 		status: [413],
 		answer: { received: false, error: 'The body is larger than 1024 KB.' },
 	},
-	// n8n 2.x parses JSON before the node and answers 422 itself; 1.x leaves it to the node (400).
+	// n8n (2.41 and 1.123) parses JSON before the node and answers 422 itself; 400 would be the node's answer.
 	{ what: 'broken JSON', contentType: 'application/json', secret: 'right', body: () => '{"name":', status: [400, 422] },
 ];
 
