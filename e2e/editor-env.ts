@@ -48,6 +48,8 @@ export interface EditorEnv {
 	exampleFiles: string[];
 	/** The owner's session cookie (`n8n-auth=…`) from the owner set-up, for REST calls. */
 	cookie: string;
+	/** The secret of the imported "Coze push secret" credential (what a Coze Trigger request must carry). */
+	pushSecret: string;
 	/** Stops n8n, then the gateway and emulator this env started. */
 	stop(): Promise<void>;
 }
@@ -81,6 +83,7 @@ export async function startEditorEnv(options: EditorEnvOptions): Promise<EditorE
 			gateway = started;
 			route = started.routes.editor;
 		}
+		const pushSecret = randomBytes(24).toString('hex');
 		const exampleFiles = readdirSync(join(ROOT, 'examples'))
 			.filter((f) => f.endsWith('.json'))
 			.map((f) => join(ROOT, 'examples', f));
@@ -104,7 +107,7 @@ export async function startEditorEnv(options: EditorEnvOptions): Promise<EditorE
 						headerStyle: 'bearer',
 					},
 				},
-				{ id: CREDENTIAL_IDS.pushSecret, name: 'Coze push secret', type: 'cozeWebhookSecretApi', data: { secret: randomBytes(24).toString('hex') } },
+				{ id: CREDENTIAL_IDS.pushSecret, name: 'Coze push secret', type: 'cozeWebhookSecretApi', data: { secret: pushSecret } },
 			],
 			exampleFiles,
 		);
@@ -121,7 +124,7 @@ export async function startEditorEnv(options: EditorEnvOptions): Promise<EditorE
 		});
 		if (!setupAnswer.ok) throw new Error(`owner setup failed: HTTP ${setupAnswer.status} ${(await setupAnswer.text()).slice(0, 300)}`);
 		const cookie = setupAnswer.headers.get('set-cookie')?.split(';')[0] ?? '';
-		return { base, version: install.version, setup, n8n, emu, gateway, route, exampleFiles, cookie, stop: stopAll };
+		return { base, version: install.version, setup, n8n, emu, gateway, route, exampleFiles, cookie, pushSecret, stop: stopAll };
 	} catch (error) {
 		await stopAll();
 		throw error;

@@ -63,6 +63,12 @@ async function main(): Promise<void> {
 		console.log(
 			`${files.length} example workflows open; credentials point at the Coze emulator (${emu.baseUrl})${gateway ? ` and an OpenClaw gateway (${gateway.baseUrl})` : ''}.`,
 		);
+		// Local test values, printed so that a credential can be created from scratch in the editor.
+		console.log('\nTo create the credentials yourself (Credentials → Add credential):');
+		console.log(`  Coze Access Token API: Access Token ${emu.token}, Region "Other Base URL (Proxy)", Base URL ${emu.baseUrl}`);
+		if (gateway && env.route)
+			console.log(`  OpenClaw Webhook Route API: Gateway URL ${gateway.baseUrl}, Route Path ${env.route.path}, Secret ${env.route.secret}, Header Style "Authorization: Bearer"`);
+		console.log(`  Coze Webhook Secret API: Secret ${env.pushSecret} (a Coze Trigger request sends "Authorization: Bearer <this secret>")`);
 		if (args.includes('--check')) return;
 		console.log('Ctrl-C stops n8n, the emulator and the gateway.');
 		await new Promise<void>((resolve) => {
