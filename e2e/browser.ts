@@ -382,7 +382,8 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 											? 'text'
 											: 'other';
 							const removable = container.querySelector(`[data-test-id="remove-field-button-${id}"]`) !== null;
-							const label = container.querySelector(`label[for='value["${id}"]']`)?.textContent?.trim() ?? '';
+							// The label element also holds n8n's Fixed / Expression switch, whose text is not part of the label.
+							const label = (container.querySelector(`label[for='value["${id}"]']`)?.textContent ?? '').replace(/\s*Fixed\s*Expression\s*$/, '').trim();
 							return { id, kind, removable, label };
 						})
 						.filter((f) => f.id !== 'field' && f.id !== 'item'),
