@@ -92,11 +92,24 @@ async function createCredentialInPanel(
 	expectedLabels: readonly string[],
 	/** A part of the test's message that must be there ('' for any), or undefined when the credential has no test. */
 	tested: string | undefined,
+	/** For a node with several credential types: the one wanted, and the other one n8n may have chosen. */
+	authType?: { wanted: string; other: string },
 ): Promise<{ name: string; banner: string; labels: string[] }> {
 	await page.locator('[data-test-id="node-credentials-select"]').first().click();
 	await page.locator('[data-test-id="node-credentials-select-item-new"]').first().click();
 	const dialog = page.locator('[data-test-id="editCredential-modal"]');
 	await dialog.waitFor();
+	if (authType) {
+		// n8n gives a new node the type of the newest credential it could use (here an OAuth JWT one
+		// made earlier); the form's type selector switches it, as a user would.
+		const current = dialog.getByText(authType.other, { exact: true }).first();
+		if (await current.isVisible().catch(() => false)) {
+			await current.click();
+			const options = page.locator('[role="menuitem"]:visible, [role="option"]:visible, .el-dropdown-menu__item:visible, .el-select-dropdown__item:visible');
+			await options.filter({ hasText: authType.wanted }).first().click({ timeout: 10_000 });
+			await dialog.getByText(authType.other, { exact: true }).first().waitFor({ state: 'hidden', timeout: 10_000 });
+		}
+	}
 	for (const field of fields) {
 		const input = dialog.locator(`[data-test-id="parameter-input-${field.name}"]`);
 		if (field.option) {
@@ -203,6 +216,8 @@ async function gatewayFlowsFor(route: ScratchEnv['route'], key: string): Promise
 export async function fromScratchWalkthrough(page: Page, env: ScratchEnv, step: Step, shot: (name: string) => Promise<string>): Promise<void> {
 	const ndv = page.locator('[data-test-id="ndv"]');
 	let cozeOutput: Record<string, unknown> | undefined;
+	/** The OpenClaw credential made in the panel for the first workflow, which the second one uses too. */
+	let openClawCredential: string | undefined;
 
 	const cozeDone = await step(SCRATCH_STEPS.cozeWorkflow, async () => {
 		await page.goto(`${env.base}/workflow/new`);
@@ -220,6 +235,7 @@ export async function fromScratchWalkthrough(page: Page, env: ScratchEnv, step: 
 			],
 			PANEL_TEXTS.cozeAccessTokenCredential.labels,
 			PANEL_TEXTS.cozeAccessTokenCredential.testPassed,
+			{ wanted: 'Access Token', other: 'OAuth JWT (Service App)' },
 		);
 		const chosen = await useCredential(page, credential.name);
 		const notices = await panelNotices(ndv);
@@ -262,6 +278,7 @@ export async function fromScratchWalkthrough(page: Page, env: ScratchEnv, step: 
 				PANEL_TEXTS.openClawCredential.labels,
 				PANEL_TEXTS.openClawCredential.testPassed,
 			);
+			openClawCredential = credential.name;
 			const chosen = await useCredential(page, credential.name);
 			expectLabels(await labelsIn(ndv), PANEL_TEXTS.handOff.labels, 'the Hand Off panel');
 			await executeStep(ndv);
@@ -345,7 +362,23 @@ export async function fromScratchWalkthrough(page: Page, env: ScratchEnv, step: 
 			await closePanel(page);
 			await addNodeAfter(page, 'Coze Trigger', 'OpenClaw', 'OpenClaw TaskFlow', PANEL_TEXTS.handOff.action);
 			await ndv.waitFor();
-			const chosen = await page.locator('[data-test-id="node-credentials-select"] input').first().inputValue();
+			const chosen = openClawCredential
+				? await useCredential(page, openClawCredential)
+				: await useCredential(
+						page,
+						(
+							await createCredentialInPanel(
+								page,
+								[
+									{ name: 'gatewayUrl', value: env.gateway!.baseUrl },
+									{ name: 'routePath', value: env.route!.path },
+									{ name: 'secret', value: env.route!.secret },
+								],
+								PANEL_TEXTS.openClawCredential.labels,
+								PANEL_TEXTS.openClawCredential.testPassed,
+							)
+						).name,
+					);
 			check(chosen, 'no OpenClaw credential is chosen');
 			await executeStep(ndv);
 			const items = await outputItems(ndv);

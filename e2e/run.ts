@@ -157,10 +157,15 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 		const base = `http://127.0.0.1:${port}`;
 
 		await scenario(line, NAMES.stream, async () => {
-			const response = await httpRequest('POST', `${base}/webhook/${WEBHOOK.stream}`, {
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ question: 'Does streaming work?' }),
-			});
+			// n8n registers active workflows one by one after it is ready, so this webhook may come after
+			// the one waitForWebhooks saw: a 404 "not registered" starts nothing and is asked again.
+			const response = await waitFor('the streaming webhook to be registered', 60_000, async () => {
+				const answer = await httpRequest('POST', `${base}/webhook/${WEBHOOK.stream}`, {
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ question: 'Does streaming work?' }),
+				});
+				return answer.status === 404 && answer.body.includes('is not registered') ? undefined : answer;
+			}, 500);
 			check(response.status === 200, `HTTP ${response.status}: ${response.body.slice(0, 300)}`);
 			const chunks: Array<{ at: number; type: string; content?: string }> = [];
 			let buffered = '';
