@@ -242,7 +242,6 @@ async function runQueue(setup: N8nSetup, pushSecret: string): Promise<void> {
 		const processes: RunningN8n[] = [];
 		try {
 			const queueEnv = { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), N8N_LOG_LEVEL: 'debug' };
-			const port = await freePort();
 			for (const name of ['worker-1', 'worker-2']) {
 				const workerPort = await freePort();
 				processes.push(
@@ -253,6 +252,8 @@ async function runQueue(setup: N8nSetup, pushSecret: string): Promise<void> {
 					}),
 				);
 			}
+			// Chosen only now: the workers and their task runners take ports of their own while starting.
+			const port = await freePort();
 			const main = await startProcess(setup, 'queue-main', ['start'], { port, brokerPort: await freePort(), env: queueEnv });
 			processes.push(main);
 			await waitForWebhooks(main, pushSecret);
