@@ -12,6 +12,8 @@ import type { Locator, Page } from 'playwright-core';
 import { routeAction, type GatewayRoute } from '../test/openclaw/gateway';
 import { httpRequest } from '../test/support/http';
 import { waitFor } from '../test/support/wait';
+import type { CredentialField } from './browser';
+import { fillCredential } from './browser';
 import { check } from './checks';
 
 /** The part of the editor's environment this path uses (EditorEnv has it). */
@@ -88,7 +90,7 @@ function expectLabels(shown: string[], expected: readonly string[], where: strin
 /** From the open node panel: "Create new credential", fill the form, save; the test must pass (when `tested`). Returns the banner text and the credential's name. */
 async function createCredentialInPanel(
 	page: Page,
-	fields: Array<{ name: string; value: string; option?: boolean }>,
+	fields: CredentialField[],
 	expectedLabels: readonly string[],
 	/** A part of the test's message that must be there ('' for any), or undefined when the credential has no test. */
 	tested: string | undefined,
@@ -110,15 +112,7 @@ async function createCredentialInPanel(
 			await dialog.getByText(authType.other, { exact: true }).first().waitFor({ state: 'hidden', timeout: 10_000 });
 		}
 	}
-	for (const field of fields) {
-		const input = dialog.locator(`[data-test-id="parameter-input-${field.name}"]`);
-		if (field.option) {
-			await input.click();
-			await page.locator('.el-select-dropdown__item:visible', { hasText: field.value }).first().click();
-		} else {
-			await input.locator('input, textarea').first().fill(field.value);
-		}
-	}
+	await fillCredential(page, dialog, fields);
 	const shownLabels = await labelsIn(dialog);
 	expectLabels(shownLabels, expectedLabels, 'the credential form');
 	const name = flat(await dialog.locator('[data-test-id="credential-name"]').innerText().catch(() => ''));

@@ -162,7 +162,7 @@ async function savedCredentials(env: EditorEnv): Promise<Array<{ id: string; nam
 	return ((await answer.json()) as { data: Array<{ id: string; name: string; type: string }> }).data;
 }
 
-interface CredentialField {
+export interface CredentialField {
 	name: string;
 	value: string;
 	/** An options parameter: the option's label to choose. */
@@ -182,7 +182,7 @@ async function openCredentialForm(page: Page, env: EditorEnv, displayName: strin
 	return dialog;
 }
 
-async function fillCredential(page: Page, dialog: Locator, fields: CredentialField[]): Promise<void> {
+export async function fillCredential(page: Page, dialog: Locator, fields: CredentialField[]): Promise<void> {
 	for (const field of fields) {
 		const input = dialog.locator(`[data-test-id="parameter-input-${field.name}"]`);
 		if (field.option) {

@@ -5,19 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { decodeNestedJson, parseJson, setOwn } from '../../nodes/Coze/protocol/json';
+import { seeded } from '../../bench/lib';
 import { splitHistoryOutput } from '../../nodes/Coze/protocol/output';
 
-/** mulberry32: small, seeded, good enough to pick shapes. */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const TRICKY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'];
 
@@ -111,7 +101,7 @@ const RUNS = 400;
 describe('JSON decoding of Coze bodies (random documents)', () => {
 	it('parses every document as JSON.parse would, with integers beyond 2^53 kept as their digits', () => {
 		for (let seed = 1; seed <= RUNS; seed++) {
-			const doc = generate(random(seed), 5);
+			const doc = generate(seeded(seed), 5);
 			const parsed = parseJson(render(doc, 'wire'));
 			assert.deepStrictEqual(parsed, JSON.parse(render(doc, 'parsed')), `seed ${seed}: ${render(doc, 'wire')}`);
 			assertPlain(parsed);
@@ -121,7 +111,7 @@ describe('JSON decoding of Coze bodies (random documents)', () => {
 	it('decodes JSON nested in strings to what was encoded, keeping keys such as __proto__ as data', () => {
 		let tricky = 0;
 		for (let seed = 1; seed <= RUNS; seed++) {
-			const doc = generate(random(seed), 5);
+			const doc = generate(seeded(seed), 5);
 			const wire = render(doc, 'wire');
 			const decoded = decodeNestedJson(parseJson(wire));
 			assert.deepStrictEqual(decoded, JSON.parse(render(doc, 'decoded')), `seed ${seed}: ${wire}`);
