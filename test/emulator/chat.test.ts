@@ -224,6 +224,41 @@ describe('chat emulator', () => {
     assert.equal(again['code'], 4000);
   });
 
+  it('accepts tool outputs without a stream and finishes the chat for a later poll', async () => {
+    const turn = await agentTurn(A.tools, 'Oslo');
+    const action = dataOf(named(turn.events, 'conversation.chat.requires_action')[0]);
+    const calls = (action['required_action'] as { submit_tool_outputs: { tool_calls: Array<{ id: string }> } }).submit_tool_outputs.tool_calls;
+    const ref = `conversation_id=${turn.conversationId}&chat_id=${turn.chatId}`;
+    const retrieved = jsonOf(await get(env.emu, `/v3/chat/retrieve?${ref}`))['data'] as Record<string, unknown>;
+    assert.equal(retrieved['status'], 'requires_action');
+    const accepted = jsonOf(
+      await post(env.emu, `/v3/chat/submit_tool_outputs?${ref}`, { tool_outputs: calls.map((c) => ({ tool_call_id: c.id, output: 'rain' })) }, { knobs: { asyncPollsUntilDone: 0 } }),
+    );
+    assert.equal((accepted['data'] as Record<string, unknown>)['status'], 'in_progress');
+    assert.equal((jsonOf(await get(env.emu, `/v3/chat/retrieve?${ref}`))['data'] as Record<string, unknown>)['status'], 'completed');
+    const messages = jsonOf(await get(env.emu, `/v3/chat/message/list?${ref}`))['data'] as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      messages.filter((m) => m['type'] !== 'verbose').map((m) => [m['type'], m['content']]),
+      [
+        ['function_call', '{"name":"get_weather","arguments":{"city":"Oslo"}}'],
+        ['tool_response', 'rain'],
+        ['answer', 'Weather: rain'],
+      ],
+    );
+  });
+
+  it('remembers across chatflow turns of one conversation', async () => {
+    const first = await chatflowTurn({ workflow_id: F.memory, bot_id: A.echo, additional_messages: [userMessage('remember 42')] });
+    assert.equal(first.answer, 'OK, I will remember: 42.');
+    const second = await chatflowTurn({ workflow_id: F.memory, bot_id: A.echo, conversation_id: first.conversationId, additional_messages: [userMessage('what did I ask you to remember')] });
+    assert.equal(second.answer, 'You asked me to remember: 42.');
+    const other = await chatflowTurn({ workflow_id: F.memory, bot_id: A.echo, additional_messages: [userMessage('what did I ask you to remember')] });
+    assert.notEqual(other.conversationId, first.conversationId, 'bot_id without conversation_id opens a new conversation');
+    assert.equal(other.answer, 'I have nothing to remember.');
+    const foreign = await post(env.emu, '/v1/workflows/chat', { workflow_id: F.memory, bot_id: A.echo, conversation_id: first.conversationId, additional_messages: [userMessage('x')] }, { token: env.emu.tokens.secondOwner });
+    assert.equal(jsonOf(foreign)['code'], 4002);
+  });
+
   it('answers stream:false at once and finishes on a later retrieve poll (GET or POST)', async () => {
     const created = jsonOf(await post(env.emu, '/v3/chat', { bot_id: A.echo, user_id: 'u1', additional_messages: [userMessage('poll me')] }, { knobs: { asyncPollsUntilDone: 1 } }));
     assert.equal(created['code'], 0);
