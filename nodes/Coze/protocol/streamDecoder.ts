@@ -142,11 +142,14 @@ export abstract class SseEventDecoder<T> {
 	constructor() {
 		this.reader = new SseTextReader({
 			onEvent: (message) => {
+				if (!this.reader.ending) {
+					this.decoded.push(this.convert(message));
+					return;
+				}
+				// At the end of the body, an event that does not parse was cut off, not malformed.
 				try {
 					this.decoded.push(this.convert(message));
-				} catch (error) {
-					// At the end of the body, an event that does not parse was cut off, not malformed.
-					if (!this.reader.ending) throw error;
+				} catch {
 					this.truncated = true;
 				}
 			},

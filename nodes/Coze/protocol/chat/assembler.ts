@@ -149,7 +149,8 @@ export class ChatAssembler {
 				break;
 			case 'verbose': {
 				const verbose = readVerbose(message.content);
-				if (verbose.msgType === 'interrupt' || (verbose.msgType === 'generate_answer_finish' && verbose.finishReason === 1)) this.interruptSeen = true;
+				if (verbose.msgType === 'interrupt' || (verbose.msgType === 'generate_answer_finish' && verbose.finishReason === 1))
+					this.interruptSeen = true;
 				break;
 			}
 		}
@@ -215,7 +216,10 @@ export class ChatAssembler {
 		if (this.events) base.events = this.events;
 
 		const chatflow = this.options.kind === 'chatflow';
-		if (chatflow && (this.status === 'requires_action' || this.interruptSeen || (this.status === undefined && this.streamDone && answers.length > 0))) {
+		if (
+			chatflow &&
+			(this.status === 'requires_action' || this.interruptSeen || (this.status === undefined && this.streamDone && answers.length > 0))
+		) {
 			return { ...base, status: 'interrupted', question: answers[answers.length - 1] ?? '' };
 		}
 		if (this.status === 'requires_action') return { ...base, status: 'requiresAction', toolCalls: this.toolCalls };

@@ -105,10 +105,20 @@ export class CozeChatClient extends CozeClientBase {
 
 	async agentChatPolled(request: AgentChatRequest, options: ChatPollOptions): Promise<CozeChatResult> {
 		const started = this.runtime.now();
-		const { data, logId } = await markingOpenRun('sending', async () => await this.requester.requestJson(
-			{ method: 'POST', path: CHAT_PATH, query: { conversation_id: request.conversationId }, json: this.agentBody(request, false), idleTimeoutMs: READ_TIMEOUT_MS },
-			'starts-run',
-		));
+		const { data, logId } = await markingOpenRun(
+			'sending',
+			async () =>
+				await this.requester.requestJson(
+					{
+						method: 'POST',
+						path: CHAT_PATH,
+						query: { conversation_id: request.conversationId },
+						json: this.agentBody(request, false),
+						idleTimeoutMs: READ_TIMEOUT_MS,
+					},
+					'starts-run',
+				),
+		);
 		let chat = readChat(data);
 		const conversationId = chat.conversationId;
 		const chatId = chat.id;
@@ -117,55 +127,69 @@ export class CozeChatClient extends CozeClientBase {
 		let raw: unknown = data;
 		let endedMeanwhile = false;
 		const interval = Math.max(MIN_POLL_INTERVAL_MS, options.intervalMs ?? MIN_POLL_INTERVAL_MS);
-		try {
-			return await markingOpenRun('started', async () => {
-				while (!TERMINAL_STATUSES.has(chat.status ?? '')) {
-					if (this.runtime.now() - started >= options.totalTimeoutMs) {
-						// After a 4104 the chat has ended: it is read once more, and only once.
-						const canceled = endedMeanwhile || (await this.cancelAfterLimit(ref));
-						endedMeanwhile = true;
-						if (canceled) throw new CozeTimeoutError(
+		return await markingOpenRun('started', async () => {
+			while (!TERMINAL_STATUSES.has(chat.status ?? '')) {
+				if (this.runtime.now() - started >= options.totalTimeoutMs) {
+					// After a 4104 the chat has ended: it is read once more, and only once.
+					const canceled = endedMeanwhile || (await this.cancelAfterLimit(ref));
+					endedMeanwhile = true;
+					if (canceled)
+						throw new CozeTimeoutError(
 							`The chat did not finish within the total timeout of ${formatDuration(options.totalTimeoutMs)}, so it was cancelled. Chat ID ${chatId}, conversation ID ${conversationId}.`,
 							'total',
 						);
-					} else await this.requester.pause(interval);
-					const answer = await this.requester.requestJson(
-						{ method: 'GET', path: `${CHAT_PATH}/retrieve`, query: { conversation_id: conversationId, chat_id: chatId }, idleTimeoutMs: READ_TIMEOUT_MS },
-						'read',
-					);
-					raw = answer.envelope.data;
-					chat = readChat(raw);
-				}
-				const list = await this.requester.requestJson(
-					{ method: 'GET', path: `${CHAT_PATH}/message/list`, query: { conversation_id: conversationId, chat_id: chatId }, idleTimeoutMs: READ_TIMEOUT_MS },
+				} else await this.requester.pause(interval);
+				const answer = await this.requester.requestJson(
+					{
+						method: 'GET',
+						path: `${CHAT_PATH}/retrieve`,
+						query: { conversation_id: conversationId, chat_id: chatId },
+						idleTimeoutMs: READ_TIMEOUT_MS,
+					},
 					'read',
 				);
-				const assembler = new ChatAssembler({ kind: 'agent', keepEvents: options.keepEvents });
-				for (const message of Array.isArray(list.envelope.data) ? list.envelope.data : []) {
-					assembler.add({ event: 'conversation.message.completed', data: message });
-				}
-				assembler.add({ event: `conversation.chat.${chat.status ?? 'completed'}`, data: raw });
-				const result = assembler.result({ endpoint: `GET ${CHAT_PATH}/retrieve`, logId });
-				return { ...result, conversationId: result.conversationId || conversationId, chatId: result.chatId ?? chatId };
-			});
-		} catch (error) {
+				raw = answer.envelope.data;
+				chat = readChat(raw);
+			}
+			const list = await this.requester.requestJson(
+				{
+					method: 'GET',
+					path: `${CHAT_PATH}/message/list`,
+					query: { conversation_id: conversationId, chat_id: chatId },
+					idleTimeoutMs: READ_TIMEOUT_MS,
+				},
+				'read',
+			);
+			const assembler = new ChatAssembler({ kind: 'agent', keepEvents: options.keepEvents });
+			for (const message of Array.isArray(list.envelope.data) ? list.envelope.data : []) {
+				assembler.add({ event: 'conversation.message.completed', data: message });
+			}
+			assembler.add({ event: `conversation.chat.${chat.status ?? 'completed'}`, data: raw });
+			const result = assembler.result({ endpoint: `GET ${CHAT_PATH}/retrieve`, logId });
+			return { ...result, conversationId: result.conversationId || conversationId, chatId: result.chatId ?? chatId };
+		}).catch(async (error: unknown) => {
+			// A stopped execution leaves no chat running in Coze.
 			if (error instanceof CozeAbortedError) await this.cancelQuietly(ref);
 			throw error;
-		}
+		});
 	}
 
 	/** On the time limit: cancels the chat. False when Coze answered 4104 (it had ended meanwhile), so it is read once more. */
 	private async cancelAfterLimit(ref: { conversationId: string; chatId: string }): Promise<boolean> {
-		try {
-			await this.cancelChat(ref);
-			return true;
-		} catch (error) {
-			if (error instanceof CozeApiError && error.code === CANNOT_CANCEL_CODE) return false;
-			throw error;
-		}
+		return await this.cancelChat(ref).then(
+			() => true,
+			(error: unknown) => {
+				if (error instanceof CozeApiError && error.code === CANNOT_CANCEL_CODE) return false;
+				throw error;
+			},
+		);
 	}
 
-	async submitToolOutputs(ref: { conversationId: string; chatId: string }, outputs: ToolOutput[], options: ChatStreamOptions): Promise<CozeChatResult> {
+	async submitToolOutputs(
+		ref: { conversationId: string; chatId: string },
+		outputs: ToolOutput[],
+		options: ChatStreamOptions,
+	): Promise<CozeChatResult> {
 		if (outputs.length === 0) throw new CozeInputError('Tool Outputs', 'Add at least one tool output: the tool call ID and what the tool returned.');
 		const outcome = await readChatStream(
 			this.requester,
@@ -173,19 +197,32 @@ export class CozeChatClient extends CozeClientBase {
 				method: 'POST',
 				path: `${CHAT_PATH}/submit_tool_outputs`,
 				query: { conversation_id: ref.conversationId, chat_id: ref.chatId },
-				json: { tool_outputs: outputs.map((output) => ({ tool_call_id: output.toolCallId, output: output.output })), stream: true, auto_save_history: true },
+				json: {
+					tool_outputs: outputs.map((output) => ({ tool_call_id: output.toolCallId, output: output.output })),
+					stream: true,
+					auto_save_history: true,
+				},
 			},
 			'agent',
 			options,
 		);
 		// The continued stream starts at in_progress; the IDs are those of the round it continues.
-		const result = await this.settle({ conversationId: ref.conversationId, chatId: ref.chatId, ...definedIds(outcome), result: outcome.result, failure: outcome.failure }, true);
+		const result = await this.settle(
+			{ conversationId: ref.conversationId, chatId: ref.chatId, ...definedIds(outcome), result: outcome.result, failure: outcome.failure },
+			true,
+		);
 		return { ...result, conversationId: result.conversationId || ref.conversationId, chatId: result.chatId ?? ref.chatId };
 	}
 
 	async cancelChat(ref: { conversationId: string; chatId: string }): Promise<{ status: string }> {
 		const { data } = await this.requester.requestJson(
-			{ method: 'POST', path: `${CHAT_PATH}/cancel`, json: { conversation_id: ref.conversationId, chat_id: ref.chatId }, idleTimeoutMs: READ_TIMEOUT_MS, detached: true },
+			{
+				method: 'POST',
+				path: `${CHAT_PATH}/cancel`,
+				json: { conversation_id: ref.conversationId, chat_id: ref.chatId },
+				idleTimeoutMs: READ_TIMEOUT_MS,
+				detached: true,
+			},
 			'read',
 		);
 		return { status: readChat(data).status ?? 'canceled' };
@@ -223,20 +260,32 @@ export class CozeChatClient extends CozeClientBase {
 
 	// ---- conversations ----
 
-	async createConversation(request: { botId?: string; name?: string; metaData?: Record<string, string>; connectorId?: string }): Promise<Conversation> {
+	async createConversation(request: {
+		botId?: string;
+		name?: string;
+		metaData?: Record<string, string>;
+		connectorId?: string;
+	}): Promise<Conversation> {
 		const body: Record<string, unknown> = {};
 		if (request.botId) body.bot_id = request.botId;
 		if (request.name) body.name = request.name;
 		if (request.metaData && Object.keys(request.metaData).length) body.meta_data = request.metaData;
 		if (request.connectorId) body.connector_id = request.connectorId;
 		// Not repeated unless nothing was created: a repeat could leave a second conversation.
-		const { data } = await this.requester.requestJson({ method: 'POST', path: '/v1/conversation/create', json: body, idleTimeoutMs: READ_TIMEOUT_MS }, 'starts-run');
+		const { data } = await this.requester.requestJson(
+			{ method: 'POST', path: '/v1/conversation/create', json: body, idleTimeoutMs: READ_TIMEOUT_MS },
+			'starts-run',
+		);
 		const conversation = readConversation(data);
 		if (!conversation) throw new CozeProtocolError('Coze created the conversation but sent no conversation ID');
 		return conversation;
 	}
 
-	async listConversations(botId: string, page: number, pageSize = CONVERSATIONS_PAGE_SIZE): Promise<{ conversations: Conversation[]; hasMore: boolean }> {
+	async listConversations(
+		botId: string,
+		page: number,
+		pageSize = CONVERSATIONS_PAGE_SIZE,
+	): Promise<{ conversations: Conversation[]; hasMore: boolean }> {
 		const { data } = await this.requester.requestJson(
 			{
 				method: 'GET',
@@ -259,7 +308,13 @@ export class CozeChatClient extends CozeClientBase {
 		if (options.afterId) body.after_id = options.afterId;
 		// A read, though sent as POST: it may be repeated.
 		const { envelope } = await this.requester.requestJson(
-			{ method: 'POST', path: '/v1/conversation/message/list', query: { conversation_id: conversationId }, json: body, idleTimeoutMs: READ_TIMEOUT_MS },
+			{
+				method: 'POST',
+				path: '/v1/conversation/message/list',
+				query: { conversation_id: conversationId },
+				json: body,
+				idleTimeoutMs: READ_TIMEOUT_MS,
+			},
 			'read',
 		);
 		// This answer keeps its paging next to `data`, not inside it.
@@ -319,10 +374,19 @@ export class CozeChatClient extends CozeClientBase {
 	 * there is none; as each caller lists after creating, callers that raced to create one for the same
 	 * session all settle on the oldest.
 	 */
-	async conversationForSession(request: { botId: string; sessionId: string; connectorId?: string }): Promise<{ conversationId: string; created: boolean }> {
+	async conversationForSession(request: {
+		botId: string;
+		sessionId: string;
+		connectorId?: string;
+	}): Promise<{ conversationId: string; created: boolean }> {
 		const sessionId = request.sessionId;
-		if (!sessionId) throw new CozeInputError('Session ID', 'Session ID is empty: use the chat trigger\'s sessionId, or choose another conversation mode.');
-		if (sessionId.length > 512) throw new CozeInputError('Session ID', 'Session ID is longer than 512 characters, more than Coze keeps in a conversation\'s metadata: use a shorter session ID.');
+		if (!sessionId)
+			throw new CozeInputError('Session ID', "Session ID is empty: use the chat trigger's sessionId, or choose another conversation mode.");
+		if (sessionId.length > 512)
+			throw new CozeInputError(
+				'Session ID',
+				"Session ID is longer than 512 characters, more than Coze keeps in a conversation's metadata: use a shorter session ID.",
+			);
 		const key = `${this.host}\u0000${request.botId}\u0000${sessionId}`;
 		const cached = sessionCache.get(key);
 		if (cached) return { conversationId: cached, created: false };
@@ -361,4 +425,3 @@ function definedIds(outcome: ChatStreamOutcome): { conversationId?: string; chat
 	if (outcome.chatId) ids.chatId = outcome.chatId;
 	return ids;
 }
-

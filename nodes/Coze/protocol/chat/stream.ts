@@ -55,7 +55,8 @@ export async function readChatStream(
 	const ids = { conversationId: assembler.conversationId, chatId: assembler.chatId };
 	// After the round said how it ended, a broken or silent connection loses nothing; a broken one before
 	// that ends the round without an end (the assembler says so); anything else is the answer.
-	const harmless = assembler.ended && (breakage instanceof CozeConnectionError || (breakage instanceof CozeTimeoutError && breakage.timeoutKind === 'idle'));
+	const harmless =
+		assembler.ended && (breakage instanceof CozeConnectionError || (breakage instanceof CozeTimeoutError && breakage.timeoutKind === 'idle'));
 	if (breakage !== undefined && !harmless && !(breakage instanceof CozeConnectionError)) return { ...ids, failure: markOpenRun(breakage, 'started') };
 	try {
 		const result = await markingOpenRun('started', async () => await Promise.resolve(assembler.result({ endpoint, logId }, breakage)));
