@@ -244,10 +244,12 @@ export class CozeChatClient extends CozeClientBase {
 		return body;
 	}
 
-	/** The outcome's result, or its failure thrown; a stopped execution cancels the agent's chat it interrupted. */
-	private async settle(outcome: ChatStreamOutcome, cancelOnStop: boolean): Promise<CozeChatResult> {
+	/** The outcome's result, or its failure thrown; an agent's chat left by a stop or a timeout is cancelled. */
+	private async settle(outcome: ChatStreamOutcome, cancelsLeftChat: boolean): Promise<CozeChatResult> {
 		if (outcome.result) return outcome.result;
-		if (cancelOnStop && outcome.failure instanceof CozeAbortedError && outcome.conversationId && outcome.chatId) {
+		// A stop or a timeout leaves the chat running in Coze, where it would refuse the conversation's next message (4016).
+		const abandoned = outcome.failure instanceof CozeAbortedError || outcome.failure instanceof CozeTimeoutError;
+		if (cancelsLeftChat && abandoned && outcome.conversationId && outcome.chatId) {
 			await this.cancelQuietly({ conversationId: outcome.conversationId, chatId: outcome.chatId });
 		}
 		throw outcome.failure;

@@ -1,5 +1,6 @@
 import { CozeConnectionError, CozeTimeoutError, markingOpenRun, markOpenRun } from '../errors';
 import type { CozeRequester } from '../requester';
+import { formatDuration } from '../runHistory';
 import { openEventStream } from '../runStream';
 import type { TransportRequest } from '../transport';
 import { ChatAssembler, type ChatKind } from './assembler';
@@ -57,7 +58,13 @@ export async function readChatStream(
 	// that ends the round without an end (the assembler says so); anything else is the answer.
 	const harmless =
 		assembler.ended && (breakage instanceof CozeConnectionError || (breakage instanceof CozeTimeoutError && breakage.timeoutKind === 'idle'));
-	if (breakage !== undefined && !harmless && !(breakage instanceof CozeConnectionError)) return { ...ids, failure: markOpenRun(breakage, 'started') };
+	if (breakage !== undefined && !harmless && !(breakage instanceof CozeConnectionError)) {
+		const failure =
+			breakage instanceof CozeTimeoutError && breakage.timeoutKind === 'total'
+				? new CozeTimeoutError(`The chat took longer than the total timeout of ${formatDuration(options.totalTimeoutMs)}.`, 'total', assembler.executeId, assembler.debugUrl)
+				: breakage;
+		return { ...ids, failure: markOpenRun(failure, 'started') };
+	}
 	try {
 		const result = await markingOpenRun('started', async () => await Promise.resolve(assembler.result({ endpoint, logId }, breakage)));
 		if (decoder.truncated) result.notices.push('The last event of the stream was cut off and was left out.');
