@@ -8,6 +8,7 @@ import {
 
 import { operations, router } from './actions/router';
 import { authenticationProperty, operationProperty, workflowIdProperty, workflowOfRunProperty } from './descriptions/common';
+import { inputsProperties } from './descriptions/inputs';
 import { optionsProperty } from './descriptions/options';
 import { cozeAccessTokenTest } from './n8n/credentialTest';
 import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './n8n/methods';
@@ -20,8 +21,9 @@ export class CozeWorkflow implements INodeType {
 		group: ['transform'],
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{ $parameter["operation"] === "run" ? "Run (" + $parameter["mode"] + ")" : $parameter["operation"] === "resume" ? "Resume" : $parameter["operation"] === "uploadFile" ? "Upload File" : "Get Run" }}',
-		description: 'Run Coze workflows in stream, async or sync mode, resume interrupted runs and read runs',
+		subtitle:
+			'={{ $parameter["operation"] === "run" ? "Run (" + $parameter["mode"] + ")" : $parameter["operation"] === "chat" ? "Chat" : $parameter["operation"] === "resume" ? "Resume" : $parameter["operation"] === "uploadFile" ? "Upload File" : "Get Run" }}',
+		description: 'Run Coze workflows in stream, async or sync mode, chat with chatflows, resume interrupted runs and read runs',
 		defaults: { name: 'Coze Workflow' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -36,6 +38,7 @@ export class CozeWorkflow implements INodeType {
 			workflowIdProperty,
 			workflowOfRunProperty,
 			...Object.values(operations).flatMap((operation) => operation.description),
+			...inputsProperties,
 			optionsProperty,
 		],
 	};

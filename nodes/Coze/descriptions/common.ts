@@ -21,6 +21,12 @@ export const operationProperty: INodeProperties = {
 	options: [
 		{ name: 'Run', value: 'run', action: 'Run a workflow', description: 'Run a published workflow and return its result' },
 		{
+			name: 'Chat',
+			value: 'chat',
+			action: 'Chat with a chatflow',
+			description: "Send a message to a published chatflow and return its answer, in a conversation that remembers earlier messages",
+		},
+		{
 			name: 'Resume',
 			value: 'resume',
 			action: 'Resume an interrupted run',
@@ -43,8 +49,8 @@ export const workflowIdProperty: INodeProperties = {
 	type: 'resourceLocator',
 	required: true,
 	default: { mode: 'list', value: '' },
-	description: 'The published Coze workflow (Coze calls its ID workflow_id)',
-	displayOptions: { show: { operation: ['run'] } },
+	description: 'The published Coze workflow, or for Chat the published chatflow (Coze calls its ID workflow_id)',
+	displayOptions: { show: { operation: ['run', 'chat'] } },
 	modes: [
 		{
 			displayName: 'From List',
