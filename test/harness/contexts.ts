@@ -97,7 +97,7 @@ const INSTANCE_URLS = {
 	variables: {},
 };
 
-const NODE_NAMES: Record<string, string> = { cozeWorkflow: 'Coze Workflow', openClawTaskFlow: 'OpenClaw TaskFlow' };
+const NODE_NAMES: Record<string, string> = { cozeWorkflow: 'Coze Workflow', cozeAgent: 'Coze Agent', openClawTaskFlow: 'OpenClaw TaskFlow' };
 
 export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	const NODE_NAME = NODE_NAMES[options.node ?? 'cozeWorkflow'] ?? 'Node';

@@ -19,7 +19,7 @@ export const description: INodeProperties[] = [
 	...conversationMessageProperties(
 		show,
 		"The user's message: the chatflow's USER_INPUT",
-		'Needs Bot ID.',
+		' (needs Bot ID)',
 	),
 	{
 		displayName: 'Bot ID',

@@ -42,7 +42,7 @@ function conversationProperties(show: NonNullable<IDisplayOptions['show']>, sess
 				{
 					name: 'One per Chat Session',
 					value: 'session',
-					description: `One Coze conversation per n8n chat session, found again by its session ID (kept in Coze, so it survives restarts). ${sessionNeeds}`,
+					description: `One Coze conversation per n8n chat session${sessionNeeds}, found again by its session ID. Coze keeps it, so it survives restarts.`,
 				},
 			],
 			default: 'new',

@@ -1,6 +1,19 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 
 import { WORKFLOW_ID_IN_URL } from '../protocol/ids';
+
+/** What the Coze nodes that call Coze's API share: icon, connections and credentials. */
+export const cozeApiNodeBasics: Pick<INodeTypeDescription, 'icon' | 'group' | 'usableAsTool' | 'inputs' | 'outputs' | 'credentials'> = {
+	icon: { light: 'file:../../icons/coze.svg', dark: 'file:../../icons/coze.dark.svg' },
+	group: ['transform'],
+	usableAsTool: true,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: [
+		{ name: 'cozeAccessTokenApi', required: true, testedBy: 'cozeAccessTokenTest', displayOptions: { show: { authentication: ['accessToken'] } } },
+		{ name: 'cozeJwtApi', required: true, displayOptions: { show: { authentication: ['jwt'] } } },
+	],
+};
 
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
@@ -19,20 +32,20 @@ export const operationProperty: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
-		{ name: 'Run', value: 'run', action: 'Run a workflow', description: 'Run a published workflow and return its result' },
 		{
 			name: 'Chat',
 			value: 'chat',
 			action: 'Chat with a chatflow',
-			description: "Send a message to a published chatflow and return its answer, in a conversation that remembers earlier messages",
+			description: 'Send a message to a published chatflow and return its answer, in a conversation that remembers earlier messages',
 		},
+		{ name: 'Get Run', value: 'getRun', action: 'Get a run', description: 'Read the status and result of a run by its execute ID' },
 		{
 			name: 'Resume',
 			value: 'resume',
 			action: 'Resume an interrupted run',
 			description: 'Answer the question of a run that stopped at a Question or Input node',
 		},
-		{ name: 'Get Run', value: 'getRun', action: 'Get a run', description: 'Read the status and result of a run by its execute ID' },
+		{ name: 'Run', value: 'run', action: 'Run a workflow', description: 'Run a published workflow and return its result' },
 		{
 			name: 'Upload File',
 			value: 'uploadFile',

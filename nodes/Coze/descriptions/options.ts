@@ -1,6 +1,6 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection } from '../../shared/descriptions';
+import { byDisplayName, optionsCollection } from '../../shared/descriptions';
 import { chatOptions } from './chat';
 
 // Each option is listed only where the chosen operation and mode read it, and n8n drops the value
@@ -34,8 +34,6 @@ const CHAT: IDisplayOptions = { show: { '/operation': ['chat'] } };
 function shownWhen(rules: IDisplayOptions[], option: Omit<INodeProperties, 'displayOptions'>): INodeProperties[] {
 	return rules.map((displayOptions) => ({ ...option, displayOptions }));
 }
-
-const byName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
 
 const options: INodeProperties[] = [
 	...chatOptions(CHAT),
@@ -194,4 +192,4 @@ const options: INodeProperties[] = [
 	},
 ];
 
-export const optionsProperty: INodeProperties = optionsCollection(options.sort(byName));
+export const optionsProperty: INodeProperties = optionsCollection(byDisplayName(options));

@@ -146,3 +146,20 @@ export async function getWorkflowVersions(this: ILoadOptionsFunctions): Promise<
 	const versions = await client.listVersions(workflowId);
 	return [latest, ...versions.map((v) => ({ name: v.version, value: v.version, description: v.description }))];
 }
+
+/** Published agents of every workspace the credential sees, name and workspace shown. */
+export async function searchAgents(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const { chat, endpoint } = await createCozeClient(this, authentication(this));
+	try {
+		const agents = await chat.listAgentsAcrossWorkspaces(filter?.trim() || undefined);
+		return {
+			results: agents.map((agent) => ({
+				name: agent.workspaceName ? `${agent.name} (${agent.workspaceName})` : agent.name,
+				value: agent.id,
+				url: undefined,
+			})),
+		};
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), editorErrorText(error, endpoint.host));
+	}
+}

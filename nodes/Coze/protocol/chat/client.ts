@@ -1,4 +1,5 @@
 // TEMPORARY STUB of the chat client's contract, for compiling the n8n layer until the protocol branch is merged.
+/* eslint-disable @typescript-eslint/no-unused-vars */
 import type { CozeClientOptions } from '../client';
 import type { CozeFlavor } from '../endpoint';
 import type {
