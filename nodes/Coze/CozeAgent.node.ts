@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { agentOperationProperty, agentProperty, agentSubtitle } from './agent/description';
 import { agentOptionsProperty } from './agent/options';
 import { operations, router } from './agent/router';
-import { authenticationProperty, cozeApiNodeBasics } from './descriptions/common';
+import { authenticationProperty, cozeApiNodeConnections } from './descriptions/common';
 import { cozeAccessTokenTest } from './n8n/credentialTest';
 import { searchAgents } from './n8n/methods';
 
@@ -11,11 +11,17 @@ export class CozeAgent implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Coze Agent',
 		name: 'cozeAgent',
-		...cozeApiNodeBasics,
+		icon: { light: 'file:../../icons/coze.svg', dark: 'file:../../icons/coze.dark.svg' },
+		...cozeApiNodeConnections,
+		usableAsTool: true,
 		version: 1,
 		subtitle: agentSubtitle,
 		description: 'Chat with published Coze agents, answer their tool calls and manage their conversations',
 		defaults: { name: 'Coze Agent' },
+		credentials: [
+			{ name: 'cozeAccessTokenApi', required: true, testedBy: 'cozeAccessTokenTest', displayOptions: { show: { authentication: ['accessToken'] } } },
+			{ name: 'cozeJwtApi', required: true, displayOptions: { show: { authentication: ['jwt'] } } },
+		],
 		properties: [
 			authenticationProperty,
 			agentOperationProperty,

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { operations, router } from './actions/router';
-import { authenticationProperty, cozeApiNodeBasics, operationProperty, workflowIdProperty, workflowOfRunProperty } from './descriptions/common';
+import { authenticationProperty, cozeApiNodeConnections, operationProperty, workflowIdProperty, workflowOfRunProperty } from './descriptions/common';
 import { inputsProperties } from './descriptions/inputs';
 import { optionsProperty } from './descriptions/options';
 import { cozeAccessTokenTest } from './n8n/credentialTest';
@@ -11,7 +11,13 @@ export class CozeWorkflow implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Coze Workflow',
 		name: 'cozeWorkflow',
-		...cozeApiNodeBasics,
+		icon: { light: 'file:../../icons/coze.svg', dark: 'file:../../icons/coze.dark.svg' },
+		...cozeApiNodeConnections,
+		credentials: [
+			{ name: 'cozeAccessTokenApi', required: true, testedBy: 'cozeAccessTokenTest', displayOptions: { show: { authentication: ['accessToken'] } } },
+			{ name: 'cozeJwtApi', required: true, displayOptions: { show: { authentication: ['jwt'] } } },
+		],
+		usableAsTool: true,
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle:

@@ -2,17 +2,14 @@ import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } 
 
 import { WORKFLOW_ID_IN_URL } from '../protocol/ids';
 
-/** What the Coze nodes that call Coze's API share: icon, connections and credentials. */
-export const cozeApiNodeBasics: Pick<INodeTypeDescription, 'icon' | 'group' | 'usableAsTool' | 'inputs' | 'outputs' | 'credentials'> = {
-	icon: { light: 'file:../../icons/coze.svg', dark: 'file:../../icons/coze.dark.svg' },
+/**
+ * The group and connections of the Coze nodes that call Coze's API. Icon, usableAsTool and the
+ * credentials stay in each node class, where n8n's lint looks for them.
+ */
+export const cozeApiNodeConnections: Pick<INodeTypeDescription, 'group' | 'inputs' | 'outputs'> = {
 	group: ['transform'],
-	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
-	credentials: [
-		{ name: 'cozeAccessTokenApi', required: true, testedBy: 'cozeAccessTokenTest', displayOptions: { show: { authentication: ['accessToken'] } } },
-		{ name: 'cozeJwtApi', required: true, displayOptions: { show: { authentication: ['jwt'] } } },
-	],
 };
 
 export const authenticationProperty: INodeProperties = {
