@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   console.log(`Coze emulator listening on ${emulator.baseUrl}`);
   console.log(`Token: ${emulator.token}`);
   console.log(`Flavor: ${options.flavor}, region: ${options.region}, time scale: ${options.timeScale}`);
-  console.log(`Other tokens: noScope=${emulator.tokens.noScope} revoked=${emulator.tokens.revoked} otherRegion=${emulator.tokens.otherRegion}`);
+  console.log(`Other tokens: noScope=${emulator.tokens.noScope} revoked=${emulator.tokens.revoked} otherRegion=${emulator.tokens.otherRegion} secondOwner=${emulator.tokens.secondOwner}`);
   console.log(`JWT app id: ${emulator.jwtApp.appId}`);
   console.log(`JWT key id: ${emulator.jwtApp.keyId}`);
   console.log(`JWT private key (PEM):\n${emulator.jwtApp.privateKeyPem.trim()}`);

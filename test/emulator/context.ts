@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Permission, TokenRegistry } from './auth';
+import type { ChatStore } from './chat-state';
 import type { ExecutionRecord } from './executions';
 import type { JwtApp } from './jwt';
 import type { Flavor, ResolvedKnobs } from './knobs';
@@ -37,6 +38,10 @@ export interface EmulatorState {
   readonly startedRuns: string[];
   /** uid of the token owner (connector_uid when ext.user_id is absent). */
   readonly userId: string;
+  /** Conversations, messages and chats. */
+  readonly chat: ChatStore;
+  /** Aborted by close(): stops chats that run in the background. */
+  readonly closing: AbortSignal;
 }
 
 export interface RequestContext {
@@ -65,7 +70,7 @@ export interface RequestContext {
 export type Handler = (ctx: RequestContext) => Promise<void> | void;
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Path with `:name` segments. */
   pattern: string;
   /** Permission needed; 'none' = no bearer token (OAuth token endpoint). */

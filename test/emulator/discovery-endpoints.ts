@@ -70,7 +70,8 @@ function listWorkflows(ctx: RequestContext): void {
       (mode === '' || (s.mode ?? 'workflow') === mode) &&
       // No emulator workflow has unpublished changes, so published_draft lists nothing.
       (publishStatus === 'all' || status === publishStatus) &&
-      (appId === undefined || appId === '' || appId === '0')
+      // Without app_id only the resource library is listed; with it, only that app's workflows.
+      (appId === undefined || appId === '' || appId === '0' ? s.appId === undefined : s.appId === appId)
     );
   });
   const start = (pageNum - 1) * pageSize;
@@ -81,7 +82,7 @@ function listWorkflows(ctx: RequestContext): void {
       workflow_name: s.name,
       description: s.description ?? '',
       icon_url: s.iconUrl ?? ICON_URL,
-      app_id: '0',
+      app_id: s.appId ?? '0',
       created_at: String(createdAt(s, index)),
       updated_at: String(updatedAt(s, index)),
       creator: s.creator ?? EMULATOR_USER,
@@ -119,7 +120,7 @@ function workflowInfo(ctx: RequestContext): void {
       workflow_name: scenario.name,
       description: scenario.description ?? '',
       icon_url: scenario.iconUrl ?? ICON_URL,
-      app_id: '0',
+      app_id: scenario.appId ?? '0',
       created_at: createdAt(scenario, index),
       updated_at: updatedAt(scenario, index),
       creator: scenario.creator ?? EMULATOR_USER,

@@ -89,7 +89,14 @@ describe('discovery', () => {
     assert.ok(published.includes('Story writer') && !published.includes('Draft workflow'));
     assert.deepEqual(await names('&publish_status=unpublished_draft'), ['Draft workflow']);
     assert.ok((await names('&publish_status=all')).includes('Draft workflow'));
-    assert.deepEqual(await names('&workflow_mode=chatflow'), ['Support chat']);
+    assert.deepEqual(await names('&workflow_mode=chatflow'), [
+      'Support chat',
+      'Greeter (question node)',
+      'Name form (input node)',
+      'Two outputs',
+      'Memory chatflow',
+      'Failing chatflow',
+    ]);
     assert.ok(!(await names('&workflow_mode=workflow')).includes('Support chat'));
   });
 

@@ -26,4 +26,6 @@ export type {
   WorkflowVersion,
 } from './scenario-model';
 export { signJwt } from './jwt';
+export { CHAT_IDS } from './chat-catalogue';
+export { MAIN_OWNER_ID, SECOND_OWNER_ID } from './auth';
 export { PERSONAL_WORKSPACE_ID, TEAM_WORKSPACE_ID, WORKSPACES } from './scenarios';

@@ -104,6 +104,20 @@ export interface Knobs {
   legacyRunFields: boolean;
   /** Uploads larger than this answer 4302. */
   maxUploadBytes: number;
+
+  // ---- chat (agents and chatflows) -------------------------------------------------------------
+  /** Code points per answer delta (default 4); 0 = the whole message in one delta. */
+  chatDeltaChars: number;
+  /** How long the `slow` agent stays in_progress (default 10 000). Cancelling ends the wait. */
+  chatSlowMs: number;
+  /** last_error code of the `fail` agent (default 5000). */
+  chatFailCode: number;
+  /** After `injectAfterEvents` events, an `error` event (true = code 5000, or this code), then the
+   *  stream ends without `done` and the chat is failed. */
+  chatErrorEvent: boolean | number;
+  /** Tail of a chatflow question/input interrupt: 'B' (requires_action after the verbose
+   *  messages; cloud default), 'A' (no requires_action), 'C' (Studio: no verbose messages). */
+  chatflowInterrupt: 'A' | 'B' | 'C';
 }
 
 export type ResolvedKnobs = Partial<Knobs> & DefaultedKnobs;
@@ -190,6 +204,11 @@ const KNOB_KINDS: { [K in keyof Knobs]-?: KnobKind } = {
   failAsync: 'booleanOrString',
   legacyRunFields: 'boolean',
   maxUploadBytes: 'number',
+  chatDeltaChars: 'number',
+  chatSlowMs: 'number',
+  chatFailCode: 'number',
+  chatErrorEvent: 'booleanOrNumber',
+  chatflowInterrupt: { oneOf: ['A', 'B', 'C'] },
 };
 
 function isKnobName(name: string): name is keyof Knobs {

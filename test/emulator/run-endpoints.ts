@@ -6,7 +6,7 @@ import { compileResume, compileScript, type PendingInterrupt, type RunOutcome, t
 import { parseResumeRequest, parseRunRequest, type ResumeRequest, type RunRequest } from './run-requests';
 import { PERSONAL_WORKSPACE_ID } from './scenarios';
 import type { ScriptContext, WorkflowScenario } from './scenario-model';
-import { SSE_HEADERS, StreamBodyWriter } from './sse';
+import { streamWriterFor } from './sse';
 import { StreamPlayer } from './stream-player';
 
 // Running workflows: POST /v1/workflow/run (sync and async), /v1/workflow/stream_run, and the two
@@ -150,16 +150,7 @@ async function answerSync(ctx: RequestContext, record: ExecutionRecord, plan: Ru
 /** Play a plan as SSE and settle the execution with what actually happened. */
 async function streamAndSettle(ctx: RequestContext, record: ExecutionRecord, plan: RunPlan): Promise<void> {
   const { knobs, state } = ctx;
-  const writer = new StreamBodyWriter(ctx.res, {
-    headers: { ...SSE_HEADERS },
-    boundaries: knobs.writeBoundaries,
-    boundarySeed: knobs.boundarySeed,
-    dripBytes: knobs.dripBytes,
-    pieceGapMs: knobs.dripIntervalMs ?? 1,
-    cutAfterBytes: knobs.cutAfterBytes,
-    sleep: (ms) => ctx.sleepReal(ms),
-    signal: ctx.signal,
-  });
+  const writer = streamWriterFor(ctx);
   const player = new StreamPlayer({
     knobs,
     flavor: state.flavor,

@@ -181,6 +181,8 @@ export interface WorkflowScenario {
   /** Default: the personal workspace. */
   workspaceId?: string;
   mode?: 'workflow' | 'chatflow';
+  /** The low-code app the workflow belongs to; undefined = the workspace's resource library. */
+  appId?: string;
   /** Default published_online. Unpublished workflows are listed but answer 4200 when run. */
   publishStatus?: PublishStatus;
   iconUrl?: string;

@@ -1,3 +1,4 @@
+import { chatflowScenarios } from './chat-catalogue';
 import { END_NODE } from './plan';
 import type { NodeRef, ParameterSchema, ScriptContext, ScriptStep, WorkflowScenario } from './scenario-model';
 
@@ -518,6 +519,7 @@ export function builtInScenarios(): WorkflowScenario[] {
     supportChat,
     allInputTypes,
     versionedWorkflow,
+    ...chatflowScenarios(),
   ];
   const team = Array.from({ length: 35 }, (_unused, i) => teamFlow(i + 1));
   return [...personal, ...team].map((s) => ({ ...s }));

@@ -4,6 +4,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { TokenRegistry, type NamedTokens } from './auth';
 import type { EmulatorState, RequestContext, Route, UploadedFile } from './context';
 import { isRecord } from './context';
+import { BOT_ROUTES } from './bot-endpoints';
+import { CHAT_ROUTES } from './chat-endpoints';
+import { ChatStore } from './chat-state';
+import { CHATFLOW_ROUTES } from './chatflow-endpoint';
+import { CONVERSATION_ROUTES } from './conversation-endpoints';
 import { DISCOVERY_ROUTES } from './discovery-endpoints';
 import type { ExecutionRecord } from './executions';
 import { FILE_ROUTES } from './file-endpoints';
@@ -24,7 +29,17 @@ import type { CozeEmulator, EmulatorOptions, RecordedRequest, SetKnobsOptions } 
 // authenticates, and dispatches to the endpoint modules. Owns every socket and aborts every
 // request's work on close().
 
-const ALL_ROUTES: Route[] = [...RUN_ROUTES, ...HISTORY_ROUTES, ...DISCOVERY_ROUTES, ...FILE_ROUTES, ...OAUTH_ROUTES];
+const ALL_ROUTES: Route[] = [
+  ...RUN_ROUTES,
+  ...HISTORY_ROUTES,
+  ...DISCOVERY_ROUTES,
+  ...FILE_ROUTES,
+  ...OAUTH_ROUTES,
+  ...CHAT_ROUTES,
+  ...CHATFLOW_ROUTES,
+  ...CONVERSATION_ROUTES,
+  ...BOT_ROUTES,
+];
 const UPLOAD_PATH = '/v1/files/upload';
 /** Workflow APIs accept 20 MB bodies; a little slack before refusing. */
 const JSON_BODY_LIMIT = 25 * 1024 * 1024;
@@ -156,6 +171,8 @@ export class EmulatorServer implements CozeEmulator {
       tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
       startedRuns: emulator.startedRuns,
       userId: newId19('74'),
+      chat: new ChatStore(),
+      closing: emulator.closing.signal,
     };
     return emulator;
   }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { RequestContext } from './context';
 import type { Framing, WriteBoundaries } from './knobs';
 
 // SSE framing and the byte-level writer of a stream response. The writer decides where the body
@@ -150,4 +151,19 @@ export class StreamBodyWriter {
     this.res.socket?.destroy();
     this.res.destroy();
   }
+}
+
+/** The stream writer of a request, shaped by its knobs (write boundaries, drips, byte cut). */
+export function streamWriterFor(ctx: RequestContext): StreamBodyWriter {
+  const { knobs } = ctx;
+  return new StreamBodyWriter(ctx.res, {
+    headers: { ...SSE_HEADERS },
+    boundaries: knobs.writeBoundaries,
+    boundarySeed: knobs.boundarySeed,
+    dripBytes: knobs.dripBytes,
+    pieceGapMs: knobs.dripIntervalMs ?? 1,
+    cutAfterBytes: knobs.cutAfterBytes,
+    sleep: (ms) => ctx.sleepReal(ms),
+    signal: ctx.signal,
+  });
 }

@@ -25,6 +25,17 @@ class DeadlinePassed extends Error {
 }
 
 /**
+ * The context for a detached request: n8n's request helper ties a request to the execution's cancel
+ * signal whenever its `this` offers one, so a clean-up sent after a stop would be cut at once.
+ */
+function withoutCancelSignal(context: RequestContext): RequestContext {
+	return new Proxy(context, {
+		has: (target, key) => key !== 'getExecutionCancelSignal' && Reflect.has(target, key),
+		get: (target, key, receiver) => (key === 'getExecutionCancelSignal' ? undefined : Reflect.get(target, key, receiver)),
+	});
+}
+
+/**
  * The Coze client's transport over n8n's `httpRequestWithAuthentication`: proxies, TLS settings,
  * credential refresh and execution cancellation work as everywhere in n8n.
  */
@@ -83,9 +94,10 @@ export class N8nHttpTransport implements HttpTransport {
 			timeout: request.idleTimeoutMs + Math.min(1000, Math.ceil(request.idleTimeoutMs / 10)),
 			ignoreHttpStatusErrors: ignoreStatuses ? (this.renewsOn401 ? { ignore: true, except: [401] } : true) : false,
 		};
+		const context = request.detached ? withoutCancelSignal(this.context) : this.context;
 		try {
-			return (await this.context.helpers.httpRequestWithAuthentication.call(
-				this.context,
+			return (await context.helpers.httpRequestWithAuthentication.call(
+				context,
 				this.credentialType,
 				options,
 			)) as IN8nHttpFullResponse;

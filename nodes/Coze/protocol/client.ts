@@ -37,14 +37,10 @@ const STREAM_RUN_PATH = '/v1/workflow/stream_run';
 const STREAM_RESUME_PATH = '/v1/workflow/stream_resume';
 const RESUME_PATH = '/v1/workflows/resume';
 
-/**
- * Coze's workflow API: runs in stream, sync and async mode, resumes, run histories. Knows nothing of
- * n8n; all I/O goes through the injected transport and runtime.
- */
-export class CozeWorkflowClient {
-	private readonly requester: CozeRequester;
-	private readonly histories: RunHistoryReader;
-	private readonly runtime: ClientRuntime;
+/** What every Coze client holds: the requester over the injected transport, the runtime, and which Coze it talks to. */
+export abstract class CozeClientBase {
+	protected readonly requester: CozeRequester;
+	protected readonly runtime: ClientRuntime;
 	readonly flavor: CozeFlavor;
 	readonly host: string;
 
@@ -53,6 +49,18 @@ export class CozeWorkflowClient {
 		this.runtime = options.runtime;
 		this.flavor = options.flavor;
 		this.host = options.host;
+	}
+}
+
+/**
+ * Coze's workflow API: runs in stream, sync and async mode, resumes, run histories. Knows nothing of
+ * n8n; all I/O goes through the injected transport and runtime.
+ */
+export class CozeWorkflowClient extends CozeClientBase {
+	private readonly histories: RunHistoryReader;
+
+	constructor(options: CozeClientOptions) {
+		super(options);
 		this.histories = new RunHistoryReader(this.requester, options.flavor, options.host);
 	}
 

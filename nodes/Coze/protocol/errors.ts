@@ -159,7 +159,20 @@ export function hintForCode(code: number | undefined, context: { host?: string }
 			return 'Coze rejected the request parameters. Check the workflow inputs, and that Bot ID and App ID are not both set.';
 		case 4200:
 		case 6031:
-			return 'The workflow was not found or is not published. Publish the workflow in Coze and use the ID of the published workflow.';
+			return 'The workflow, chatflow or agent was not found or is not published. Publish it in Coze (agents to the API / "Agent as API" channel) and use the ID of the published one.';
+		case 4006:
+		case 4015:
+			return 'The agent is unknown, not yours, or not published to the API channel. Publish the agent to the API ("Agent as API") channel in Coze and check its ID.';
+		case 4016:
+			return 'A chat is already running in this conversation. Wait until it has finished, or use another conversation.';
+		case 4002:
+			return "The conversation is unknown or does not belong to this token's account. Use a conversation ID created with this credential, or start a new conversation.";
+		case 4104:
+			return 'The chat has already ended (completed, failed or waiting for tool outputs), so it cannot be cancelled.';
+		case 4007:
+			return 'Polling a chat needs its history saved by Coze. Use stream mode, or keep history saving on.';
+		case 720702204:
+			return 'The conversation name does not exist. App chatflows need a conversation that exists in the app (or a Conversation ID); library chatflows need a Bot ID.';
 		case ASYNC_NEEDS_PAID_PLAN_CODE:
 			return 'Async runs need a paid Coze plan. Use stream mode, or turn on the option "Fall Back to Stream When Async Is Not Allowed" (no run was started, so falling back cannot run the workflow twice).';
 		case SYNC_CANNOT_INTERRUPT_CODE:

@@ -114,7 +114,7 @@ export class CozeRequester {
 	/** Sends a request, repeating it after a connection failure only when `mayRepeat` allows. */
 	private async send(request: TransportRequest, kind: RequestKind): Promise<TransportResponse> {
 		for (let attempt = 1; ; attempt++) {
-			if (this.runtime.isAborted()) throw new CozeAbortedError();
+			if (this.runtime.isAborted() && !request.detached) throw new CozeAbortedError();
 			await this.rateLimiter?.acquire();
 			const outcome = await this.transport.send(request).then(
 				(response) => ({ response, error: undefined }),

@@ -5,7 +5,7 @@ import type { CozeRequester, Reading } from './requester';
 import { formatDuration, type PollOptions, type RunHistoryReader } from './runHistory';
 import type { CozeRunResult } from './runResult';
 import { CozeStreamDecoder } from './streamDecoder';
-import { MAX_MESSAGE_BYTES, readText, tooLargeError, type TransportResponse } from './transport';
+import { MAX_MESSAGE_BYTES, readText, tooLargeError, type TransportRequest, type TransportResponse } from './transport';
 
 export interface StreamOptions {
 	/** No byte for this long fails the stream (Coze sends a PING about every 35 s while a run works). */
@@ -34,16 +34,7 @@ export async function runStream(
 ): Promise<CozeRunResult> {
 	const started = requester.runtime.now();
 	const endpoint = `POST ${path}`;
-	const response = await markingOpenRun('sending', async () => await requester.exchange(
-		{ method: 'POST', path, json: body, accept: 'text/event-stream', idleTimeoutMs: options.idleTimeoutMs },
-		'starts-run',
-		async (answer): Promise<Reading<TransportResponse>> => {
-			if (answer.status === 200 && (answer.header('content-type') ?? '').includes('text/event-stream')) return { ok: true, value: answer };
-			// Parameter and auth errors arrive before streaming starts, as a JSON envelope.
-			const text = await readText(answer.body);
-			return { ok: false, text, envelope: parseEnvelope(text) };
-		},
-	));
+	const response = await openEventStream(requester, { method: 'POST', path, json: body, accept: 'text/event-stream', idleTimeoutMs: options.idleTimeoutMs });
 	const logId = response.header('x-tt-logid');
 
 	const assembler = new RunAssembler({ keepEvents: options.keepEvents, liveChunks: options.onChunk ?? false });
@@ -134,6 +125,19 @@ export async function runStream(
 			'check the workflow in Coze before running it again.',
 		assembler.eventCount,
 	), 'started');
+}
+
+/**
+ * Sends a request that may start a run and answers with an event stream. A response that is not a
+ * stream (parameter and auth errors arrive before streaming starts, as a JSON envelope) becomes a
+ * `CozeApiError`.
+ */
+export async function openEventStream(requester: CozeRequester, request: TransportRequest): Promise<TransportResponse> {
+	return await markingOpenRun('sending', async () => await requester.exchange(request, 'starts-run', async (answer): Promise<Reading<TransportResponse>> => {
+		if (answer.status === 200 && (answer.header('content-type') ?? '').includes('text/event-stream')) return { ok: true, value: answer };
+		const text = await readText(answer.body);
+		return { ok: false, text, envelope: parseEnvelope(text) };
+	}));
 }
 
 /** `knownExecuteId`: a resumed run's ID, from its event ID, for a Done that names none. */

@@ -5,61 +5,63 @@ import { isPlainObject, tryParseJson } from './json';
 import { MAX_MESSAGE_BYTES, tooLargeError } from './transport';
 import type { CozeStreamEvent } from './types';
 
+/** What the raw layer hands on: each complete SSE event, and each line that is a bare JSON error envelope. */
+export interface SseHandlers {
+	onEvent(message: EventSourceMessage): void;
+	/** A line that is no SSE field and looks like a JSON object (an error envelope written into the stream). */
+	onBareJson(line: string): void;
+}
+
 /**
- * Turns the bytes of a `stream_run` / `stream_resume` body into typed Coze events.
+ * The raw layer of Coze's streams: bytes to SSE events (event name, id, data text), shared by the
+ * workflow and the chat decoders.
  *
  * SSE framing is eventsource-parser's job (it accepts `id:0` and `id: 0`, CRLF, comments); this class
- * adds UTF-8 decoding across chunk boundaries and Coze's event model. Bytes may be split anywhere,
- * including inside a multi-byte character, and the result does not depend on how they were split.
+ * adds UTF-8 decoding across chunk boundaries, a bound on unfinished events, and hands on bare JSON
+ * lines. Bytes may be split anywhere, including inside a multi-byte character, and the result does not
+ * depend on how they were split. A handler that throws fails the stream: the error is thrown by
+ * `push`/`end` from then on.
  */
-export class CozeStreamDecoder {
+export class SseTextReader {
 	private readonly text = new TextDecoder('utf-8');
 	private readonly parser: EventSourceParser;
-	private decoded: CozeStreamEvent[] = [];
-	private failure: CozeProtocolError | undefined;
-	private ending = false;
+	private failure: Error | undefined;
 	/** Text of a line still without its end, held back from the parser (see `feed`). */
 	private pending: string[] = [];
 	private pendingChars = 0;
 	private fedParser = false;
 	/** Bytes pushed since the parser last completed an event, comment or stray line: what an unfinished event may hold. */
 	private openBytes = 0;
-	/** True when the body ended inside an event (a connection cut mid-line), which was dropped. */
-	truncated = false;
+	/** True while `end` flushes the last event: one that does not parse then was cut off, not malformed. */
+	ending = false;
 
-	constructor() {
+	constructor(handlers: SseHandlers) {
 		this.parser = createParser({
 			onEvent: (message) => {
 				this.openBytes = 0;
 				if (this.failure) return;
 				try {
-					this.decoded.push(toCozeEvent(message));
+					handlers.onEvent(message);
 				} catch (error) {
-					// At the end of the body, an event that does not parse was cut off, not malformed.
-					if (this.ending) {
-						this.truncated = true;
-						return;
-					}
-					this.failure =
-						error instanceof CozeProtocolError ? error : new CozeProtocolError(String(error));
+					this.failure = error instanceof Error ? error : new CozeProtocolError(String(error));
 				}
 			},
-			// A JSON error envelope written into the stream instead of an event (coze-js handles the same
-			// case) arrives as a line that is no SSE field.
 			onComment: () => {
 				this.openBytes = 0;
 			},
+			// A JSON error envelope written into the stream instead of an event (coze-js handles the same
+			// case) arrives as a line that is no SSE field.
 			onError: (error) => {
 				this.openBytes = 0;
 				if (this.failure || error.type !== 'unknown-field') return;
-				const envelope = errorFromBareJson(error.line ?? '');
-				if (envelope) this.decoded.push(envelope);
+				const line = error.line ?? '';
+				if (line.trimStart().startsWith('{')) handlers.onBareJson(line);
 			},
 		});
 	}
 
-	/** Feeds one chunk of the body; returns the events it completed. */
-	push(chunk: Uint8Array): CozeStreamEvent[] {
+	/** Feeds one chunk of the body to the parser; the handlers see what it completes. */
+	push(chunk: Uint8Array): void {
 		if (this.failure) throw this.failure;
 		// Checked before the chunk is kept: a line or event that never ends must not grow without bound.
 		this.openBytes += chunk.byteLength;
@@ -70,7 +72,7 @@ export class CozeStreamDecoder {
 			throw this.failure;
 		}
 		this.feed(this.text.decode(chunk, { stream: true }));
-		return this.take();
+		if (this.failure) throw this.failure;
 	}
 
 	/**
@@ -115,7 +117,7 @@ export class CozeStreamDecoder {
 	}
 
 	/** The body ended: flushes a last event that had no blank line after it (the doc examples end so). */
-	end(): CozeStreamEvent[] {
+	end(): void {
 		const tail = this.text.decode();
 		if (tail) this.pending.push(tail);
 		if (this.pending.length) this.parser.feed(this.pending.join(''));
@@ -123,14 +125,71 @@ export class CozeStreamDecoder {
 		this.pendingChars = 0;
 		this.ending = true;
 		this.parser.feed('\n\n');
+		if (this.failure) throw this.failure;
+	}
+}
+
+/**
+ * A decoder of one kind of Coze stream: `convert` makes an event of an SSE event (throwing for one
+ * that is malformed), `fromBareJson` one of a bare JSON error line. Framing and UTF-8 are `SseTextReader`'s.
+ */
+export abstract class SseEventDecoder<T> {
+	private readonly reader: SseTextReader;
+	private decoded: T[] = [];
+	/** True when the body ended inside an event (a connection cut mid-line), which was dropped. */
+	truncated = false;
+
+	constructor() {
+		this.reader = new SseTextReader({
+			onEvent: (message) => {
+				if (!this.reader.ending) {
+					this.decoded.push(this.convert(message));
+					return;
+				}
+				// At the end of the body, an event that does not parse was cut off, not malformed.
+				try {
+					this.decoded.push(this.convert(message));
+				} catch {
+					this.truncated = true;
+				}
+			},
+			onBareJson: (line) => {
+				const event = this.fromBareJson(line);
+				if (event) this.decoded.push(event);
+			},
+		});
+	}
+
+	protected abstract convert(message: EventSourceMessage): T;
+	protected abstract fromBareJson(line: string): T | undefined;
+
+	/** Feeds one chunk of the body; returns the events it completed. */
+	push(chunk: Uint8Array): T[] {
+		this.reader.push(chunk);
 		return this.take();
 	}
 
-	private take(): CozeStreamEvent[] {
-		if (this.failure) throw this.failure;
+	/** The body ended: flushes a last event that had no blank line after it (the doc and SDK examples end so). */
+	end(): T[] {
+		this.reader.end();
+		return this.take();
+	}
+
+	private take(): T[] {
 		const events = this.decoded;
 		this.decoded = [];
 		return events;
+	}
+}
+
+/** Turns the bytes of a `stream_run` / `stream_resume` body into typed Coze events. */
+export class CozeStreamDecoder extends SseEventDecoder<CozeStreamEvent> {
+	protected convert(message: EventSourceMessage): CozeStreamEvent {
+		return toCozeEvent(message);
+	}
+
+	protected fromBareJson(line: string): CozeStreamEvent | undefined {
+		return errorFromBareJson(line);
 	}
 }
 
@@ -238,8 +297,8 @@ function errorDataFromText(text: string): { error_message: string; error_code?: 
 	return { error_message: message, error_code: code };
 }
 
-/** An Error event from a bare JSON envelope line such as `{"code":4000,"msg":"…"}`, if it is one. */
-function errorFromBareJson(line: string): CozeStreamEvent | undefined {
+/** The failure a bare JSON envelope line such as `{"code":4000,"msg":"…"}` reports, if it is one. */
+export function bareJsonError(line: string): { code: number; message: string; debugUrl?: string } | undefined {
 	if (!line.trimStart().startsWith('{')) return undefined;
 	const parsed = tryParseJson(line);
 	if (!isPlainObject(parsed)) return undefined;
@@ -247,5 +306,11 @@ function errorFromBareJson(line: string): CozeStreamEvent | undefined {
 	if (code === undefined || code === 0) return undefined;
 	const message = typeof parsed.msg === 'string' ? parsed.msg : typeof parsed.error_message === 'string' ? parsed.error_message : '';
 	const debugUrl = typeof parsed.debug_url === 'string' ? parsed.debug_url : undefined;
-	return { type: 'Error', data: { error_code: code, error_message: message || `Coze error ${code}`, debug_url: debugUrl } };
+	return { code, message: message || `Coze error ${code}`, debugUrl };
+}
+
+/** An Error event from a bare JSON envelope line, if it is one. */
+function errorFromBareJson(line: string): CozeStreamEvent | undefined {
+	const failure = bareJsonError(line);
+	return failure && { type: 'Error', data: { error_code: failure.code, error_message: failure.message, debug_url: failure.debugUrl } };
 }

@@ -10,7 +10,7 @@
 import { CozeProtocolError } from './errors';
 
 export interface TransportRequest {
-	method: 'GET' | 'POST';
+	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
 	/** Path below the base URL, e.g. `/v1/workflow/stream_run`. */
 	path: string;
 	query?: Record<string, string | number | boolean | undefined>;
@@ -23,6 +23,11 @@ export interface TransportRequest {
 	idleTimeoutMs: number;
 	/** The request fails when its answer is not whole this long after sending (bytes that trickle in do not extend it). */
 	deadlineMs?: number;
+	/**
+	 * Sent even after the execution was stopped, and not cut by the stop: for the clean-up a stop
+	 * calls for, such as cancelling the chat it interrupted.
+	 */
+	detached?: boolean;
 }
 
 export interface ByteStream extends AsyncIterable<Uint8Array> {

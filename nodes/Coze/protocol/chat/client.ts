@@ -1,7 +1,11 @@
-// TEMPORARY STUB of the chat client's contract, for compiling the n8n layer until the protocol branch is merged.
-/* eslint-disable @typescript-eslint/no-unused-vars */
-import type { CozeClientOptions } from '../client';
-import type { CozeFlavor } from '../endpoint';
+import { CozeClientBase } from '../client';
+export type { CozeClientOptions } from '../client';
+import { listWorkspaces } from '../discovery';
+import { CozeAbortedError, CozeApiError, CozeInputError, CozeProtocolError, CozeTimeoutError, markingOpenRun } from '../errors';
+import { idString } from '../json';
+import { formatDuration } from '../runHistory';
+import { ChatAssembler } from './assembler';
+import { readChatStream, type ChatStreamOutcome } from './stream';
 import type {
 	AgentChatRequest,
 	AgentSummary,
@@ -13,55 +17,413 @@ import type {
 	MessagePage,
 	ToolOutput,
 } from './types';
+import { readAgent, readChat, readConversation, readMessage } from './wire';
 
-const missing = (): never => {
-	throw new Error('chat client not merged yet');
-};
+const CHATFLOW_PATH = '/v1/workflows/chat';
+const CHAT_PATH = '/v3/chat';
+const READ_TIMEOUT_MS = 30_000;
+/** Coze asks clients not to poll a chat faster than once a second. */
+const MIN_POLL_INTERVAL_MS = 1000;
+const TERMINAL_STATUSES = new Set(['completed', 'failed', 'requires_action', 'canceled', 'cancelled']);
+const CANNOT_CANCEL_CODE = 4104;
+/** The meta_data key that marks the conversation of an n8n chat session. */
+export const SESSION_META_KEY = 'n8n_session';
+const CONVERSATIONS_PAGE_SIZE = 50;
+/** How many pages of a bot's conversations a session look-up reads, newest first. */
+const SESSION_SCAN_PAGES = 20;
+const SESSION_CACHE_LIMIT = 10_000;
 
-export class CozeChatClient {
-	readonly flavor: CozeFlavor;
-	readonly host: string;
-	constructor(options: CozeClientOptions) {
-		this.flavor = options.flavor;
-		this.host = options.host;
+/**
+ * Which Coze conversation holds which n8n chat session, by host, bot and session. Only saves the
+ * listing: the mapping itself lives in Coze (the conversation's meta_data), so it survives restarts
+ * and is shared by queue-mode workers.
+ */
+const sessionCache = new Map<string, string>();
+
+function remember(key: string, conversationId: string): void {
+	if (sessionCache.size >= SESSION_CACHE_LIMIT) {
+		const oldest = sessionCache.keys().next().value;
+		if (oldest !== undefined) sessionCache.delete(oldest);
 	}
-	async chatflow(_request: ChatflowRequest, _options: ChatStreamOptions): Promise<CozeChatResult> {
-		return missing();
+	sessionCache.set(key, conversationId);
+}
+
+function userMessage(content: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+	return { role: 'user', content, content_type: 'text', ...extra };
+}
+
+/** Older first: by creation time, then by ID (Coze's IDs grow with time; as text, a longer one is larger). */
+function older(a: Conversation, b: Conversation): boolean {
+	const at = a.createdAt ?? 0;
+	const bt = b.createdAt ?? 0;
+	if (at !== bt) return at < bt;
+	return a.id.length !== b.id.length ? a.id.length < b.id.length : a.id < b.id;
+}
+
+/**
+ * Coze's chat API: chatflows (`/v1/workflows/chat`), agents (`/v3/chat`, streamed or polled), tool
+ * outputs, conversations and agent lists. Knows nothing of n8n; all I/O goes through the injected
+ * transport and runtime.
+ */
+export class CozeChatClient extends CozeClientBase {
+	// ---- chat rounds ----
+
+	async chatflow(request: ChatflowRequest, options: ChatStreamOptions): Promise<CozeChatResult> {
+		if (request.botId && request.appId) {
+			throw new CozeInputError('Bot ID', 'Set either Bot ID or App ID, not both: Coze refuses a chatflow run with both.');
+		}
+		if (!request.botId && !request.appId) {
+			throw new CozeInputError('Bot ID', 'A chatflow runs in an agent or an app: set Bot ID (library chatflows) or App ID (app chatflows).');
+		}
+		const body: Record<string, unknown> = {
+			workflow_id: request.workflowId,
+			additional_messages: [userMessage(request.message)],
+		};
+		if (request.parameters && Object.keys(request.parameters).length) body.parameters = request.parameters;
+		if (request.botId) body.bot_id = request.botId;
+		if (request.appId) body.app_id = request.appId;
+		if (request.conversationId) body.conversation_id = request.conversationId;
+		// Coze Studio names the version field differently.
+		if (request.version) body[this.flavor === 'studio' ? 'version' : 'workflow_version'] = request.version;
+		if (request.connectorId) body.connector_id = request.connectorId;
+		const ext = { ...(request.ext ?? {}) };
+		if (request.userId) ext.user_id = request.userId;
+		if (Object.keys(ext).length) body.ext = ext;
+		const outcome = await readChatStream(this.requester, { method: 'POST', path: CHATFLOW_PATH, json: body }, 'chatflow', options);
+		return this.settle(outcome, false);
 	}
-	async agentChat(_request: AgentChatRequest, _options: ChatStreamOptions): Promise<CozeChatResult> {
-		return missing();
+
+	async agentChat(request: AgentChatRequest, options: ChatStreamOptions): Promise<CozeChatResult> {
+		const outcome = await readChatStream(
+			this.requester,
+			{ method: 'POST', path: CHAT_PATH, query: { conversation_id: request.conversationId }, json: this.agentBody(request, true) },
+			'agent',
+			options,
+		);
+		return this.settle(outcome, true);
 	}
-	async agentChatPolled(_request: AgentChatRequest, _options: ChatPollOptions): Promise<CozeChatResult> {
-		return missing();
+
+	async agentChatPolled(request: AgentChatRequest, options: ChatPollOptions): Promise<CozeChatResult> {
+		const started = this.runtime.now();
+		const { data, logId } = await markingOpenRun(
+			'sending',
+			async () =>
+				await this.requester.requestJson(
+					{
+						method: 'POST',
+						path: CHAT_PATH,
+						query: { conversation_id: request.conversationId },
+						json: this.agentBody(request, false),
+						idleTimeoutMs: READ_TIMEOUT_MS,
+					},
+					'starts-run',
+				),
+		);
+		let chat = readChat(data);
+		const conversationId = chat.conversationId;
+		const chatId = chat.id;
+		if (!conversationId || !chatId) throw new CozeProtocolError('Coze accepted the chat but sent no chat ID or conversation ID');
+		const ref = { conversationId, chatId };
+		let raw: unknown = data;
+		let endedMeanwhile = false;
+		const interval = Math.max(MIN_POLL_INTERVAL_MS, options.intervalMs ?? MIN_POLL_INTERVAL_MS);
+		return await markingOpenRun('started', async () => {
+			while (!TERMINAL_STATUSES.has(chat.status ?? '')) {
+				if (this.runtime.now() - started >= options.totalTimeoutMs) {
+					// After a 4104 the chat has ended: it is read once more, and only once.
+					const canceled = endedMeanwhile || (await this.cancelAfterLimit(ref));
+					endedMeanwhile = true;
+					if (canceled)
+						throw new CozeTimeoutError(
+							`The chat did not finish within the total timeout of ${formatDuration(options.totalTimeoutMs)}, so it was cancelled. Chat ID ${chatId}, conversation ID ${conversationId}.`,
+							'total',
+						);
+				} else await this.requester.pause(interval);
+				const answer = await this.requester.requestJson(
+					{
+						method: 'GET',
+						path: `${CHAT_PATH}/retrieve`,
+						query: { conversation_id: conversationId, chat_id: chatId },
+						idleTimeoutMs: READ_TIMEOUT_MS,
+					},
+					'read',
+				);
+				raw = answer.envelope.data;
+				chat = readChat(raw);
+			}
+			const list = await this.requester.requestJson(
+				{
+					method: 'GET',
+					path: `${CHAT_PATH}/message/list`,
+					query: { conversation_id: conversationId, chat_id: chatId },
+					idleTimeoutMs: READ_TIMEOUT_MS,
+				},
+				'read',
+			);
+			const assembler = new ChatAssembler({ kind: 'agent', keepEvents: options.keepEvents });
+			for (const message of Array.isArray(list.envelope.data) ? list.envelope.data : []) {
+				assembler.add({ event: 'conversation.message.completed', data: message });
+			}
+			assembler.add({ event: `conversation.chat.${chat.status ?? 'completed'}`, data: raw });
+			const result = assembler.result({ endpoint: `GET ${CHAT_PATH}/retrieve`, logId });
+			return { ...result, conversationId: result.conversationId || conversationId, chatId: result.chatId ?? chatId };
+		}).catch(async (error: unknown) => {
+			// A stopped execution leaves no chat running in Coze.
+			if (error instanceof CozeAbortedError) await this.cancelQuietly(ref);
+			throw error;
+		});
 	}
-	async submitToolOutputs(_ref: { conversationId: string; chatId: string }, _outputs: ToolOutput[], _options: ChatStreamOptions): Promise<CozeChatResult> {
-		return missing();
+
+	/** On the time limit: cancels the chat. False when Coze answered 4104 (it had ended meanwhile), so it is read once more. */
+	private async cancelAfterLimit(ref: { conversationId: string; chatId: string }): Promise<boolean> {
+		return await this.cancelChat(ref).then(
+			() => true,
+			(error: unknown) => {
+				if (error instanceof CozeApiError && error.code === CANNOT_CANCEL_CODE) return false;
+				throw error;
+			},
+		);
 	}
-	async cancelChat(_ref: { conversationId: string; chatId: string }): Promise<{ status: string }> {
-		return missing();
+
+	async submitToolOutputs(
+		ref: { conversationId: string; chatId: string },
+		outputs: ToolOutput[],
+		options: ChatStreamOptions,
+	): Promise<CozeChatResult> {
+		if (outputs.length === 0) throw new CozeInputError('Tool Outputs', 'Add at least one tool output: the tool call ID and what the tool returned.');
+		const outcome = await readChatStream(
+			this.requester,
+			{
+				method: 'POST',
+				path: `${CHAT_PATH}/submit_tool_outputs`,
+				query: { conversation_id: ref.conversationId, chat_id: ref.chatId },
+				json: {
+					tool_outputs: outputs.map((output) => ({ tool_call_id: output.toolCallId, output: output.output })),
+					stream: true,
+					auto_save_history: true,
+				},
+			},
+			'agent',
+			options,
+		);
+		// The continued stream starts at in_progress; the IDs are those of the round it continues.
+		const result = await this.settle(
+			{ conversationId: ref.conversationId, chatId: ref.chatId, ...definedIds(outcome), result: outcome.result, failure: outcome.failure },
+			true,
+		);
+		return { ...result, conversationId: result.conversationId || ref.conversationId, chatId: result.chatId ?? ref.chatId };
 	}
-	async createConversation(_request: { botId?: string; name?: string; metaData?: Record<string, string>; connectorId?: string }): Promise<Conversation> {
-		return missing();
+
+	async cancelChat(ref: { conversationId: string; chatId: string }): Promise<{ status: string }> {
+		const { data } = await this.requester.requestJson(
+			{
+				method: 'POST',
+				path: `${CHAT_PATH}/cancel`,
+				json: { conversation_id: ref.conversationId, chat_id: ref.chatId },
+				idleTimeoutMs: READ_TIMEOUT_MS,
+				detached: true,
+			},
+			'read',
+		);
+		return { status: readChat(data).status ?? 'canceled' };
 	}
-	async listConversations(_botId: string, _page: number, _pageSize?: number): Promise<{ conversations: Conversation[]; hasMore: boolean }> {
-		return missing();
+
+	private agentBody(request: AgentChatRequest, stream: boolean): Record<string, unknown> {
+		const body: Record<string, unknown> = {
+			bot_id: request.botId,
+			user_id: request.userId,
+			// Explicit: Coze Studio streams when `stream` is absent, the cloud does not.
+			stream,
+			// Polling and tool outputs need the round saved.
+			auto_save_history: true,
+			additional_messages: [userMessage(request.message, { type: 'question' })],
+		};
+		if (request.customVariables && Object.keys(request.customVariables).length) body.custom_variables = request.customVariables;
+		if (request.metaData && Object.keys(request.metaData).length) body.meta_data = request.metaData;
+		if (request.connectorId) body.connector_id = request.connectorId;
+		return body;
 	}
+
+	/** The outcome's result, or its failure thrown; an agent's chat left by a stop or a timeout is cancelled. */
+	private async settle(outcome: ChatStreamOutcome, cancelsLeftChat: boolean): Promise<CozeChatResult> {
+		if (outcome.result) return outcome.result;
+		// A stop or a timeout leaves the chat running in Coze, where it would refuse the conversation's next message (4016).
+		const abandoned = outcome.failure instanceof CozeAbortedError || outcome.failure instanceof CozeTimeoutError;
+		if (cancelsLeftChat && abandoned && outcome.conversationId && outcome.chatId) {
+			await this.cancelQuietly({ conversationId: outcome.conversationId, chatId: outcome.chatId });
+		}
+		throw outcome.failure;
+	}
+
+	/** Best effort: the stop is what the user sees, whatever the cancel gives. */
+	private async cancelQuietly(ref: { conversationId: string; chatId: string }): Promise<void> {
+		await this.cancelChat(ref).catch(() => undefined);
+	}
+
+	// ---- conversations ----
+
+	async createConversation(request: {
+		botId?: string;
+		name?: string;
+		metaData?: Record<string, string>;
+		connectorId?: string;
+	}): Promise<Conversation> {
+		const body: Record<string, unknown> = {};
+		if (request.botId) body.bot_id = request.botId;
+		if (request.name) body.name = request.name;
+		if (request.metaData && Object.keys(request.metaData).length) body.meta_data = request.metaData;
+		if (request.connectorId) body.connector_id = request.connectorId;
+		// Not repeated unless nothing was created: a repeat could leave a second conversation.
+		const { data } = await this.requester.requestJson(
+			{ method: 'POST', path: '/v1/conversation/create', json: body, idleTimeoutMs: READ_TIMEOUT_MS },
+			'starts-run',
+		);
+		const conversation = readConversation(data);
+		if (!conversation) throw new CozeProtocolError('Coze created the conversation but sent no conversation ID');
+		return conversation;
+	}
+
+	async listConversations(
+		botId: string,
+		page: number,
+		pageSize = CONVERSATIONS_PAGE_SIZE,
+	): Promise<{ conversations: Conversation[]; hasMore: boolean }> {
+		const { data } = await this.requester.requestJson(
+			{
+				method: 'GET',
+				path: '/v1/conversations',
+				query: { bot_id: botId, page_num: page, page_size: Math.min(pageSize, CONVERSATIONS_PAGE_SIZE), sort_order: 'DESC' },
+				idleTimeoutMs: READ_TIMEOUT_MS,
+			},
+			'read',
+		);
+		const conversations = (Array.isArray(data.conversations) ? data.conversations : []).flatMap((raw) => readConversation(raw) ?? []);
+		return { conversations, hasMore: data.has_more === true };
+	}
+
 	async listConversationMessages(
-		_conversationId: string,
-		_options: { limit?: number; order?: 'asc' | 'desc'; beforeId?: string; afterId?: string },
+		conversationId: string,
+		options: { limit?: number; order?: 'asc' | 'desc'; beforeId?: string; afterId?: string },
 	): Promise<MessagePage> {
-		return missing();
+		const body: Record<string, unknown> = { order: options.order ?? 'desc', limit: Math.max(1, Math.min(50, options.limit ?? 50)) };
+		if (options.beforeId) body.before_id = options.beforeId;
+		if (options.afterId) body.after_id = options.afterId;
+		// A read, though sent as POST: it may be repeated.
+		const { envelope } = await this.requester.requestJson(
+			{
+				method: 'POST',
+				path: '/v1/conversation/message/list',
+				query: { conversation_id: conversationId },
+				json: body,
+				idleTimeoutMs: READ_TIMEOUT_MS,
+			},
+			'read',
+		);
+		// This answer keeps its paging next to `data`, not inside it.
+		const messages = (Array.isArray(envelope.data) ? envelope.data : []).flatMap((raw) => readMessage(raw) ?? []);
+		const page: MessagePage = { messages, hasMore: envelope.has_more === true };
+		const firstId = idString(envelope.first_id);
+		if (firstId) page.firstId = firstId;
+		const lastId = idString(envelope.last_id);
+		if (lastId) page.lastId = lastId;
+		return page;
 	}
-	async clearConversation(_conversationId: string): Promise<{ conversationId: string; sectionId: string }> {
-		return missing();
+
+	async clearConversation(conversationId: string): Promise<{ conversationId: string; sectionId: string }> {
+		const { data } = await this.requester.requestJson(
+			{ method: 'POST', path: `/v1/conversations/${encodeURIComponent(conversationId)}/clear`, idleTimeoutMs: READ_TIMEOUT_MS },
+			'read',
+		);
+		const sectionId = idString(data.id);
+		if (!sectionId) throw new CozeProtocolError('Coze cleared the context but sent no section ID');
+		return { conversationId: idString(data.conversation_id) ?? conversationId, sectionId };
 	}
-	async listAgents(_workspaceId: string, _page: number, _pageSize?: number): Promise<{ items: AgentSummary[]; total: number }> {
-		return missing();
+
+	// ---- agents ----
+
+	async listAgents(workspaceId: string, page: number, pageSize = 20, workspaceName?: string): Promise<{ items: AgentSummary[]; total: number }> {
+		const { data } = await this.requester.requestJson(
+			{
+				method: 'GET',
+				path: '/v1/bots',
+				query: { workspace_id: workspaceId, page_num: page, page_size: pageSize, publish_status: 'published_online' },
+				idleTimeoutMs: READ_TIMEOUT_MS,
+			},
+			'read',
+		);
+		const items = (Array.isArray(data.items) ? data.items : []).flatMap((raw) => readAgent(raw, { id: workspaceId, name: workspaceName }) ?? []);
+		return { items, total: typeof data.total === 'number' ? data.total : items.length };
 	}
-	async listAgentsAcrossWorkspaces(_filter?: string): Promise<AgentSummary[]> {
-		return missing();
+
+	/** The published agents of every workspace the token sees; `filter` matches name or ID, ignoring case. */
+	async listAgentsAcrossWorkspaces(filter?: string): Promise<AgentSummary[]> {
+		const needle = filter?.trim().toLowerCase() ?? '';
+		const all: AgentSummary[] = [];
+		for (const workspace of await listWorkspaces(this.requester)) {
+			const pageSize = 50;
+			for (let page = 1; page <= 20; page++) {
+				const { items, total } = await this.listAgents(workspace.id, page, pageSize, workspace.name);
+				all.push(...items);
+				if (items.length < pageSize || page * pageSize >= total) break;
+			}
+		}
+		return needle ? all.filter((agent) => agent.name.toLowerCase().includes(needle) || agent.id.includes(needle)) : all;
 	}
-	async conversationForSession(_request: { botId: string; sessionId: string; connectorId?: string }): Promise<{ conversationId: string; created: boolean }> {
-		return missing();
+
+	/**
+	 * The Coze conversation of an n8n chat session. The mapping lives in Coze: a conversation of the bot
+	 * whose meta_data `n8n_session` is the session ID. The oldest such one is used, and one is created when
+	 * there is none; as each caller lists after creating, callers that raced to create one for the same
+	 * session all settle on the oldest.
+	 */
+	async conversationForSession(request: {
+		botId: string;
+		sessionId: string;
+		connectorId?: string;
+	}): Promise<{ conversationId: string; created: boolean }> {
+		const sessionId = request.sessionId;
+		if (!sessionId)
+			throw new CozeInputError('Session ID', "Session ID is empty: use the chat trigger's sessionId, or choose another conversation mode.");
+		if (sessionId.length > 512)
+			throw new CozeInputError(
+				'Session ID',
+				"Session ID is longer than 512 characters, more than Coze keeps in a conversation's metadata: use a shorter session ID.",
+			);
+		const key = `${this.host}\u0000${request.botId}\u0000${sessionId}`;
+		const cached = sessionCache.get(key);
+		if (cached) return { conversationId: cached, created: false };
+		const found = await this.oldestSessionConversation(request.botId, sessionId);
+		if (found) {
+			remember(key, found.id);
+			return { conversationId: found.id, created: false };
+		}
+		const created = await this.createConversation({
+			botId: request.botId,
+			name: `n8n chat ${sessionId.slice(0, 40)}`,
+			metaData: { [SESSION_META_KEY]: sessionId },
+			connectorId: request.connectorId,
+		});
+		const settled = (await this.oldestSessionConversation(request.botId, sessionId)) ?? created;
+		remember(key, settled.id);
+		return { conversationId: settled.id, created: settled.id === created.id };
 	}
+
+	private async oldestSessionConversation(botId: string, sessionId: string): Promise<Conversation | undefined> {
+		let oldest: Conversation | undefined;
+		for (let page = 1; page <= SESSION_SCAN_PAGES; page++) {
+			const { conversations, hasMore } = await this.listConversations(botId, page);
+			for (const conversation of conversations) {
+				if (conversation.metaData[SESSION_META_KEY] === sessionId && (!oldest || older(conversation, oldest))) oldest = conversation;
+			}
+			if (!hasMore) break;
+		}
+		return oldest;
+	}
+}
+
+function definedIds(outcome: ChatStreamOutcome): { conversationId?: string; chatId?: string } {
+	const ids: { conversationId?: string; chatId?: string } = {};
+	if (outcome.conversationId) ids.conversationId = outcome.conversationId;
+	if (outcome.chatId) ids.chatId = outcome.chatId;
+	return ids;
 }
