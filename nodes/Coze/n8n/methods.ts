@@ -42,7 +42,7 @@ const RESULTS_PER_CALL = 30;
 
 /** Chat lists chatflows, which only it can run; the other operations list workflows, which only Run can. */
 function listedKind(context: ILoadOptionsFunctions): 'workflow' | 'chatflow' {
-	return context.getCurrentNodeParameter('operation') === 'chat' ? 'chatflow' : 'workflow';
+	return context.getNodeParameter('operation', 'run') === 'chat' ? 'chatflow' : 'workflow';
 }
 
 /**
@@ -154,7 +154,7 @@ export async function searchAgents(this: ILoadOptionsFunctions, filter?: string)
 		const agents = await chat.listAgentsAcrossWorkspaces(filter?.trim() || undefined);
 		return {
 			results: agents.map((agent) => ({
-				name: agent.workspaceName ? `${agent.name} (${agent.workspaceName})` : agent.name,
+				name: `${agent.name}${agent.workspaceName ? ` (${agent.workspaceName})` : ''}${agent.isPublished === false ? ' (not published)' : ''}`,
 				value: agent.id,
 				url: undefined,
 			})),
