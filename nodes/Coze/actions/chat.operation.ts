@@ -3,12 +3,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ChatflowRequest } from '../protocol/chat/types';
 import { CozeInputError } from '../protocol/errors';
 import { conversationMessageProperties } from '../descriptions/chat';
-import { CHATFLOW_MESSAGE_INPUT, chatIdParameter, chatResultToJson, chatStreamOptions, conversationIdFor, readChatOptions, readConversationChoice, readMessage } from '../n8n/chat';
+import { CHATFLOW_MESSAGE_INPUT, chatResultToJson, chatStreamOptions, conversationIdFor, readChatOptions, readConversationChoice, readMessage } from '../n8n/chat';
 import type { CozeConnection } from '../n8n/connection';
 import { readRunParameters, type SchemaCache } from '../n8n/inputValues';
 import { withLiveAnswer } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
-import { readWorkflowId, textOption } from '../n8n/params';
+import { digitsId, readWorkflowId, textOption } from '../n8n/params';
 
 const show = { operation: ['chat'] };
 
@@ -45,8 +45,8 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number, { client, chat }: CozeConnection, schemas: SchemaCache): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const message = readMessage(this, itemIndex);
-	const botId = chatIdParameter(this.getNodeParameter('botId', itemIndex, '') as unknown, 'Bot ID') || undefined;
-	const appId = chatIdParameter(this.getNodeParameter('appId', itemIndex, '') as unknown, 'App ID') || undefined;
+	const botId = digitsId(this.getNodeParameter('botId', itemIndex, '') as unknown, 'Bot ID') || undefined;
+	const appId = digitsId(this.getNodeParameter('appId', itemIndex, '') as unknown, 'App ID') || undefined;
 	if (botId && appId) {
 		throw new CozeInputError('Bot ID', 'Set either Bot ID or App ID, not both: Coze refuses a chatflow run that names both');
 	}

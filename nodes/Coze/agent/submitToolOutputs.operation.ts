@@ -4,8 +4,9 @@ import type { ToolOutput } from '../protocol/chat/types';
 import { CozeInputError } from '../protocol/errors';
 import { isPlainObject } from '../protocol/json';
 import { conversationIdProperty } from '../descriptions/chat';
-import { chatIdParameter, chatResultToJson, chatStreamOptions, readChatOptions, readConversationId } from '../n8n/chat';
+import { chatResultToJson, chatStreamOptions, readChatOptions, readConversationId } from '../n8n/chat';
 import type { CozeConnection } from '../n8n/connection';
+import { digitsId } from '../n8n/params';
 import { withLiveAnswer } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
 
@@ -62,7 +63,7 @@ function readToolOutputs(context: IExecuteFunctions, itemIndex: number): ToolOut
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, { chat }: CozeConnection): Promise<IDataObject> {
 	const conversationId = readConversationId(this, itemIndex);
-	const chatId = chatIdParameter(this.getNodeParameter('chatId', itemIndex, '') as unknown, 'Chat ID');
+	const chatId = digitsId(this.getNodeParameter('chatId', itemIndex, '') as unknown, 'Chat ID');
 	if (chatId === '') throw new CozeInputError('Chat ID', 'Chat ID is empty: use the chatId of the item whose status is requiresAction');
 	const outputs = readToolOutputs(this, itemIndex);
 	const options = readChatOptions(this.getNodeParameter('options', itemIndex, {}) as IDataObject);

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { CozeChatClient } from '../protocol/chat/client';
 import type { ChatAnswerDelta, ChatStreamOptions, CozeChatResult } from '../protocol/chat/types';
 import { CozeInputError } from '../protocol/errors';
-import { idParameter, secondsOption, textOption } from './params';
+import { digitsId, secondsOption, textOption } from './params';
 
 /** What the chat operations of both Coze nodes share: message, conversation, options and output. */
 
@@ -22,13 +22,6 @@ export interface ChatOptions {
 	totalTimeoutMs: number;
 }
 
-/** A Coze ID given as a parameter: digits only, or empty. */
-export function chatIdParameter(raw: unknown, label: string): string {
-	const value = idParameter(raw, label);
-	if (value !== '' && !/^\d+$/.test(value)) throw new CozeInputError(label, `${label} must be a Coze ID (digits only), not "${value}"`);
-	return value;
-}
-
 /** The user's message: the text the agent answers, or the chatflow's USER_INPUT. */
 export function readMessage(context: IExecuteFunctions, itemIndex: number): string {
 	const raw = context.getNodeParameter('message', itemIndex, '') as unknown;
@@ -41,7 +34,7 @@ export function readMessage(context: IExecuteFunctions, itemIndex: number): stri
 
 /** A required conversation ID parameter (Conversation ID of List Messages, Clear Context, Submit Tool Outputs). */
 export function readConversationId(context: IExecuteFunctions, itemIndex: number): string {
-	const conversationId = chatIdParameter(context.getNodeParameter('conversationId', itemIndex, '') as unknown, 'Conversation ID');
+	const conversationId = digitsId(context.getNodeParameter('conversationId', itemIndex, '') as unknown, 'Conversation ID');
 	if (conversationId === '') {
 		throw new CozeInputError('Conversation ID', "Conversation ID is empty: use the conversationId of an earlier chat's item, or of Create Conversation");
 	}

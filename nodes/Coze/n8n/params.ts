@@ -47,11 +47,13 @@ export function textOption(options: IDataObject, key: string, label: string): st
 }
 
 export function idOption(options: IDataObject, key: string, label: string): string | undefined {
-	const value = idParameter(options[key], label);
-	if (value === '') return undefined;
-	if (!/^\d+$/.test(value)) {
-		throw new CozeInputError(label, `${label} must be a Coze ID (digits only), not "${value}"`);
-	}
+	return digitsId(options[key], label) || undefined;
+}
+
+/** A Coze ID given as a parameter: digits only, or empty. */
+export function digitsId(raw: unknown, label: string): string {
+	const value = idParameter(raw, label);
+	if (value !== '' && !/^\d+$/.test(value)) throw new CozeInputError(label, `${label} must be a Coze ID (digits only), not "${value}"`);
 	return value;
 }
 
