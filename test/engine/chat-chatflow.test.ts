@@ -102,12 +102,16 @@ describe('Coze Workflow: Chat with a chatflow, through n8n-core against the emul
 					botId: BOT,
 					inputMode: 'fields',
 					inputs: { mappingMode: 'defineBelow', value: { greeting: 'Howdy' } },
+					options: { userId: 'user-1', connectorId: '1024', version: 'v0.0.2' },
 				}),
 				{ items: [{ chatInput: 'go' }], typeVersion: 1.1 },
 			);
 			assert.equal(result.status, 'success', result.error?.message);
 			const body = chatRequests(emu)[0].body as { parameters: Record<string, unknown>; additional_messages: Array<{ content: string }> };
 			assert.deepEqual(body.parameters, { greeting: 'Howdy' });
+			assert.deepEqual((body as unknown as { ext: unknown }).ext, { user_id: 'user-1' });
+			assert.equal((body as unknown as { connector_id: unknown }).connector_id, '1024');
+			assert.equal((body as unknown as { workflow_version: unknown }).workflow_version, 'v0.0.2');
 			assert.equal(body.additional_messages.at(-1)?.content, 'go');
 		});
 	});
@@ -182,6 +186,27 @@ describe('Coze Workflow: Chat with a chatflow, through n8n-core against the emul
 				mapper.fields.map((f) => f.id),
 				['greeting'],
 			);
+		});
+	});
+
+	it('streams the answers of the Output nodes live, in order, with Stream to Response', async () => {
+		await withEmulator(async (emu) => {
+			const result = await run(emu, chatflowParams(FLOWS.twoOutputs, { botId: BOT }), { items: [{ chatInput: 'abc' }], typeVersion: 1.1, streaming: true });
+			assert.equal(result.status, 'success', result.error?.message);
+			const types = result.chunks.map((c) => c.type);
+			assert.equal(types[0], 'begin');
+			assert.equal(types.at(-1), 'end');
+			assert.ok(types.slice(1, -1).every((t) => t === 'item'));
+			assert.equal(
+				result.chunks
+					.filter((c) => c.type === 'item')
+					.map((c) => c.content)
+					.join(''),
+				'First output: abcSecond output: abc',
+			);
+			assert.equal(result.items[0].json.answer, 'First output: abc\n\nSecond output: abc');
+			const quiet = await run(emu, chatflowParams(FLOWS.twoOutputs, { botId: BOT }), { items: [{ chatInput: 'abc' }], typeVersion: 1.1 });
+			assert.equal(quiet.chunks.length, 0, 'no chunks when the execution does not stream');
 		});
 	});
 });
