@@ -37,7 +37,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: '7400000000000000200',
-		description: "For a chatflow of a Coze app (project): the app's ID. Set either Bot ID or App ID (Coze calls it app_id).",
+		description:
+			"For a chatflow of a Coze app (project): the app's ID. Set either Bot ID or App ID (Coze calls it app_id). Without a conversation ID, an app chatflow continues the app's conversation named by its CONVERSATION_NAME input (Default unless set).",
 		displayOptions: { show },
 	},
 ];
