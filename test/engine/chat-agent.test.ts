@@ -196,4 +196,28 @@ describe('Coze Agent: Chat, through n8n-core against the emulator', () => {
 			assert.equal(emu.requests.filter((r) => r.path === '/v3/chat').length, 1);
 		});
 	});
+
+	it('asks Coze to cancel a streamed chat when the execution is stopped mid-answer', async () => {
+		await withEmulator(async (emu) => {
+			// The answer drips: the first piece proves the chat ID is known (it comes first), and the rest takes seconds.
+			emu.setKnobs({ dripBytes: 16, dripIntervalMs: 20 }, { times: 1, path: '/v3/chat' });
+			let firstPiece!: () => void;
+			const answering = new Promise<void>((resolve) => (firstPiece = resolve));
+			const result = await runAgent(emu, agentChatParams(AGENTS.rich), {
+				items: [{ chatInput: 'tell me' }],
+				streaming: true,
+				onChunk: (chunk) => chunk.type === 'item' && firstPiece(),
+				cancelOn: answering,
+			});
+			assert.notEqual(result.status, 'success');
+			const cancel = await waitFor('the cancel request', 30_000, () => bodiesOf(emu, '/v3/chat/cancel')[0], 20);
+			assert.match(cancel.chat_id as string, /^\d{19}$/);
+			assert.equal(emu.chatsStarted(), 1);
+			// Cancelled while it was answering, not after its stream had ended (which Coze would refuse with 4104).
+			const retrieved = await fetch(`${emu.baseUrl}/v3/chat/retrieve?conversation_id=${String(cancel.conversation_id)}&chat_id=${String(cancel.chat_id)}`, {
+				headers: { Authorization: `Bearer ${emu.token}` },
+			});
+			assert.match(await retrieved.text(), /"status":"canceled"/);
+		});
+	});
 });
