@@ -52,7 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { chat
 	const options = readChatOptions(optionValues);
 	const request: AgentChatRequest = {
 		botId,
-		userId: userIdFor(this, itemIndex, textOption({ userId: this.getNodeParameter('userId', itemIndex, '') } as IDataObject, 'userId', 'User ID')),
+		userId: userIdFor(this, itemIndex, textOption({ userId: this.getNodeParameter('userId', itemIndex, '') }, 'userId', 'User ID')),
 		message,
 		conversationId: await conversationIdFor(chat, choice, botId, options.connectorId),
 		customVariables: readPairs(optionValues, 'customVariables', 'Custom Variables', 'name'),
