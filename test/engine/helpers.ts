@@ -74,3 +74,18 @@ export function jwtCredentialData(
 		...overrides,
 	};
 }
+
+/** The Chat operation of the Coze Workflow node (typeVersion 1.1) on a chatflow, in JSON input mode. */
+export function chatflowParams(id: string, extra: INodeParameters = {}): INodeParameters {
+	return { operation: 'chat', workflowId: workflow(id), inputMode: 'json', parametersJson: '{}', message: '={{ $json.chatInput }}', options: {}, ...extra };
+}
+
+/** The Coze Agent node's Chat operation. */
+export function agentChatParams(id: string, extra: INodeParameters = {}): INodeParameters {
+	return { operation: 'chat', agentId: byId(id), message: '={{ $json.chatInput }}', options: {}, ...extra };
+}
+
+/** Runs the Coze Agent node. */
+export async function runAgent(emu: CozeEmulator, parameters: INodeParameters, extra: Partial<RunNodeOptions> = {}): Promise<NodeRunResult> {
+	return await run(emu, parameters, { node: 'cozeAgent', ...extra });
+}

@@ -22,6 +22,7 @@ function loadExport<T>(file: string, exportName: string): T {
 
 const nodeClasses: Record<string, () => NodeClass> = {
 	cozeWorkflow: () => loadExport<NodeClass>('nodes/Coze/CozeWorkflow.node.js', 'CozeWorkflow'),
+	cozeAgent: () => loadExport<NodeClass>('nodes/Coze/CozeAgent.node.js', 'CozeAgent'),
 	cozeTrigger: () => loadExport<NodeClass>('nodes/Coze/CozeTrigger.node.js', 'CozeTrigger'),
 	openClawTaskFlow: () => loadExport<NodeClass>('nodes/OpenClaw/OpenClawTaskFlow.node.js', 'OpenClawTaskFlow'),
 	openClawTaskFlowTrigger: () => loadExport<NodeClass>('nodes/OpenClaw/OpenClawTaskFlowTrigger.node.js', 'OpenClawTaskFlowTrigger'),

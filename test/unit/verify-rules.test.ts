@@ -61,7 +61,7 @@ describe('NodeOperationError about an item carries { itemIndex }', () => {
 
 	it('reports an error planted in the per-item callback of the Coze Workflow router', () => {
 		const original = readFileSync(join(root, 'nodes/Coze/actions/router.ts'), 'utf8');
-		const anchor = 'perItem: async (itemIndex) => {';
+		const anchor = 'runCozeItems(this, operation, async (itemIndex, connection) => {';
 		assert.ok(original.includes(anchor), 'the per-item callback has moved: update the plant');
 		const planted = original.replace(anchor, `${anchor}\n\t\t\tthrow new NodeOperationError(this.getNode(), 'x');`);
 		const file = write('item-plant/Coze/actions/router.ts', planted);

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { CozeWorkflowClient } from '../protocol/client';
 import { CozeInputError } from '../protocol/errors';
 import { decodeEndOutput, splitHistoryOutput } from '../protocol/output';
+import type { CozeConnection } from '../n8n/connection';
 import { reportNotices } from '../n8n/notices';
 import { idParameter, readRunOptions, readWorkflowId } from '../n8n/params';
 import { runResultToJson } from '../n8n/output';
@@ -33,7 +33,7 @@ export const description: INodeProperties[] = [
 
 const STATUS: Record<string, string> = { Running: 'running', Success: 'succeeded', Fail: 'failed' };
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, { client }: CozeConnection): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const options = readRunOptions(this, itemIndex);
 	const executeId = idParameter(this.getNodeParameter('executeId', itemIndex, '') as unknown, 'Execute ID');

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { CozeRunResult, CozeWorkflowClient, ResumeRequest } from '../protocol/client';
+import type { CozeRunResult, ResumeRequest } from '../protocol/client';
 import { CozeInputError } from '../protocol/errors';
+import type { CozeConnection } from '../n8n/connection';
 import { liveChunkForwarder } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
 import { idParameter, readRunOptions, readWorkflowId, streamOptions } from '../n8n/params';
@@ -61,7 +62,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, { client }: CozeConnection): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const options = readRunOptions(this, itemIndex);
 	const eventId = idParameter(this.getNodeParameter('eventId', itemIndex, '') as unknown, 'Event ID');

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { CozeRunResult, CozeWorkflowClient, RunRequest } from '../protocol/client';
+import type { CozeRunResult, RunRequest } from '../protocol/client';
 import { ASYNC_NEEDS_PAID_PLAN_CODE, CozeApiError, CozeInputError } from '../protocol/errors';
 import { settle } from '../../shared/settle';
+import type { CozeConnection } from '../n8n/connection';
 import { liveChunkForwarder } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
 import { readRunParameters, type SchemaCache } from '../n8n/inputValues';
@@ -10,11 +11,6 @@ import { readRunOptions, readWorkflowId, streamOptions } from '../n8n/params';
 import { runResultToJson } from '../n8n/output';
 
 const show = { operation: ['run'] };
-
-const INPUT_MODE_OPTIONS = [
-	{ name: 'Fields', value: 'fields', description: "One field per input of the workflow's Start node, with its type" },
-	{ name: 'JSON', value: 'json', description: 'A JSON object of the inputs by name' },
-];
 
 /** The operation's fields, shown when it is chosen. */
 export const description: INodeProperties[] = [
@@ -42,67 +38,11 @@ export const description: INodeProperties[] = [
 		],
 		default: 'stream',
 	},
-	{
-		displayName: 'Inputs',
-		name: 'inputMode',
-		type: 'options',
-		displayOptions: { show: { ...show, '@version': [1] } },
-		options: INPUT_MODE_OPTIONS,
-		default: 'json',
-	},
-	{
-		displayName: 'Inputs',
-		name: 'inputMode',
-		type: 'options',
-		displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 1.1 } }] } },
-		options: INPUT_MODE_OPTIONS,
-		default: 'fields',
-	},
-	{
-		displayName:
-			'Each input shows its Coze type. A file input takes the name of a binary field of the incoming item (uploaded for you), a URL, or a Coze file ID; a list of files takes several, comma-separated.',
-		name: 'inputsNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { ...show, inputMode: ['fields'] } },
-	},
-	{
-		displayName: 'Inputs',
-		name: 'inputs',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		typeOptions: {
-			loadOptionsDependsOn: ['workflowId.value'],
-			resourceMapper: {
-				resourceMapperMethod: 'getWorkflowInputs',
-				mode: 'add',
-				fieldWords: { singular: 'input', plural: 'inputs' },
-				addAllFields: true,
-				multiKeyMatch: false,
-				// The automatic mode would need its own wording ("Mapping Column Mode … in Coze Workflow" is
-				// n8n's), and Inputs = JSON with an expression such as {{ $json }} already maps items as a whole.
-				supportAutoMap: false,
-				// Before a workflow is chosen, or when Coze cannot find it, the notice says why; no red error.
-				hideNoDataError: true,
-			},
-		},
-		displayOptions: { show: { ...show, inputMode: ['fields'] } },
-	},
-	{
-		displayName: 'Inputs (JSON)',
-		name: 'parametersJson',
-		type: 'json',
-		displayOptions: { show: { ...show, inputMode: ['json'] } },
-		default: '{}',
-		description: "The workflow's inputs as a JSON object: the Start node's parameters by name (Coze calls them parameters)",
-	},
 ];
 
 type RunMode = 'stream' | 'async' | 'sync';
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient, schemas: SchemaCache): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, { client }: CozeConnection, schemas: SchemaCache): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const mode = this.getNodeParameter('mode', itemIndex, 'stream') as RunMode;
 	const options = readRunOptions(this, itemIndex);

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { CozeWorkflowClient } from '../protocol/client';
+import type { CozeConnection } from '../n8n/connection';
 import { CozeInputError } from '../protocol/errors';
 import { fileParameter } from '../protocol/inputs';
 
@@ -19,7 +19,7 @@ export const description: INodeProperties[] = [
 ];
 
 /** Uploads the item's binary file; the output has the file ID and the value a file input takes. */
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, { client }: CozeConnection): Promise<IDataObject> {
 	const property = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
 	if (property === '' || !this.getInputData()[itemIndex]?.binary?.[property]) {
 		throw new CozeInputError(

@@ -1,6 +1,16 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 
 import { WORKFLOW_ID_IN_URL } from '../protocol/ids';
+
+/**
+ * The group and connections of the Coze nodes that call Coze's API. Icon, usableAsTool and the
+ * credentials stay in each node class, where n8n's lint looks for them.
+ */
+export const cozeApiNodeConnections: Pick<INodeTypeDescription, 'group' | 'inputs' | 'outputs'> = {
+	group: ['transform'],
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+};
 
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
@@ -19,14 +29,20 @@ export const operationProperty: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
-		{ name: 'Run', value: 'run', action: 'Run a workflow', description: 'Run a published workflow and return its result' },
+		{
+			name: 'Chat',
+			value: 'chat',
+			action: 'Chat with a chatflow',
+			description: 'Send a message to a published chatflow and return its answer, in a conversation that remembers earlier messages',
+		},
+		{ name: 'Get Run', value: 'getRun', action: 'Get a run', description: 'Read the status and result of a run by its execute ID' },
 		{
 			name: 'Resume',
 			value: 'resume',
 			action: 'Resume an interrupted run',
 			description: 'Answer the question of a run that stopped at a Question or Input node',
 		},
-		{ name: 'Get Run', value: 'getRun', action: 'Get a run', description: 'Read the status and result of a run by its execute ID' },
+		{ name: 'Run', value: 'run', action: 'Run a workflow', description: 'Run a published workflow and return its result' },
 		{
 			name: 'Upload File',
 			value: 'uploadFile',
@@ -43,8 +59,8 @@ export const workflowIdProperty: INodeProperties = {
 	type: 'resourceLocator',
 	required: true,
 	default: { mode: 'list', value: '' },
-	description: 'The published Coze workflow (Coze calls its ID workflow_id)',
-	displayOptions: { show: { operation: ['run'] } },
+	description: 'The published Coze workflow, or for Chat the published chatflow (Coze calls its ID workflow_id)',
+	displayOptions: { show: { operation: ['run', 'chat'] } },
 	modes: [
 		{
 			displayName: 'From List',

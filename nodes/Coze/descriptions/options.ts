@@ -1,6 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection } from '../../shared/descriptions';
+import { byDisplayName, optionsCollection } from '../../shared/descriptions';
+import { chatOptions } from './chat';
 
 // Each option is listed only where the chosen operation and mode read it, and n8n drops the value
 // of an option that is not listed when the node runs. n8n checks these rules with the defaults of
@@ -26,13 +27,16 @@ const REQUESTED: IDisplayOptions[] = [
 	{ show: { '/operation': ['getRun'] } },
 ];
 const RUN_ONLY: IDisplayOptions = { show: { '/operation': ['run'] } };
+const RUN_OR_CHAT: IDisplayOptions = { show: { '/operation': ['run', 'chat'] } };
+const CHAT: IDisplayOptions = { show: { '/operation': ['chat'] } };
 
 /** The option once for each of the rules under which it is shown. */
 function shownWhen(rules: IDisplayOptions[], option: Omit<INodeProperties, 'displayOptions'>): INodeProperties[] {
 	return rules.map((displayOptions) => ({ ...option, displayOptions }));
 }
 
-export const optionsProperty: INodeProperties = optionsCollection([
+const options: INodeProperties[] = [
+	...chatOptions(CHAT),
 	{
 		displayName: 'App ID',
 		name: 'appId',
@@ -174,16 +178,21 @@ export const optionsProperty: INodeProperties = optionsCollection([
 		type: 'string',
 		default: '',
 		description: 'Your own ID for the end user. Coze shows it as connector_uid in the run history (sent as ext.user_id).',
-		displayOptions: RUN_ONLY,
+		displayOptions: RUN_OR_CHAT,
 	},
-	{
-		displayName: 'Workflow Version Name or ID',
-		name: 'workflowVersion',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getWorkflowVersions', loadOptionsDependsOn: ['workflowId.value'] },
-		default: '',
-		description:
-			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		displayOptions: RUN_ONLY,
-	},
-]);
+	// Chat names it `version`, as its request does; Run keeps the name it always had.
+	...(['workflowVersion', 'version'] as const).map(
+		(name): INodeProperties => ({
+			displayName: 'Workflow Version Name or ID',
+			name,
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getWorkflowVersions', loadOptionsDependsOn: ['workflowId.value'] },
+			default: '',
+			description:
+				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			displayOptions: name === 'version' ? CHAT : RUN_ONLY,
+		}),
+	),
+];
+
+export const optionsProperty: INodeProperties = optionsCollection(byDisplayName(options));

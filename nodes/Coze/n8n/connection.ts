@@ -2,7 +2,8 @@ import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { clientRuntime } from '../../shared/n8nRuntime';
 import { settleNow } from '../../shared/settle';
-import { CozeWorkflowClient } from '../protocol/client';
+import { CozeWorkflowClient, type CozeClientOptions } from '../protocol/client';
+import { CozeChatClient } from '../protocol/chat/client';
 import { resolveEndpoint, type CozeEndpoint } from '../protocol/endpoint';
 import { CozeInputError } from '../protocol/errors';
 import { RequestRateLimiter } from '../protocol/rateLimiter';
@@ -15,15 +16,24 @@ export const CREDENTIAL_TYPES: Record<CozeAuthentication, string> = {
 	jwt: 'cozeJwtApi',
 };
 
+/** The clients of one credential: they share its transport and request rate. */
+export interface CozeConnection {
+	client: CozeWorkflowClient;
+	chat: CozeChatClient;
+	endpoint: CozeEndpoint;
+	secrets: string[];
+}
+
 /**
- * Reads the node's Coze credential and builds a client that talks through n8n's request helpers.
- * With `requestsPerSecond` (the node's Requests per Second option), the client spaces its requests.
+ * Reads the node's Coze credential and builds the workflow and chat clients, which talk through
+ * n8n's request helpers and see the execution's cancellation through the runtime. With
+ * `requestsPerSecond` (the node's Requests per Second option), their requests are spaced together.
  */
 export async function createCozeClient(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	authentication: CozeAuthentication,
 	options: { requestsPerSecond?: number } = {},
-): Promise<{ client: CozeWorkflowClient; endpoint: CozeEndpoint; secrets: string[] }> {
+): Promise<CozeConnection> {
 	const credentialType = CREDENTIAL_TYPES[authentication];
 	const credentials = await context.getCredentials(credentialType);
 	const endpoint = settleNow(() =>
@@ -37,14 +47,14 @@ export async function createCozeClient(
 	}
 	const transport = new N8nHttpTransport(context, credentialType, endpoint.baseUrl, authentication === 'jwt');
 	const runtime = clientRuntime(context);
-	const client = new CozeWorkflowClient({
+	const clientOptions: CozeClientOptions = {
 		transport,
 		flavor: endpoint.flavor,
 		host: endpoint.host,
 		runtime,
 		rateLimiter: options.requestsPerSecond === undefined ? undefined : new RequestRateLimiter(options.requestsPerSecond, runtime),
-	});
+	};
 	// The token as read now; a renewed JWT token is caught as "Bearer …" by the redaction.
 	const secrets = [credentials.accessToken, credentials.privateKey].filter((value): value is string => typeof value === 'string');
-	return { client, endpoint, secrets };
+	return { client: new CozeWorkflowClient(clientOptions), chat: new CozeChatClient(clientOptions), endpoint, secrets };
 }

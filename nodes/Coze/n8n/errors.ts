@@ -91,7 +91,9 @@ export function toNodeError(
 	if (error instanceof CozeApiError) {
 		const d = error.details;
 		const text = redactSecrets(d.message, secrets);
-		const message = d.runFailed ? `The Coze workflow failed: ${text}` : `Coze refused the request${d.code !== undefined ? ` (${d.code})` : ''}: ${text}`;
+		const message = d.runFailed
+			? `The Coze ${isChatEndpoint(d.endpoint) ? 'chat' : 'workflow'} failed: ${text}`
+			: `Coze refused the request${d.code !== undefined ? ` (${d.code})` : ''}: ${text}`;
 		return new NodeApiError(node, errorDetails(error, host, secrets) as JsonObject, {
 			message,
 			description,
@@ -100,6 +102,11 @@ export function toNodeError(
 		});
 	}
 	return new NodeOperationError(node, redactSecrets(error.message, secrets), { itemIndex, description });
+}
+
+/** Whether a failure came from a chat round (`/v3/chat…`, `/v1/workflows/chat`) rather than a workflow run. */
+function isChatEndpoint(endpoint: string): boolean {
+	return /\/(?:v3\/chat|v1\/workflows\/chat)\b/.test(endpoint);
 }
 
 /**
@@ -120,20 +127,32 @@ export function isWorkflowNotFound(error: unknown): boolean {
 	return error instanceof CozeApiError && (error.details.code === 4200 || error.details.code === 6031 || (error.details.code === undefined && error.details.httpStatus === 404));
 }
 
+/** Operations that start a workflow run or a chat round, and what running one again would do. */
+const STARTS: Record<string, string | undefined> = {
+	// The error's own words: a run that may exist.
+	run: undefined,
+	resume: undefined,
+	chat: 'may have sent the message to Coze, so running it again could send it twice. Check the conversation in Coze before running the item again',
+	submitToolOutputs: 'may have sent the tool outputs to Coze, so running it again could send them twice. Check the chat in Coze before running the item again',
+};
+/** Operations that store something in Coze, and what running one again would do. */
+const STORES: Record<string, string> = {
+	uploadFile: 'may have stored the file in Coze, so running it again could store it twice',
+	createConversation: 'may have created the conversation in Coze, so running it again could create a second one',
+};
+
 /**
  * For n8n's Retry On Fail: whether a failed item may have done what running it again would do
- * twice. A run or resume whose run may exist with an open outcome would run the workflow twice; an
- * upload that may have reached Coze would store the file twice.
+ * twice. A run or chat whose outcome is open would run the workflow or send the message twice; an
+ * upload or a conversation that may have reached Coze would be stored twice.
  */
 export function mayHaveActed(operation: string, error: unknown): boolean {
-	if (operation === 'uploadFile') return (error instanceof CozeConnectionError && error.mayHaveReachedServer) || error instanceof CozeTimeoutError;
-	return (operation === 'run' || operation === 'resume') && error instanceof CozeError && error.runMayExist;
+	if (operation in STORES) return (error instanceof CozeConnectionError && error.mayHaveReachedServer) || error instanceof CozeTimeoutError;
+	return operation in STARTS && error instanceof CozeError && error.runMayExist;
 }
 
 /** The failure of an item that Retry On Fail does not run again. */
 export function notRepeated(operation: string, error: unknown): unknown {
 	if (!(error instanceof CozeError)) return error;
-	return operation === 'uploadFile'
-		? new CozeNotRepeatedError(error, 'may have stored the file in Coze, so running it again could store it twice')
-		: new CozeNotRepeatedError(error);
+	return new CozeNotRepeatedError(error, STORES[operation] ?? STARTS[operation]);
 }

@@ -59,7 +59,13 @@ function schemaOf(client: CozeWorkflowClient, workflowId: string, schemas: Schem
  * schema cannot be read (a token without that permission, Coze Studio), the run goes ahead unchecked
  * and Coze's own answer tells.
  */
-async function checkJsonInputs(client: CozeWorkflowClient, workflowId: string, schemas: SchemaCache, parameters: Record<string, unknown>): Promise<void> {
+async function checkJsonInputs(
+	client: CozeWorkflowClient,
+	workflowId: string,
+	schemas: SchemaCache,
+	parameters: Record<string, unknown>,
+	exclude: ReadonlySet<string>,
+): Promise<void> {
 	const read = await schemaOf(client, workflowId, schemas).then(
 		(schema) => ({ schema }),
 		(error: unknown) => ({ aborted: error instanceof CozeAbortedError }),
@@ -69,6 +75,7 @@ async function checkJsonInputs(client: CozeWorkflowClient, workflowId: string, s
 		return;
 	}
 	for (const field of inputFields(read.schema)) {
+		if (exclude.has(field.name)) continue;
 		const value = Object.hasOwn(parameters, field.name) ? parameters[field.name] : undefined;
 		// A file in JSON is a URL or {"file_id": …}, as text or as an object: only its presence is checked.
 		if (field.file && value !== undefined && value !== null && value !== '') continue;
@@ -87,12 +94,14 @@ export async function readRunParameters(
 	client: CozeWorkflowClient,
 	workflowId: string,
 	schemas: SchemaCache,
+	/** Inputs the node fills itself (a chatflow's USER_INPUT is the message): neither asked for nor checked. */
+	exclude: ReadonlySet<string> = new Set(),
 ): Promise<Record<string, unknown>> {
 	const inputMode = context.getNodeParameter('inputMode', itemIndex, 'json') as string;
 	if (inputMode !== 'fields') {
 		const parameters = readParametersJson(context, itemIndex);
 		// Version 1 nodes send the JSON unchecked, as they always did.
-		if (context.getNode().typeVersion >= 1.1) await checkJsonInputs(client, workflowId, schemas, parameters);
+		if (context.getNode().typeVersion >= 1.1) await checkJsonInputs(client, workflowId, schemas, parameters, exclude);
 		return parameters;
 	}
 	const mapped = context.getNodeParameter('inputs', itemIndex, { mappingMode: 'defineBelow', value: null }) as ResourceMapperValue;
@@ -100,11 +109,11 @@ export async function readRunParameters(
 	// Inputs may be named like properties of every object (constructor, toString, __proto__): only
 	// the entered values count, read as own properties and written back with CreateDataProperty.
 	const entered = (name: string): unknown => (Object.hasOwn(values, fieldIdOf(name)) ? values[fieldIdOf(name)] : undefined);
-	const fields = inputFields(await schemaOf(client, workflowId, schemas));
+	const fields = inputFields(await schemaOf(client, workflowId, schemas)).filter((field) => !exclude.has(field.name));
 	const known = new Map<string, InputField>(fields.map((f) => [f.name, f]));
 	for (const name of Object.keys(values).map(inputNameOf)) {
 		const value = entered(name);
-		if (!known.has(name) && value !== undefined && value !== null && value !== '') {
+		if (!known.has(name) && !exclude.has(name) && value !== undefined && value !== null && value !== '') {
 			throw new CozeInputError(name, `Input "${name}" is not an input of this workflow any more: refresh the fields (the workflow's inputs changed).`);
 		}
 	}

@@ -9,8 +9,9 @@ import {
 
 import type { ParameterSchema, Workspace } from '../protocol/discovery';
 import { inputFields, type InputField } from '../protocol/inputs';
-import { createCozeClient, type CozeAuthentication } from './connection';
+import { createCozeClient, type CozeAuthentication, type CozeConnection } from './connection';
 import { editorErrorText, isWorkflowNotFound } from './errors';
+import { CHATFLOW_MESSAGE_INPUT } from './chat';
 import { fieldIdOf } from './inputValues';
 import { workflowIdOf as parseWorkflowId } from './params';
 
@@ -39,15 +40,20 @@ interface ListCursor {
 
 const RESULTS_PER_CALL = 30;
 
+/** Chat lists chatflows, which only it can run; the other operations list workflows, which only Run can. */
+function listedKind(context: ILoadOptionsFunctions): 'workflow' | 'chatflow' {
+	return context.getNodeParameter('operation', 'run') === 'chat' ? 'chatflow' : 'workflow';
+}
+
 /**
- * Published workflows of every workspace the credential sees, name and workspace shown. Coze pages
- * by 30 and cannot filter by name, so the filter applies page by page and the cursor says where to
- * go on. Chatflows are left out: they do not run through the Run operation.
+ * Published workflows (for Chat: chatflows, marked so) of every workspace the credential sees, name
+ * and workspace shown. Coze pages by 30 and cannot filter by name, so the filter applies page by
+ * page and the cursor says where to go on.
  */
 export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const { client, endpoint } = await createCozeClient(this, authentication(this));
 	try {
-		return await listPage(client, filter, paginationToken);
+		return await listPage(client, listedKind(this), filter, paginationToken);
 	} catch (error) {
 		// The list shows only the message, so the hint (token, region) goes into it.
 		throw new NodeOperationError(this.getNode(), editorErrorText(error, endpoint.host));
@@ -55,7 +61,8 @@ export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: stri
 }
 
 async function listPage(
-	client: Awaited<ReturnType<typeof createCozeClient>>['client'],
+	client: CozeConnection['client'],
+	kind: 'workflow' | 'chatflow',
 	filter: string | undefined,
 	paginationToken: string | undefined,
 ): Promise<INodeListSearchResult> {
@@ -67,11 +74,11 @@ async function listPage(
 	const results: INodeListSearchResult['results'] = [];
 	while (cursor.workspace < workspaces.length && results.length < RESULTS_PER_CALL) {
 		const workspace = workspaces[cursor.workspace];
-		const page = await client.listWorkflows(workspace, cursor.page, { mode: 'workflow' });
+		const page = await client.listWorkflows(workspace, cursor.page, { mode: kind });
 		for (const workflow of page.items) {
 			if (needle && !workflow.name.toLowerCase().includes(needle) && !workflow.id.includes(needle)) continue;
 			results.push({
-				name: `${workflow.name} (${workflow.workspaceName})`,
+				name: kind === 'chatflow' ? `${workflow.name} (chatflow) (${workflow.workspaceName})` : `${workflow.name} (${workflow.workspaceName})`,
 				value: workflow.id,
 				url: undefined,
 			});
@@ -112,7 +119,9 @@ export async function getWorkflowInputs(this: ILoadOptionsFunctions): Promise<Re
 			: `Could not read the workflow's inputs. ${editorErrorText(error, endpoint.host)}`;
 		return { fields: [], emptyFieldsNotice: notice };
 	}
-	const fields: ResourceMapperField[] = inputFields(schema).map((field) => {
+	// A chatflow's USER_INPUT is the message of Chat, not an input to fill.
+	const filledByNode = listedKind(this) === 'chatflow' ? CHATFLOW_MESSAGE_INPUT : undefined;
+	const fields: ResourceMapperField[] = inputFields(schema).filter((field) => field.name !== filledByNode).map((field) => {
 		const defaultValue = defaultValueOf(field);
 		return {
 			id: fieldIdOf(field.name),
@@ -136,4 +145,21 @@ export async function getWorkflowVersions(this: ILoadOptionsFunctions): Promise<
 	const { client } = await createCozeClient(this, authentication(this));
 	const versions = await client.listVersions(workflowId);
 	return [latest, ...versions.map((v) => ({ name: v.version, value: v.version, description: v.description }))];
+}
+
+/** Published agents of every workspace the credential sees, name and workspace shown. */
+export async function searchAgents(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const { chat, endpoint } = await createCozeClient(this, authentication(this));
+	try {
+		const agents = await chat.listAgentsAcrossWorkspaces(filter?.trim() || undefined);
+		return {
+			results: agents.map((agent) => ({
+				name: `${agent.name}${agent.workspaceName ? ` (${agent.workspaceName})` : ''}${agent.isPublished === false ? ' (not published)' : ''}`,
+				value: agent.id,
+				url: undefined,
+			})),
+		};
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), editorErrorText(error, endpoint.host));
+	}
 }

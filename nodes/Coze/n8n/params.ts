@@ -24,7 +24,7 @@ export interface RunOptions {
 	streamNodes: 'all' | 'end';
 }
 
-function seconds(options: IDataObject, key: string, label: string, fallback: number, max?: number): number {
+export function secondsOption(options: IDataObject, key: string, label: string, fallback: number, max?: number): number {
 	const raw = options[key] ?? fallback;
 	const value = typeof raw === 'number' ? raw : Number(raw);
 	if (!Number.isFinite(value) || value <= 0) {
@@ -36,7 +36,7 @@ function seconds(options: IDataObject, key: string, label: string, fallback: num
 	return Math.round(value * 1000);
 }
 
-function text(options: IDataObject, key: string, label: string): string | undefined {
+export function textOption(options: IDataObject, key: string, label: string): string | undefined {
 	const raw = options[key];
 	if (raw === undefined || raw === null || raw === '') return undefined;
 	if (typeof raw !== 'string' && typeof raw !== 'number') {
@@ -46,12 +46,14 @@ function text(options: IDataObject, key: string, label: string): string | undefi
 	return value === '' ? undefined : value;
 }
 
-function id(options: IDataObject, key: string, label: string): string | undefined {
-	const value = idParameter(options[key], label);
-	if (value === '') return undefined;
-	if (!/^\d+$/.test(value)) {
-		throw new CozeInputError(label, `${label} must be a Coze ID (digits only), not "${value}"`);
-	}
+export function idOption(options: IDataObject, key: string, label: string): string | undefined {
+	return digitsId(options[key], label) || undefined;
+}
+
+/** A Coze ID given as a parameter: digits only, or empty. */
+export function digitsId(raw: unknown, label: string): string {
+	const value = idParameter(raw, label);
+	if (value !== '' && !/^\d+$/.test(value)) throw new CozeInputError(label, `${label} must be a Coze ID (digits only), not "${value}"`);
 	return value;
 }
 
@@ -72,32 +74,32 @@ export function idParameter(raw: unknown, label: string): string {
 
 export function readRunOptions(context: IExecuteFunctions, itemIndex: number): RunOptions {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const botId = id(options, 'botId', 'Bot ID');
-	const appId = id(options, 'appId', 'App ID');
+	const botId = idOption(options, 'botId', 'Bot ID');
+	const appId = idOption(options, 'appId', 'App ID');
 	if (botId && appId) {
 		throw new CozeInputError('Bot ID', 'Set either Bot ID or App ID, not both: Coze refuses a run that names both (code 4000)');
 	}
-	const pollInitial = seconds(options, 'pollInitialInterval', 'Poll Initial Interval', 0.5);
-	const pollMax = seconds(options, 'pollMaxInterval', 'Poll Max Interval', 15);
+	const pollInitial = secondsOption(options, 'pollInitialInterval', 'Poll Initial Interval', 0.5);
+	const pollMax = secondsOption(options, 'pollMaxInterval', 'Poll Max Interval', 15);
 	if (pollMax < pollInitial) {
 		throw new CozeInputError('Poll Max Interval', 'Poll Max Interval must not be shorter than Poll Initial Interval');
 	}
-	const idleTimeoutMs = seconds(options, 'idleTimeout', 'Idle Timeout', 90);
-	const requestTimeoutMs = seconds(options, 'requestTimeout', 'Request Timeout', 120);
+	const idleTimeoutMs = secondsOption(options, 'idleTimeout', 'Idle Timeout', 90);
+	const requestTimeoutMs = secondsOption(options, 'requestTimeout', 'Request Timeout', 120);
 	return {
 		botId,
 		appId,
-		workflowVersion: text(options, 'workflowVersion', 'Workflow Version'),
-		userId: text(options, 'userId', 'User ID'),
+		workflowVersion: textOption(options, 'workflowVersion', 'Workflow Version'),
+		userId: textOption(options, 'userId', 'User ID'),
 		parseOutput: options.parseOutput !== false,
 		includeMessages: options.includeMessages === true,
 		includeEvents: options.includeEvents === true,
 		idleTimeoutMs,
-		totalTimeoutMs: seconds(options, 'totalTimeout', 'Total Timeout', 600),
+		totalTimeoutMs: secondsOption(options, 'totalTimeout', 'Total Timeout', 600),
 		requestTimeoutMs,
 		poll: {
 			policy: { minIntervalMs: pollInitial, maxIntervalMs: pollMax },
-			maxWaitMs: seconds(options, 'maxWaitTime', 'Max Wait Time', 1800, 86400),
+			maxWaitMs: secondsOption(options, 'maxWaitTime', 'Max Wait Time', 1800, 86400),
 			idleTimeoutMs: requestTimeoutMs,
 		},
 		fallbackToStream: options.fallbackToStream === true,
@@ -149,7 +151,7 @@ export function readParametersJson(context: IExecuteFunctions, itemIndex: number
 }
 
 /** The resource locator's value as entered (an ID, a URL, or a number from an expression), and its mode. */
-function locatorValue(raw: unknown): { mode: string | undefined; value: unknown } {
+export function locatorValue(raw: unknown): { mode: string | undefined; value: unknown } {
 	if (isPlainObject(raw) && '__rl' in raw) return { mode: typeof raw.mode === 'string' ? raw.mode : undefined, value: raw.value };
 	return { mode: undefined, value: raw };
 }

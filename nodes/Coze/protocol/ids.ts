@@ -55,3 +55,9 @@ export function idText(raw: unknown): IdText {
 	if (raw === undefined || raw === null) return { ok: true, text: '' };
 	return { ok: false, problem: 'notText', shown: typeof raw };
 }
+
+/** The agent (bot) ID in a Coze agent URL, e.g. `https://www.coze.com/space/<workspace>/bot/<bot ID>`. */
+export const AGENT_ID_IN_URL = /\/bot\/(\d+)/;
+
+/** An agent ID as Coze issues them: 19 digits. */
+export const AGENT_ID = /^\d{19}$/;
