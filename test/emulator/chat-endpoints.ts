@@ -1,8 +1,8 @@
 import { AGENTS } from './chat-catalogue';
-import { CHAT_MSG, chatError, ownerOf, parseMessages, parseMetaData, runEnv, storeEntered } from './chat-requests';
-import { runChat, runInBackground, type ChatEnd } from './chat-run';
+import { chatError, ownerOf, parseMessages, parseMetaData, runEnv, storeEntered } from './chat-requests';
+import { runChat, runInBackground, wait, type ChatEnd } from './chat-run';
 import { agentScript, toolOutputScript, type ChatStep, type ContextMessage } from './chat-scripts';
-import { ChatSse } from './chat-sse';
+import { ChatSse, failHalted } from './chat-sse';
 import type { ChatRecord, Conversation } from './chat-state';
 import { chatJson, listedMessageJson } from './chat-wire';
 import { isRecord, type RequestContext, type Route } from './context';
@@ -19,17 +19,14 @@ function stringField(body: Record<string, unknown>, key: string): string | undef
 async function streamChat(ctx: RequestContext, conversation: Conversation, chat: ChatRecord, steps: ChatStep[], opening: 'created' | 'resumed'): Promise<void> {
   const studio = ctx.state.flavor === 'studio';
   const sse = new ChatSse(ctx, { framing: 'nospace', numbered: false });
-  await ctx.sleep(ctx.knobs.firstByteDelayMs);
+  const env = runEnv(ctx, conversation, chat, false);
+  // The chat exists meanwhile; a client that leaves does not stop it.
+  await wait(env, ctx.knobs.firstByteDelayMs);
   if (opening === 'created') await sse.emit('conversation.chat.created', chatJson(chat, 'stream'));
   chat.status = chat.status === 'canceled' ? chat.status : 'in_progress';
   await sse.emit('conversation.chat.in_progress', chatJson(chat, 'stream'));
-  const end: ChatEnd = await runChat(runEnv(ctx, conversation, chat, false), steps, sse);
-  if (end === 'halted') {
-    chat.status = 'failed';
-    chat.failedAt = Math.floor(Date.now() / 1000);
-    chat.lastError = { code: sse.errorCode ?? 5000, msg: CHAT_MSG[5000] ?? '' };
-    return;
-  }
+  const end: ChatEnd = await runChat(env, steps, sse);
+  if (end === 'halted') return failHalted(chat, sse);
   if (studio) return sse.finish('conversation.stream.done', '');
   if (end === 'failed' && !ctx.knobs.doneAfterError) return sse.close();
   await sse.finish('done', '"[DONE]"');

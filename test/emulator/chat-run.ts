@@ -50,7 +50,8 @@ function setStatus(chat: ChatRecord, status: ChatStatus): void {
   if (chat.status !== 'canceled') chat.status = status;
 }
 
-async function wait(env: ChatRunEnv, cozeMs: number, wake?: AbortSignal): Promise<void> {
+/** Let Coze time pass for the chat (not tied to the client's connection; `wake` ends it early). */
+export async function wait(env: ChatRunEnv, cozeMs: number, wake?: AbortSignal): Promise<void> {
   if (env.immediate || cozeMs <= 0) return;
   const signal = wake ? AbortSignal.any([env.closing, wake]) : env.closing;
   try {

@@ -1,4 +1,5 @@
 import type { ChatEmitter } from './chat-run';
+import { nowSeconds, type ChatRecord } from './chat-state';
 import type { RequestContext } from './context';
 import { toJsonText } from './json-text';
 import type { Framing } from './knobs';
@@ -73,4 +74,11 @@ export class ChatSse implements ChatEmitter {
       this.gone = true;
     }
   }
+}
+
+/** A chat whose stream was ended by the injected `error` event has failed with that code. */
+export function failHalted(chat: ChatRecord, sse: ChatSse): void {
+  chat.status = 'failed';
+  chat.failedAt = nowSeconds();
+  chat.lastError = { code: sse.errorCode ?? 5000, msg: CHAT_ERROR_MESSAGE };
 }

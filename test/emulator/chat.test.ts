@@ -284,8 +284,10 @@ describe('chat emulator', () => {
     const slow = jsonOf(await post(env.emu, '/v3/chat', { bot_id: A.slow, user_id: 'u1', additional_messages: [userMessage('wait')] }, { knobs: { chatSlowMs: 1e9 } }));
     const chat = slow['data'] as Record<string, unknown>;
     const conversationId = String(chat['conversation_id']);
+    const started = env.emu.chatsStarted(A.echo);
     const busy = jsonOf(await post(env.emu, `/v3/chat?conversation_id=${conversationId}`, { bot_id: A.echo, user_id: 'u1', stream: true, additional_messages: [userMessage('me too')] }));
     assert.equal(busy['code'], 4016);
+    assert.equal(env.emu.chatsStarted(A.echo), started, 'a refused chat starts nothing');
     const canceled = jsonOf(await post(env.emu, '/v3/chat/cancel', { conversation_id: conversationId, chat_id: chat['id'] }));
     assert.equal((canceled['data'] as Record<string, unknown>)['status'], 'canceled');
     const twice = jsonOf(await post(env.emu, '/v3/chat/cancel', { conversation_id: conversationId, chat_id: chat['id'] }));
@@ -330,6 +332,7 @@ describe('chat emulator', () => {
     });
     const executeOf = (turn: Turn): string => /execute_id=(\d+)/.exec(text(turn.response))?.[1] ?? '';
 
+    const runs = env.emu.runsStarted(F.question);
     const second = await chatflowTurn({
       workflow_id: F.question,
       bot_id: A.echo,
@@ -341,6 +344,7 @@ describe('chat emulator', () => {
     assert.equal(second.conversationId, first.conversationId);
     assert.notEqual(second.chatId, first.chatId);
     assert.equal(executeOf(second), executeOf(first));
+    assert.equal(env.emu.runsStarted(F.question), runs, 'a resume is not a new run');
     assert.equal(named(second.events, 'conversation.chat.completed').length, 1);
 
     const variantA = await chatflowTurn({ workflow_id: F.question, bot_id: A.echo, additional_messages: [userMessage('start')] }, { chatflowInterrupt: 'A' });

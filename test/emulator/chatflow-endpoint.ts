@@ -1,8 +1,8 @@
 import { APP_CONVERSATION_NAMES, chatflowKind } from './chat-catalogue';
 import { chatError, ownerOf, parseMessages, runEnv, storeEntered } from './chat-requests';
-import { runChat } from './chat-run';
+import { runChat, wait } from './chat-run';
 import { chatflowScript, type ContextMessage } from './chat-scripts';
-import { ChatSse } from './chat-sse';
+import { ChatSse, failHalted } from './chat-sse';
 import type { Conversation } from './chat-state';
 import { chatJson } from './chat-wire';
 import { debugUrlFor, isRecord, type RequestContext, type Route } from './context';
@@ -90,15 +90,13 @@ async function workflowsChat(ctx: RequestContext): Promise<void> {
   conversation.pendingInterrupt = plan.pending ? { workflowId, executeId, ...plan.pending } : undefined;
   const debugUrl = debugUrlFor(state, { executeId, spaceId: scenario.workspaceId ?? PERSONAL_WORKSPACE_ID, workflowId });
 
-  await ctx.sleep(ctx.knobs.firstByteDelayMs);
+  const env = runEnv(ctx, conversation, chat, true);
+  await wait(env, ctx.knobs.firstByteDelayMs);
   await sse.emit('conversation.chat.created', chatJson(chat, 'chatflow'));
   chat.status = 'in_progress';
   await sse.emit('conversation.chat.in_progress', chatJson(chat, 'chatflow'));
-  const end = await runChat(runEnv(ctx, conversation, chat, true), plan.steps, sse);
-  if (end === 'halted') {
-    chat.status = 'failed';
-    return;
-  }
+  const end = await runChat(env, plan.steps, sse);
+  if (end === 'halted') return failHalted(chat, sse);
   if (end === 'failed') return sse.close();
   await sse.finish('done', JSON.stringify({ debug_url: debugUrl }));
 }

@@ -111,6 +111,7 @@ export class EmulatorServer implements CozeEmulator {
   port = 0;
 
   private readonly tokenRegistry: TokenRegistry;
+  private readonly chatStore = new ChatStore();
   private readonly scenarios = new Map<string, WorkflowScenario>();
   private readonly knobQueue = new KnobQueue();
   private readonly startedRuns: string[] = [];
@@ -171,7 +172,7 @@ export class EmulatorServer implements CozeEmulator {
       tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
       startedRuns: emulator.startedRuns,
       userId: newId19('74'),
-      chat: new ChatStore(),
+      chat: emulator.chatStore,
       closing: emulator.closing.signal,
     };
     return emulator;
@@ -197,6 +198,12 @@ export class EmulatorServer implements CozeEmulator {
 
   runsStarted(workflowId?: string): number {
     return workflowId === undefined ? this.startedRuns.length : this.startedRuns.filter((id) => id === workflowId).length;
+  }
+
+  chatsStarted(botId?: string): number {
+    let count = 0;
+    for (const chat of this.chatStore.chats.values()) if (chat.botId !== undefined && (botId === undefined || chat.botId === botId)) count += 1;
+    return count;
   }
 
   issuedTokens(): number {

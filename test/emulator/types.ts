@@ -63,6 +63,9 @@ export interface CozeEmulator {
   requests: RecordedRequest[];
   /** Runs actually started (sync, async, stream_run); not resumes, not rejected requests. */
   runsStarted(workflowId?: string): number;
+  /** Agent chats started with /v3/chat (by agent id); not tool-output submissions, not rejected requests.
+   *  Chatflow runs are counted by runsStarted(workflowId), resumes excluded. */
+  chatsStarted(botId?: string): number;
   /** The most requests to `path` that were open (received, not yet answered in full) at the same time. */
   peakOpenRequests(path: string): number;
   /** execute_id → record. */

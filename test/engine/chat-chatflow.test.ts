@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import type { INodeListSearchResult, ResourceMapperFields } from 'n8n-workflow';
+import type { IDataObject, INodeListSearchResult, ResourceMapperFields } from 'n8n-workflow';
 
-import { CHAT_IDS } from '../emulator';
+import { CHAT_IDS, type CozeEmulator } from '../emulator';
 import { accessTokenCredentials, callEditorMethod } from '../harness/engine';
 import { chatflowParams, run, withEmulator } from './helpers';
 
@@ -11,13 +11,13 @@ const FLOWS = CHAT_IDS.chatflows;
 /** The agent a library chatflow runs in. */
 const BOT = CHAT_IDS.agents.memory;
 
-const chatRequests = (emu: { requests: Array<{ path: string }> }) => emu.requests.filter((r) => r.path === '/v1/workflows/chat');
+const chatRequests = (emu: CozeEmulator) => emu.requests.filter((r) => r.path === '/v1/workflows/chat');
 
 describe('Coze Workflow: Chat with a chatflow, through n8n-core against the emulator', () => {
 	it('keeps the context of one session over three turns, in one Coze conversation', async () => {
 		await withEmulator(async (emu) => {
 			const params = chatflowParams(FLOWS.memory, { conversation: 'session', sessionId: '={{ $json.sessionId }}', botId: BOT });
-			const turns = [];
+			const turns: IDataObject[] = [];
 			for (const text of ['remember blue', 'hello', 'what did I ask you to remember?']) {
 				const result = await run(emu, params, { items: [{ chatInput: text, sessionId: 'session-a' }], typeVersion: 1.1 });
 				assert.equal(result.status, 'success', result.error?.message);
@@ -35,7 +35,7 @@ describe('Coze Workflow: Chat with a chatflow, through n8n-core against the emul
 				assert.match(turn.debugUrl as string, /execute_id=/);
 				assert.ok(!('messages' in turn) && !('events' in turn), 'messages and events only on request');
 			}
-			const bodies = chatRequests(emu).map((r) => (r as { body: Record<string, unknown> }).body);
+			const bodies = chatRequests(emu).map((r) => r.body as Record<string, unknown>);
 			assert.ok(bodies.every((b) => b.bot_id === BOT && b.conversation_id === turns[0].conversationId));
 		});
 	});
@@ -106,7 +106,7 @@ describe('Coze Workflow: Chat with a chatflow, through n8n-core against the emul
 				{ items: [{ chatInput: 'go' }], typeVersion: 1.1 },
 			);
 			assert.equal(result.status, 'success', result.error?.message);
-			const body = (chatRequests(emu)[0] as unknown as { body: { parameters: Record<string, unknown>; additional_messages: Array<{ content: string }> } }).body;
+			const body = chatRequests(emu)[0].body as { parameters: Record<string, unknown>; additional_messages: Array<{ content: string }> };
 			assert.deepEqual(body.parameters, { greeting: 'Howdy' });
 			assert.equal(body.additional_messages.at(-1)?.content, 'go');
 		});

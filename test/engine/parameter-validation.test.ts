@@ -482,7 +482,7 @@ describe('parameter validation: Coze Workflow', () => {
 			parameters: { operation: 'deleteWorkflow', options: {} },
 			credentials: accessTokenCredentials(emu.baseUrl, emu.token),
 		});
-		assert.match(result.error?.message ?? '', /Operation "deleteWorkflow" is not one of Run, Resume, Get Run or Upload File/);
+		assert.match(result.error?.message ?? '', /Operation "deleteWorkflow" is not one of Run, Chat, Resume, Get Run or Upload File/);
 		assert.equal(emu.requests.length, 0);
 	});
 

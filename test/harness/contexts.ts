@@ -75,6 +75,8 @@ export interface RunNodeOptions {
 	cancelAfterMs?: number;
 	/** Stops the execution (as the user's Stop button does) when this settles. */
 	cancelOn?: Promise<unknown>;
+	/** n8n's Retry On Fail on the node: two tries, no wait between them. */
+	retryOnFail?: boolean;
 }
 
 export interface NodeRunResult {
@@ -108,6 +110,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		typeVersion: options.typeVersion,
 		onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
 	});
+	if (options.retryOnFail) Object.assign(node, { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
 	const items = options.inputItems ?? (options.items ?? [{}]).map((json) => ({ json }));
 	const { run, chunks } = await execute([node], {}, node, items, options);
 	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { CozeChatClient } from '../../nodes/Coze/protocol/chat/client';
 import type { ChatStreamOptions } from '../../nodes/Coze/protocol/chat/types';
-import { CozeAbortedError, CozeApiError, CozeConnectionError, CozeInputError, CozeTimeoutError } from '../../nodes/Coze/protocol/errors';
+import { CozeAbortedError, CozeApiError, CozeConnectionError, CozeInputError, CozeTimeoutError, hintForCode } from '../../nodes/Coze/protocol/errors';
 import type { ByteStream, HttpTransport, TransportRequest, TransportResponse } from '../../nodes/Coze/protocol/transport';
 import type { ClientRuntime } from '../../nodes/shared/clientRuntime';
 
@@ -307,5 +307,21 @@ describe('CozeChatClient: conversations and agents', () => {
 		const conversation = await coze.createConversation({ botId: '7400000000000000001', name: 'Trip', metaData: { uuid: 'x' } });
 		assert.deepEqual(conversation, { id: '7500000000000000300', name: 'Trip', createdAt: 1718289297, lastSectionId: '7500000000000000301', connectorId: '1024', metaData: { uuid: 'x' } });
 		assert.deepEqual(fake.requests[0].json, { bot_id: '7400000000000000001', name: 'Trip', meta_data: { uuid: 'x' } });
+	});
+});
+
+describe('hints for the chat codes', () => {
+	it('says what to do about each code a chat meets most', () => {
+		const expected: Array<[number, RegExp]> = [
+			[4016, /already running in this conversation/],
+			[720702204, /conversation name does not exist/i],
+			[4002, /conversation is unknown/],
+			[4015, /API \("Agent as API"\) channel/],
+			[4006, /agent is unknown/],
+			[4200, /not published/],
+			[4104, /cannot be cancelled/],
+			[4007, /history/],
+		];
+		for (const [code, pattern] of expected) assert.match(hintForCode(code) ?? '', pattern, String(code));
 	});
 });

@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Knobs } from '../../emulator';
-import type { ErrorExpectation, Expectation, FaultCase, FaultCell, FaultRow, Mode, RequestKind, ValueExpectation } from './model';
+import { isChatMode, type ErrorExpectation, type Expectation, type FaultCase, type FaultCell, type ChatMode, type FaultRow, type Mode, type RequestKind, type ValueExpectation } from './model';
 import { FIVE_MB } from './workflows';
 
 const STREAM_RUN = '/v1/workflow/stream_run';
@@ -20,6 +20,8 @@ const START: Record<Mode, { path: string; kind: RequestKind }> = {
 	async: { path: RUN, kind: 'run' },
 	sync: { path: RUN, kind: 'run' },
 	resume: { path: STREAM_RESUME, kind: 'stream_resume' },
+	chatflow: { path: '/v1/workflows/chat', kind: 'workflows_chat' },
+	agent: { path: '/v3/chat', kind: 'chat' },
 };
 
 /** Fast polling (seconds), as the engine tests use. */
@@ -83,6 +85,8 @@ export function refusedAtStartInEveryMode(knobs: Partial<Knobs>, error: ErrorExp
 		async: cell(SAME_ERROR_AT_START, refusedAtStart('async', knobs, error)),
 		sync: cell(SAME_ERROR, refusedAtStart('sync', knobs, error)),
 		resume: cell(SAME_ERROR, refusedAtStart('resume', knobs, error)),
+		chatflow: cell(SAME_ERROR, refusedAtStart('chatflow', knobs, error)),
+		agent: cell(SAME_ERROR, refusedAtStart('agent', knobs, error)),
 	};
 }
 
@@ -142,7 +146,7 @@ export function limitCodes(mode: Mode, more: Requests = {}): FaultCell {
 				? armedAtStart(mode, { limitCode: code }, { ...succeeded(), ...(mode === 'resume' ? {} : { runs: 1 }), requests: { [START[mode].kind]: 2, ...more } })
 				: code === 4008
 					? refusedAtStart(mode, { limitCode: code }, apiError(/Coze refused the request \(4008\)/, { code, hint: LIMIT_HINT }))
-					: refusedAtStart(mode, { limitCode: code }, apiError(/The Coze workflow failed/, { code, hint: MODEL_HINTS[code] }))),
+					: refusedAtStart(mode, { limitCode: code }, apiError(isChatMode(mode) ? /The Coze chat failed/ : /The Coze workflow failed/, { code, hint: MODEL_HINTS[code] }))),
 		})),
 	);
 }
@@ -156,7 +160,7 @@ export function ignoredInStreams(
 	resumeKnobs: Partial<Knobs>,
 	na: string,
 	streamSays = 'Ignored: the result, the same as without it.',
-): FaultRow['cells'] {
+): Omit<FaultRow['cells'], ChatMode> {
 	return {
 		stream: cell(streamSays, armedAtStart('stream', streamKnobs, { ...succeeded(), runs: 1 })),
 		async: { na },
@@ -164,6 +168,9 @@ export function ignoredInStreams(
 		resume: cell('Ignored: the result.', armedAtStart('resume', resumeKnobs, succeeded())),
 	};
 }
+
+/** Why a stream oddity has no chat cells. */
+export const NO_CHAT_KNOB = "The emulator's chat streams do not make this fault (no knob on the chat surface).";
 
 // ---- checks of the item ----------------------------------------------------------------------
 

@@ -12,15 +12,16 @@ import { after, before, describe, it } from 'node:test';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { startEmulator, type CozeEmulator } from '../../emulator';
-import { run, runParams, workflow } from '../../engine/helpers';
+import { CHAT_IDS, startEmulator, type CozeEmulator } from '../../emulator';
+import { agentChatParams, chatflowParams, run, runParams, workflow } from '../../engine/helpers';
 import { accessTokenCredentials, runNode, type NodeRunResult } from '../../harness/engine';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { assertNoLeaks, extraResources, settledResources } from '../../support/leaks';
 import { freePort } from '../../support/processes';
 import { captureLoggerLines, runSurfaces } from '../../support/secret-surfaces';
 import { renderFaultMatrixDoc } from './doc';
-import { isApplicable, MODES, REQUEST_KINDS, type FaultCase, type FaultRow, type Mode, type RequestKind } from './model';
+import { isApplicable, isChatMode, MODES, REQUEST_KINDS, type FaultCase, type FaultRow, type Mode, type RequestKind } from './model';
+import { succeeded } from './builders';
 import { FAULT_MATRIX } from './rows';
 import { MATRIX_SCENARIOS, VALID_ANSWER, WF } from './workflows';
 
@@ -41,9 +42,29 @@ const baseline: Partial<Record<Mode, unknown>> = {};
 
 const isRunMode = (mode: Mode) => mode !== 'resume';
 
+/** The chat columns: a chatflow in the agent it runs in, and an agent; each answers the message "x" the same way every time. */
+const CHAT_MESSAGE = 'x';
+const CHATFLOW = CHAT_IDS.chatflows.twoOutputs;
+const CHAT_AGENT = CHAT_IDS.agents.echo;
+
+/** The node, its version and its input item for a column. */
+function nodeOf(mode: Mode): { node: string; typeVersion: number; items: IDataObject[] } {
+	if (mode === 'agent') return { node: 'cozeAgent', typeVersion: 1, items: [{ chatInput: CHAT_MESSAGE }] };
+	if (mode === 'chatflow') return { node: 'cozeWorkflow', typeVersion: 1.1, items: [{ chatInput: CHAT_MESSAGE }] };
+	return { node: 'cozeWorkflow', typeVersion: 1, items: [{}] };
+}
+
+/** What a column's item answered: a run's output, a chat's answer. */
+const valueOf = (mode: Mode, json: IDataObject) => (isChatMode(mode) ? json.answer : json.output);
+
+/** Runs (agents: chats) the emulator started. */
+const startedBy = (mode: Mode, emu: CozeEmulator) => (mode === 'agent' ? emu.chatsStarted() : emu.runsStarted());
+
 function nodeParameters(mode: Mode, c: FaultCase, eventId: string, interruptType: number): INodeParameters {
 	const workflowId = c.workflow ?? (isRunMode(mode) ? WF.story : WF.trip);
 	const options = (c.options ?? {}) as INodeParameters;
+	if (mode === 'chatflow') return chatflowParams(c.workflow ?? CHATFLOW, { botId: CHAT_AGENT, options });
+	if (mode === 'agent') return agentChatParams(CHAT_AGENT, { options });
 	if (mode === 'resume') {
 		return {
 			operation: 'resume',
@@ -88,9 +109,9 @@ async function runCase(row: FaultRow, mode: Mode, c: FaultCase): Promise<void> {
 			}
 			c.arrange?.({ emu, proxy });
 			requestsBefore = emu.requests.length;
-			runsBefore = emu.runsStarted();
+			runsBefore = startedBy(mode, emu);
 		}
-		result = await runNode({ parameters: nodeParameters(mode, c, eventId, interruptType), credentials: accessTokenCredentials(baseUrl, CANARY) });
+		result = await runNode({ parameters: nodeParameters(mode, c, eventId, interruptType), credentials: accessTokenCredentials(baseUrl, CANARY), ...nodeOf(mode) });
 	} finally {
 		await proxy?.close();
 		await emu?.close();
@@ -101,8 +122,8 @@ async function runCase(row: FaultRow, mode: Mode, c: FaultCase): Promise<void> {
 		assert.equal(result.status, 'success', `${label}: ${result.error?.message} — ${result.error?.description}`);
 		const json = result.items[0].json;
 		assert.equal(json.status, expect.status, label);
-		if (expect.output === 'baseline') assert.deepEqual(json.output, baseline[mode], `${label}: the output differs from a run without the fault`);
-		if (expect.output === 'null') assert.equal(json.output, null, label);
+		if (expect.output === 'baseline') assert.deepEqual(valueOf(mode, json), baseline[mode], `${label}: the output differs from a run without the fault`);
+		if (expect.output === 'null') assert.equal(valueOf(mode, json), null, label);
 		if (expect.notice) {
 			const notice = expect.notice;
 			assert.ok(
@@ -138,7 +159,7 @@ async function runCase(row: FaultRow, mode: Mode, c: FaultCase): Promise<void> {
 			else if (typeof want === 'number') assert.equal(count, want, `${label}: ${kind} requests`);
 			else assert.ok(count >= want.atLeast, `${label}: ${count} ${kind} requests, expected at least ${want.atLeast}`);
 		}
-		const runs = emu.runsStarted() - runsBefore;
+		const runs = startedBy(mode, emu) - runsBefore;
 		assert.ok(runs <= 1, `${label}: ${runs} runs started for one item`);
 		if (expect.runs !== undefined) assert.equal(runs, expect.runs, `${label}: runs started`);
 	}
@@ -166,6 +187,11 @@ describe('Coze fault matrix', () => {
 			});
 			assert.equal(resumed.status, 'success', resumed.error?.message);
 			baseline.resume = resumed.items[0].json.output;
+			for (const mode of ['chatflow', 'agent'] as const) {
+				const chat = await runNode({ parameters: nodeParameters(mode, { expect: succeeded() }, '', 0), credentials: accessTokenCredentials(emu.baseUrl, CANARY), ...nodeOf(mode) });
+				assert.equal(chat.status, 'success', chat.error?.message);
+				baseline[mode] = chat.items[0].json.answer;
+			}
 		} finally {
 			await emu.close();
 		}

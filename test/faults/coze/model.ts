@@ -1,6 +1,7 @@
 /**
  * The Coze fault matrix's data model: rows are faults, columns are the Coze Workflow node's modes
- * (stream, async, sync, resume), and each cell says how the fault is made and what the node must
+ * (stream, async, sync, resume) and the chats (a chatflow through Chat, an agent through the Coze
+ * Agent node), and each cell says how the fault is made and what the node must
  * do about it. `rows.ts` holds the matrix, `faults.test.ts` runs one test per cell, and
  * `docs/faults-coze.md` is generated from the same data (`doc.ts`), so the docs and the tests
  * cannot drift apart.
@@ -14,7 +15,7 @@ import type { CozeEmulator } from '../../emulator';
 import type { NodeRunResult } from '../../harness/engine';
 import type { FaultProxy } from '../../support/fault-proxy';
 
-export const MODES = ['stream', 'async', 'sync', 'resume'] as const;
+export const MODES = ['stream', 'async', 'sync', 'resume', 'chatflow', 'agent'] as const;
 export type Mode = (typeof MODES)[number];
 
 export const MODE_TITLES: Record<Mode, string> = {
@@ -22,7 +23,13 @@ export const MODE_TITLES: Record<Mode, string> = {
 	async: 'Async (`is_async` + polling)',
 	sync: 'Sync (`/v1/workflow/run`)',
 	resume: 'Resume (`stream_resume`)',
+	chatflow: 'Chatflow chat (`/v1/workflows/chat`)',
+	agent: 'Agent chat (`/v3/chat`)',
 };
+
+/** The columns whose item is a chat round (its `answer`), not a workflow run (its `output`). */
+export type ChatMode = 'chatflow' | 'agent';
+export const isChatMode = (mode: Mode): mode is ChatMode => mode === 'chatflow' || mode === 'agent';
 
 /** The requests a cell counts, by what they are. */
 export const REQUEST_KINDS = {
@@ -31,6 +38,8 @@ export const REQUEST_KINDS = {
 	stream_resume: (path: string) => path === '/v1/workflow/stream_resume',
 	history: (path: string) => /^\/v1\/workflows\/\d+\/run_histories\/\d+$/.test(path),
 	execute_nodes: (path: string) => path.includes('/execute_nodes/'),
+	workflows_chat: (path: string) => path === '/v1/workflows/chat',
+	chat: (path: string) => path === '/v3/chat',
 } as const;
 export type RequestKind = keyof typeof REQUEST_KINDS;
 
@@ -62,7 +71,7 @@ export interface ErrorExpectation {
 }
 
 export type Expectation = (ValueExpectation | ErrorExpectation) & {
-	/** Runs the emulator started for this case (never 2: a retry must not start a second run). */
+	/** Runs (agent columns: chats) the emulator started for this case (never 2: a retry must not start a second run). */
 	runs?: number;
 	/** Requests per kind; `{ atLeast }` for polling. Omitted kinds must be 0. */
 	requests?: Partial<Record<RequestKind, number | { atLeast: number }>>;

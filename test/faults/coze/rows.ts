@@ -1,5 +1,6 @@
 /** The Coze fault matrix: one row per fault, one cell per mode (see `model.ts`). */
-import type { FaultRow } from './model';
+import { chatCells } from './chat-cells';
+import type { ChatMode, FaultRow } from './model';
 import {
 	apiError,
 	armedAtStart,
@@ -47,7 +48,10 @@ const READ_FROM_HISTORY = /read from the run history/;
 const SLOW_FIRST_BYTE = { firstByteDelayMs: 40_000, pingIntervalMs: 40_000 };
 const SLOW = { timeScale: 0.01, options: { idleTimeout: 0.9, includeEvents: true } };
 
-export const FAULT_MATRIX: FaultRow[] = [
+/** A row as written below: the workflow columns, and the chat columns where a helper made them. */
+type WorkflowRow = Omit<FaultRow, 'cells'> & { cells: Omit<FaultRow['cells'], ChatMode> & Partial<Pick<FaultRow['cells'], ChatMode>> };
+
+const WORKFLOW_ROWS: WorkflowRow[] = [
 	{
 		id: 'refused',
 		fault: 'Connection refused',
@@ -419,3 +423,9 @@ export const FAULT_MATRIX: FaultRow[] = [
 		},
 	},
 ];
+
+/** The matrix: each row with its chat columns, made with the row or in chat-cells.ts. */
+export const FAULT_MATRIX: FaultRow[] = WORKFLOW_ROWS.map((row) => {
+	const { chatflow, agent } = row.cells;
+	return { ...row, cells: { ...row.cells, ...(chatflow && agent ? { chatflow, agent } : chatCells(row.id)) } };
+});

@@ -20,7 +20,8 @@ export interface ChatResultContext {
 	logId?: string;
 }
 
-interface AnswerParts {
+/** A message's text: its deltas as they came, and its whole content once completed. */
+interface MessageParts {
 	deltas: string[];
 	completed?: string;
 }
@@ -44,8 +45,8 @@ export class ChatAssembler {
 	private toolCalls: ChatToolCall[] = [];
 	/** A chatflow said it waits for the user (a verbose `interrupt`, or `generate_answer_finish` with finish_reason 1). */
 	private interruptSeen = false;
-	private readonly answers = new Map<string, AnswerParts>();
-	private readonly reasoning = new Map<string, { deltas: string[]; completed?: string }>();
+	private readonly answers = new Map<string, MessageParts>();
+	private readonly reasoning = new Map<string, MessageParts>();
 	private readonly followUps: string[] = [];
 	private readonly messages: ChatMessage[] = [];
 	readonly events: ChatStreamEvent[] | undefined;
@@ -156,10 +157,10 @@ export class ChatAssembler {
 		}
 	}
 
-	private partsOf<T extends { deltas: string[] }>(map: Map<string, T>, id: string): T {
+	private partsOf(map: Map<string, MessageParts>, id: string): MessageParts {
 		let parts = map.get(id);
 		if (!parts) {
-			parts = { deltas: [] } as unknown as T;
+			parts = { deltas: [] };
 			map.set(id, parts);
 		}
 		return parts;

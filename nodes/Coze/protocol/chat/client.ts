@@ -287,12 +287,20 @@ export class CozeChatClient extends CozeClientBase {
 		botId: string,
 		page: number,
 		pageSize = CONVERSATIONS_PAGE_SIZE,
+		/** Coze lists the API channel's conversations (1024) unless told another. */
+		connectorId?: string,
 	): Promise<{ conversations: Conversation[]; hasMore: boolean }> {
 		const { data } = await this.requester.requestJson(
 			{
 				method: 'GET',
 				path: '/v1/conversations',
-				query: { bot_id: botId, page_num: page, page_size: Math.min(pageSize, CONVERSATIONS_PAGE_SIZE), sort_order: 'DESC' },
+				query: {
+					bot_id: botId,
+					page_num: page,
+					page_size: Math.min(pageSize, CONVERSATIONS_PAGE_SIZE),
+					sort_order: 'DESC',
+					connector_id: connectorId,
+				},
 				idleTimeoutMs: READ_TIMEOUT_MS,
 			},
 			'read',
@@ -374,7 +382,8 @@ export class CozeChatClient extends CozeClientBase {
 	 * The Coze conversation of an n8n chat session. The mapping lives in Coze: a conversation of the bot
 	 * whose meta_data `n8n_session` is the session ID. The oldest such one is used, and one is created when
 	 * there is none; as each caller lists after creating, callers that raced to create one for the same
-	 * session all settle on the oldest.
+	 * session all settle on the oldest. The newest `SESSION_SCAN_PAGES` pages are read; the process's
+	 * cache only saves that listing.
 	 */
 	async conversationForSession(request: {
 		botId: string;
@@ -389,10 +398,10 @@ export class CozeChatClient extends CozeClientBase {
 				'Session ID',
 				"Session ID is longer than 512 characters, more than Coze keeps in a conversation's metadata: use a shorter session ID.",
 			);
-		const key = `${this.host}\u0000${request.botId}\u0000${sessionId}`;
+		const key = `${this.host}\u0000${request.botId}\u0000${request.connectorId ?? ''}\u0000${sessionId}`;
 		const cached = sessionCache.get(key);
 		if (cached) return { conversationId: cached, created: false };
-		const found = await this.oldestSessionConversation(request.botId, sessionId);
+		const found = await this.oldestSessionConversation(request, sessionId);
 		if (found) {
 			remember(key, found.id);
 			return { conversationId: found.id, created: false };
@@ -403,15 +412,15 @@ export class CozeChatClient extends CozeClientBase {
 			metaData: { [SESSION_META_KEY]: sessionId },
 			connectorId: request.connectorId,
 		});
-		const settled = (await this.oldestSessionConversation(request.botId, sessionId)) ?? created;
+		const settled = (await this.oldestSessionConversation(request, sessionId)) ?? created;
 		remember(key, settled.id);
 		return { conversationId: settled.id, created: settled.id === created.id };
 	}
 
-	private async oldestSessionConversation(botId: string, sessionId: string): Promise<Conversation | undefined> {
+	private async oldestSessionConversation(where: { botId: string; connectorId?: string }, sessionId: string): Promise<Conversation | undefined> {
 		let oldest: Conversation | undefined;
 		for (let page = 1; page <= SESSION_SCAN_PAGES; page++) {
-			const { conversations, hasMore } = await this.listConversations(botId, page);
+			const { conversations, hasMore } = await this.listConversations(where.botId, page, CONVERSATIONS_PAGE_SIZE, where.connectorId);
 			for (const conversation of conversations) {
 				if (conversation.metaData[SESSION_META_KEY] === sessionId && (!oldest || older(conversation, oldest))) oldest = conversation;
 			}

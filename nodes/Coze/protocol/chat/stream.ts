@@ -1,4 +1,4 @@
-import { CozeConnectionError, CozeTimeoutError, markingOpenRun, markOpenRun } from '../errors';
+import { CozeConnectionError, CozeTimeoutError, markOpenRun } from '../errors';
 import type { CozeRequester } from '../requester';
 import { formatDuration } from '../runHistory';
 import { openEventStream } from '../runStream';
@@ -61,15 +61,20 @@ export async function readChatStream(
 	if (breakage !== undefined && !harmless && !(breakage instanceof CozeConnectionError)) {
 		const failure =
 			breakage instanceof CozeTimeoutError && breakage.timeoutKind === 'total'
-				? new CozeTimeoutError(`The chat took longer than the total timeout of ${formatDuration(options.totalTimeoutMs)}.`, 'total', assembler.executeId, assembler.debugUrl)
+				? new CozeTimeoutError(
+						`The chat took longer than the total timeout of ${formatDuration(options.totalTimeoutMs)}.`,
+						'total',
+						assembler.executeId,
+						assembler.debugUrl,
+					)
 				: breakage;
 		return { ...ids, failure: markOpenRun(failure, 'started') };
 	}
 	try {
-		const result = await markingOpenRun('started', async () => await Promise.resolve(assembler.result({ endpoint, logId }, breakage)));
+		const result = assembler.result({ endpoint, logId }, breakage);
 		if (decoder.truncated) result.notices.push('The last event of the stream was cut off and was left out.');
 		return { ...ids, result };
 	} catch (error) {
-		return { ...ids, failure: error };
+		return { ...ids, failure: markOpenRun(error, 'started') };
 	}
 }
