@@ -14,6 +14,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 
 import { builtInScenarios, WORKSPACES, PERSONAL_WORKSPACE_ID, type WorkflowScenario } from '../test/emulator/scenarios';
 import { waitFor } from '../test/support/wait';
+import { CHAT_PANEL_STEP, chatPanelWalkthrough } from './browser-chat';
 import { fromScratchWalkthrough, SCRATCH_STEPS } from './browser-scratch';
 import { check, timedCheck } from './checks';
 import { launchChromium } from './chromium';
@@ -29,7 +30,7 @@ const ALL_INPUT_TYPES_ID = '7400000000000000020';
 /** The checks of the walk-through, by name (E2E_ONLY in run.ts selects among them). */
 export const BROWSER_STEPS = {
 	signIn: 'Browser: sign in to the editor as the owner',
-	search: 'Browser: the node search finds the four nodes with their icons',
+	search: 'Browser: the node search finds the five nodes with their icons',
 	picker: "Browser: Coze Workflow panel: the picker lists the emulator's workflows and filters by name",
 	fields: 'Browser: choosing "All input types" shows its input fields with their types and required marks',
 	execute: 'Browser: "Execute step" shows the output item (status, output, executeId, debugUrl)',
@@ -38,6 +39,7 @@ export const BROWSER_STEPS = {
 	openClawCredential: 'Browser: OpenClaw Webhook Route API: the form saves, the test passes against the gateway, a wrong secret fails clearly',
 	secretCredential: 'Browser: Coze Webhook Secret API: the form saves (it has no test)',
 	...SCRATCH_STEPS,
+	chatPanel: CHAT_PANEL_STEP,
 	console: 'Browser: the console shows no errors from the package',
 };
 
@@ -272,11 +274,12 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 			await page.goto(`${env.base}/workflow/new`);
 			await page.locator('[data-test-id="node-creator-plus-button"]').click();
 			const found: string[] = [];
+			const cozeNodes = ['Coze Workflow', 'Coze Trigger', 'Coze Agent'];
 			const coze = await waitFor('the Coze nodes in the search', 10_000, async () => {
 				const names = await searchNodes(page, 'Coze');
-				return names.includes('Coze Workflow') && names.includes('Coze Trigger') ? names : undefined;
+				return cozeNodes.every((n) => names.includes(n)) ? names : undefined;
 			}).catch(async () => await searchNodes(page, 'Coze'));
-			check(coze.includes('Coze Workflow') && coze.includes('Coze Trigger'), `searching "Coze" shows ${JSON.stringify(coze)}`);
+			check(cozeNodes.every((n) => coze.includes(n)), `searching "Coze" shows ${JSON.stringify(coze)}`);
 			// A search result: its name (exactly), icon, and the node type it adds (data-keyboard-nav-id).
 			const item = (name: string) =>
 				page
@@ -288,9 +291,11 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 			};
 			await expectIcon(item('Coze Workflow'), 'coze.svg', 'Coze Workflow');
 			await expectIcon(item('Coze Trigger'), 'coze.svg', 'Coze Trigger');
+			await expectIcon(item('Coze Agent'), 'coze.svg', 'Coze Agent');
 			await expectType('Coze Workflow', 'cozeWorkflow');
 			await expectType('Coze Trigger', 'cozeTrigger');
-			found.push('Coze Workflow', 'Coze Trigger');
+			await expectType('Coze Agent', 'cozeAgent');
+			found.push(...cozeNodes);
 			const screenshot = await shot(page, 'node-search.png');
 			// n8n shows a node and its trigger ("X" and "X Trigger") as one entry, with the trigger inside it.
 			const openClaw = await waitFor('OpenClaw TaskFlow in the search', 10_000, async () => {
@@ -558,6 +563,7 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 		});
 
 		await fromScratchWalkthrough(page, env, step, async (name) => await shot(page, name));
+		await chatPanelWalkthrough(page, env.base, step, async (name) => await shot(page, name));
 	} finally {
 		await report(BROWSER_STEPS.console, async () => {
 			const ours = consoleEntries.filter(isFromPackage);

@@ -7,7 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+import { httpRequest, type HttpAnswer } from '../test/support/http';
 import { onExitOrSignal, runToEnd } from '../test/support/processes';
+import { waitFor } from '../test/support/wait';
 import type { N8nInstall } from './install';
 
 export const PACKAGE_NAME = 'n8n-nodes-coze-openclaw';
@@ -183,4 +185,40 @@ export async function readStaticData(setup: N8nSetup, workflowId: string): Promi
 	const result = await run(setup.install.nodeBin, args, { env: { ...process.env, NODE_NO_WARNINGS: '1' } });
 	if (result.code !== 0) throw new Error(`reading static data failed: ${result.output.slice(-1000)}`);
 	return JSON.parse(result.output.trim() || 'null') as Record<string, unknown> | null;
+}
+
+/**
+ * POSTs JSON to a webhook of an active workflow. n8n registers the webhooks of active workflows one by
+ * one after it says it is ready: a 404 "not registered" starts nothing, so it is asked again.
+ */
+export async function webhookRequest(url: string, body: string): Promise<HttpAnswer> {
+	return await waitFor(`${url} to be registered`, 60_000, async () => {
+		const answer = await httpRequest('POST', url, { headers: { 'content-type': 'application/json' }, body });
+		return answer.status === 404 && answer.body.includes('is not registered') ? undefined : answer;
+	}, 500);
+}
+
+/** One line of n8n's streamed response (NDJSON), with when its piece arrived (ms since the request). */
+export interface StreamedChunk {
+	at: number;
+	type: string;
+	content?: string;
+	metadata?: { nodeId: string; nodeName: string; itemIndex: number; runIndex: number };
+}
+
+/** The chunks of a streaming Webhook's or Chat Trigger's response, in order. */
+export function streamedChunks(answer: HttpAnswer): StreamedChunk[] {
+	const chunks: StreamedChunk[] = [];
+	let buffered = '';
+	for (const piece of answer.pieces) {
+		buffered += piece.text;
+		let newline;
+		while ((newline = buffered.indexOf('\n')) >= 0) {
+			const line = buffered.slice(0, newline).trim();
+			buffered = buffered.slice(newline + 1);
+			if (line) chunks.push({ at: piece.at, ...(JSON.parse(line) as Omit<StreamedChunk, 'at'>) });
+		}
+	}
+	if (buffered.trim()) chunks.push({ at: answer.totalMs, ...(JSON.parse(buffered) as Omit<StreamedChunk, 'at'>) });
+	return chunks;
 }

@@ -19,6 +19,7 @@ import { httpRequest } from '../test/support/http';
 import { freePort } from '../test/support/processes';
 import { waitFor } from '../test/support/wait';
 import { BROWSER_STEPS, browserWalkthrough } from './browser';
+import { AGENT_CHAT, agentMemory, CHAT_NAMES, CHATFLOW_CHAT, chatflowMemory, interleavedSessions, QUESTION_CHAT, questionAnswered, questionChatWorkflow } from './chat';
 import { check, timedCheck } from './checks';
 import { startEditorEnv, type EditorEnv } from './editor-env';
 import { ensureN8n, type N8nLine } from './install';
@@ -30,6 +31,8 @@ import {
 	readExecutions,
 	readStaticData,
 	startProcess,
+	streamedChunks,
+	webhookRequest,
 	type N8nSetup,
 	type RunningN8n,
 } from './n8n';
@@ -59,7 +62,13 @@ const NAMES = {
 	load: 'Load: 200 concurrent requests to an active Coze Trigger',
 	queue: 'Queue mode: main + 2 workers, 50 webhook calls',
 };
-const START_NAMES = [NAMES.stream, ...RESPOND_MODES.map((m) => NAMES.respond(m.label)), NAMES.openClawTrigger, NAMES.load];
+const CHAT_SCENARIOS = [
+	{ name: CHAT_NAMES.chatflowMemory, run: chatflowMemory },
+	{ name: CHAT_NAMES.sessions, run: interleavedSessions },
+	{ name: CHAT_NAMES.agent, run: agentMemory },
+	{ name: CHAT_NAMES.question, run: questionAnswered },
+];
+const START_NAMES = [NAMES.stream, ...RESPOND_MODES.map((m) => NAMES.respond(m.label)), NAMES.openClawTrigger, ...CHAT_SCENARIOS.map((c) => c.name), NAMES.load];
 
 interface Outcome {
 	line: string;
@@ -130,8 +139,10 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 	const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.json')).map((f) => join(ROOT, 'examples', f));
 	const respondNode = join(CACHE, 'coze-trigger-respond-node.json');
 	writeFileSync(respondNode, JSON.stringify(respondNodeWorkflow('cozePushSecret001')));
-	await importAll(setup, credentials(emu, gateway, route, pushSecret), [...examples, respondNode]);
-	log(`  imported ${examples.length} example workflows, 1 e2e workflow and 3 credentials into ${setup.userFolder}`);
+	const questionChat = join(CACHE, 'coze-chat-question.json');
+	writeFileSync(questionChat, JSON.stringify(questionChatWorkflow('cozeEmulatorToken')));
+	await importAll(setup, credentials(emu, gateway, route, pushSecret), [...examples, respondNode, questionChat]);
+	log(`  imported ${examples.length} example workflows, 2 e2e workflows and 3 credentials into ${setup.userFolder}`);
 
 	await scenario(line, NAMES.execute, async () => {
 		const result = await execute(setup, WORKFLOWS.handOff, { port: await freePort(), brokerPort: await freePort() });
@@ -146,7 +157,8 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 	});
 
 	if (!START_NAMES.some(wanted) && !wanted(NAMES.queue)) return setup;
-	for (const id of [WORKFLOWS.stream, WORKFLOWS.reply, WORKFLOWS.run, WORKFLOWS.finished, RESPOND_MODES[2].workflowId]) await activate(setup, id);
+	const chats = CHAT_SCENARIOS.some((c) => wanted(c.name)) ? [CHATFLOW_CHAT, AGENT_CHAT, QUESTION_CHAT].map((c) => c.workflowId) : [];
+	for (const id of [WORKFLOWS.stream, WORKFLOWS.reply, WORKFLOWS.run, WORKFLOWS.finished, RESPOND_MODES[2].workflowId, ...chats]) await activate(setup, id);
 	if (!START_NAMES.some(wanted)) return setup;
 	// A flow that exists before activation is in the trigger's first (silent) poll; finishing it later is a transition.
 	const watched = (await gatewayAction(route, { action: 'create_flow', goal: `e2e ${line}: finish me` })).flow as { flowId: string; revision: number };
@@ -157,29 +169,9 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 		const base = `http://127.0.0.1:${port}`;
 
 		await scenario(line, NAMES.stream, async () => {
-			// n8n registers active workflows one by one after it is ready, so this webhook may come after
-			// the one waitForWebhooks saw: a 404 "not registered" starts nothing and is asked again.
-			const response = await waitFor('the streaming webhook to be registered', 60_000, async () => {
-				const answer = await httpRequest('POST', `${base}/webhook/${WEBHOOK.stream}`, {
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({ question: 'Does streaming work?' }),
-				});
-				return answer.status === 404 && answer.body.includes('is not registered') ? undefined : answer;
-			}, 500);
+			const response = await webhookRequest(`${base}/webhook/${WEBHOOK.stream}`, JSON.stringify({ question: 'Does streaming work?' }));
 			check(response.status === 200, `HTTP ${response.status}: ${response.body.slice(0, 300)}`);
-			const chunks: Array<{ at: number; type: string; content?: string }> = [];
-			let buffered = '';
-			for (const piece of response.pieces) {
-				buffered += piece.text;
-				let newline;
-				while ((newline = buffered.indexOf('\n')) >= 0) {
-					const line = buffered.slice(0, newline).trim();
-					buffered = buffered.slice(newline + 1);
-					if (!line) continue;
-					const chunk = JSON.parse(line) as { type: string; content?: string };
-					chunks.push({ at: piece.at, ...chunk });
-				}
-			}
+			const chunks = streamedChunks(response);
 			const items = chunks.filter((c) => c.type === 'item');
 			const early = items.filter((c) => c.at < response.totalMs - 100);
 			check(early.length > 1, `only ${early.length} chunks arrived before the run ended (${items.length} in all; content-type ${String(response.headers['content-type'])})`);
@@ -204,6 +196,8 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 			check(item.event === 'succeeded' && item.previousStatus === 'queued', `item ${JSON.stringify(item).slice(0, 200)}`);
 			return `execution ${execution.id}: event ${String(item.event)}, ${String(item.previousStatus)} → ${String(item.status)}`;
 		});
+
+		for (const chat of CHAT_SCENARIOS) await scenario(line, chat.name, async () => await chat.run(setup, base, line));
 
 		if (!args.includes('--skip-load')) {
 			await scenario(line, NAMES.load, async () => {
