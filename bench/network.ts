@@ -99,31 +99,36 @@ async function tenThousand(target: Target): Promise<FigureResult> {
 	});
 }
 
-async function firstChunk(target: Target): Promise<FigureResult> {
-	log('\n[4] First-chunk latency: emulator writes the first Message → sendChunk called');
-	const RUNS = 200;
-	const probe = new FirstMessageProbe();
+/** What a first-chunk figure measures: the engine run and the floor, each told when the first piece arrived. */
+interface FirstChunkCase {
+	name: string;
+	/** The emulator's write that starts the clock. */
+	event: RegExp;
+	engine(onChunk: (chunk: { type: string }) => void, run: number): Promise<unknown>;
+	floor(onFirst: () => void): Promise<void>;
+	notes: string;
+}
+
+const RUNS_FIRST_CHUNK = 200;
+
+/** Latency from the emulator's write of the first piece to the engine's first sendChunk item, and the raw client's. */
+async function firstChunkLatency(figure: FirstChunkCase): Promise<FigureResult> {
+	const probe = new FirstMessageProbe(figure.event);
 	probe.install();
 	const latencies: number[] = [];
 	const floorLatencies: number[] = [];
 	try {
-		const params = streamParams(BENCH_IDS.short);
-		for (let i = 0; i < RUNS + 10; i++) {
+		for (let i = 0; i < RUNS_FIRST_CHUNK + 10; i++) {
 			probe.reset();
 			let chunkAt: number | undefined;
-			await engineRun(target, params, {
-				streaming: true,
-				mode: 'webhook',
-				onChunk: (chunk) => {
-					if (chunk.type === 'item' && chunkAt === undefined) chunkAt = now();
-				},
-			});
-			if (chunkAt === undefined || probe.firstMessageAt === undefined) throw new Error('no item chunk or no Message write seen');
+			await figure.engine((chunk) => {
+				if (chunk.type === 'item' && chunkAt === undefined) chunkAt = now();
+			}, i);
+			if (chunkAt === undefined || probe.firstMessageAt === undefined) throw new Error(`${figure.name}: no item chunk, or no write of ${figure.event} seen`);
 			if (i >= 10) latencies.push(chunkAt - probe.firstMessageAt);
-			// Floor: the same measurement for the raw client (first Message parsed).
 			probe.reset();
 			let floorAt: number | undefined;
-			await floorFirstMessage(target, () => (floorAt ??= now()));
+			await figure.floor(() => (floorAt ??= now()));
 			if (i >= 10 && floorAt !== undefined && probe.firstMessageAt !== undefined) floorLatencies.push(floorAt - probe.firstMessageAt);
 		}
 	} finally {
@@ -133,13 +138,25 @@ async function firstChunk(target: Target): Promise<FigureResult> {
 	const p99 = percentile(latencies, 99);
 	const f50 = percentile(floorLatencies, 50);
 	return report({
-		name: 'First-chunk latency (write → sendChunk)',
+		name: figure.name,
 		value: `p50 ${fmt(p50, 3)} ms, p99 ${fmt(p99, 3)} ms`,
 		baseline: `floor p50 ${fmt(f50, 3)} ms, p99 ${fmt(percentile(floorLatencies, 99), 3)} ms`,
 		ratio: `${fmt(p50 / f50)}× (p50)`,
 		target: 'p50 ≤ 2 ms, p99 ≤ 10 ms',
 		met: p50 <= 2 && p99 <= 10,
-		notes: `${RUNS} runs after 10 warm-ups; t0 = the emulator's res.write() of the first Message (ServerResponse.write wrapped in this process), t1 = sendChunk's first item chunk`,
+		notes: `${RUNS_FIRST_CHUNK} runs after 10 warm-ups; ${figure.notes}`,
+	});
+}
+
+async function firstChunk(target: Target): Promise<FigureResult> {
+	log('\n[4] First-chunk latency: emulator writes the first Message → sendChunk called');
+	const params = streamParams(BENCH_IDS.short);
+	return await firstChunkLatency({
+		name: 'First-chunk latency (write → sendChunk)',
+		event: /event: ?Message/,
+		engine: async (onChunk) => await engineRun(target, params, { streaming: true, mode: 'webhook', onChunk }),
+		floor: async (onFirst) => await floorFirstMessage(target, onFirst),
+		notes: "t0 = the emulator's res.write() of the first Message (ServerResponse.write wrapped in this process), t1 = sendChunk's first item chunk",
 	});
 }
 
@@ -167,47 +184,14 @@ const CHAT_DELTA = /event: ?conversation\.message\.delta/;
 
 async function firstChatDelta(target: Target): Promise<FigureResult> {
 	log('\n[8] First-delta latency of an agent chat: emulator writes the first answer delta → sendChunk called');
-	const RUNS = 200;
-	const probe = new FirstMessageProbe(CHAT_DELTA);
-	probe.install();
-	const latencies: number[] = [];
-	const floorLatencies: number[] = [];
-	try {
-		const params = agentChatParams(CHAT_IDS.agents.echo);
-		for (let i = 0; i < RUNS + 10; i++) {
-			probe.reset();
-			let chunkAt: number | undefined;
-			await engineRun(target, params, {
-				node: 'cozeAgent',
-				items: [{ chatInput: `hello ${i}` }],
-				streaming: true,
-				mode: 'webhook',
-				onChunk: (chunk) => {
-					if (chunk.type === 'item' && chunkAt === undefined) chunkAt = now();
-				},
-			});
-			if (chunkAt === undefined || probe.firstMessageAt === undefined) throw new Error('no item chunk or no answer delta write seen');
-			if (i >= 10) latencies.push(chunkAt - probe.firstMessageAt);
-			// Floor: the same measurement for the raw client (first answer delta parsed).
-			probe.reset();
-			let floorAt: number | undefined;
-			await floorFirstChatDelta(target, () => (floorAt ??= now()));
-			if (i >= 10 && floorAt !== undefined && probe.firstMessageAt !== undefined) floorLatencies.push(floorAt - probe.firstMessageAt);
-		}
-	} finally {
-		probe.uninstall();
-	}
-	const p50 = percentile(latencies, 50);
-	const p99 = percentile(latencies, 99);
-	const f50 = percentile(floorLatencies, 50);
-	return report({
+	const params = agentChatParams(CHAT_IDS.agents.echo);
+	return await firstChunkLatency({
 		name: 'First-delta latency, agent chat (write → sendChunk)',
-		value: `p50 ${fmt(p50, 3)} ms, p99 ${fmt(p99, 3)} ms`,
-		baseline: `floor p50 ${fmt(f50, 3)} ms, p99 ${fmt(percentile(floorLatencies, 99), 3)} ms`,
-		ratio: `${fmt(p50 / f50)}× (p50)`,
-		target: 'p50 ≤ 2 ms, p99 ≤ 10 ms',
-		met: p50 <= 2 && p99 <= 10,
-		notes: `${RUNS} chats after 10 warm-ups, Coze Agent node, stream mode, emulator echo agent; t0 = the emulator's res.write() of the first conversation.message.delta, t1 = sendChunk's first item chunk`,
+		event: CHAT_DELTA,
+		engine: async (onChunk, run) =>
+			await engineRun(target, params, { node: 'cozeAgent', items: [{ chatInput: `hello ${run}` }], streaming: true, mode: 'webhook', onChunk }),
+		floor: async (onFirst) => await floorFirstChatDelta(target, onFirst),
+		notes: "Coze Agent node, stream mode, emulator echo agent; t0 = the emulator's res.write() of the first conversation.message.delta, t1 = sendChunk's first item chunk",
 	});
 }
 
