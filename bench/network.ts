@@ -1,6 +1,7 @@
 // Figures 2–4: runs from the emulator on loopback through n8n-core's engine, against the raw
 // client floor (undici + eventsource-parser) measured in the same process run.
-import { startEmulator } from '../test/emulator';
+import { CHAT_IDS, startEmulator } from '../test/emulator';
+import { agentChatParams } from '../test/engine/helpers';
 import {
 	BENCH_IDS,
 	FirstMessageProbe,
@@ -98,31 +99,36 @@ async function tenThousand(target: Target): Promise<FigureResult> {
 	});
 }
 
-async function firstChunk(target: Target): Promise<FigureResult> {
-	log('\n[4] First-chunk latency: emulator writes the first Message → sendChunk called');
-	const RUNS = 200;
-	const probe = new FirstMessageProbe();
+/** What a first-chunk figure measures: the engine run and the floor, each told when the first piece arrived. */
+interface FirstChunkCase {
+	name: string;
+	/** The emulator's write that starts the clock. */
+	event: RegExp;
+	engine(onChunk: (chunk: { type: string }) => void, run: number): Promise<unknown>;
+	floor(onFirst: () => void): Promise<void>;
+	notes: string;
+}
+
+const RUNS_FIRST_CHUNK = 200;
+
+/** Latency from the emulator's write of the first piece to the engine's first sendChunk item, and the raw client's. */
+async function firstChunkLatency(figure: FirstChunkCase): Promise<FigureResult> {
+	const probe = new FirstMessageProbe(figure.event);
 	probe.install();
 	const latencies: number[] = [];
 	const floorLatencies: number[] = [];
 	try {
-		const params = streamParams(BENCH_IDS.short);
-		for (let i = 0; i < RUNS + 10; i++) {
+		for (let i = 0; i < RUNS_FIRST_CHUNK + 10; i++) {
 			probe.reset();
 			let chunkAt: number | undefined;
-			await engineRun(target, params, {
-				streaming: true,
-				mode: 'webhook',
-				onChunk: (chunk) => {
-					if (chunk.type === 'item' && chunkAt === undefined) chunkAt = now();
-				},
-			});
-			if (chunkAt === undefined || probe.firstMessageAt === undefined) throw new Error('no item chunk or no Message write seen');
+			await figure.engine((chunk) => {
+				if (chunk.type === 'item' && chunkAt === undefined) chunkAt = now();
+			}, i);
+			if (chunkAt === undefined || probe.firstMessageAt === undefined) throw new Error(`${figure.name}: no item chunk, or no write of ${figure.event} seen`);
 			if (i >= 10) latencies.push(chunkAt - probe.firstMessageAt);
-			// Floor: the same measurement for the raw client (first Message parsed).
 			probe.reset();
 			let floorAt: number | undefined;
-			await floorFirstMessage(target, () => (floorAt ??= now()));
+			await figure.floor(() => (floorAt ??= now()));
 			if (i >= 10 && floorAt !== undefined && probe.firstMessageAt !== undefined) floorLatencies.push(floorAt - probe.firstMessageAt);
 		}
 	} finally {
@@ -132,13 +138,25 @@ async function firstChunk(target: Target): Promise<FigureResult> {
 	const p99 = percentile(latencies, 99);
 	const f50 = percentile(floorLatencies, 50);
 	return report({
-		name: 'First-chunk latency (write → sendChunk)',
+		name: figure.name,
 		value: `p50 ${fmt(p50, 3)} ms, p99 ${fmt(p99, 3)} ms`,
 		baseline: `floor p50 ${fmt(f50, 3)} ms, p99 ${fmt(percentile(floorLatencies, 99), 3)} ms`,
 		ratio: `${fmt(p50 / f50)}× (p50)`,
 		target: 'p50 ≤ 2 ms, p99 ≤ 10 ms',
 		met: p50 <= 2 && p99 <= 10,
-		notes: `${RUNS} runs after 10 warm-ups; t0 = the emulator's res.write() of the first Message (ServerResponse.write wrapped in this process), t1 = sendChunk's first item chunk`,
+		notes: `${RUNS_FIRST_CHUNK} runs after 10 warm-ups; ${figure.notes}`,
+	});
+}
+
+async function firstChunk(target: Target): Promise<FigureResult> {
+	log('\n[4] First-chunk latency: emulator writes the first Message → sendChunk called');
+	const params = streamParams(BENCH_IDS.short);
+	return await firstChunkLatency({
+		name: 'First-chunk latency (write → sendChunk)',
+		event: /event: ?Message/,
+		engine: async (onChunk) => await engineRun(target, params, { streaming: true, mode: 'webhook', onChunk }),
+		floor: async (onFirst) => await floorFirstMessage(target, onFirst),
+		notes: "t0 = the emulator's res.write() of the first Message (ServerResponse.write wrapped in this process), t1 = sendChunk's first item chunk",
 	});
 }
 
@@ -162,6 +180,46 @@ async function floorFirstMessage(target: Target, onFirst: () => void): Promise<v
 	for await (const chunk of res.body) parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
 }
 
+const CHAT_DELTA = /event: ?conversation\.message\.delta/;
+
+async function firstChatDelta(target: Target): Promise<FigureResult> {
+	log('\n[8] First-delta latency of an agent chat: emulator writes the first answer delta → sendChunk called');
+	const params = agentChatParams(CHAT_IDS.agents.echo);
+	return await firstChunkLatency({
+		name: 'First-delta latency, agent chat (write → sendChunk)',
+		event: CHAT_DELTA,
+		engine: async (onChunk, run) =>
+			await engineRun(target, params, { node: 'cozeAgent', items: [{ chatInput: `hello ${run}` }], streaming: true, mode: 'webhook', onChunk }),
+		floor: async (onFirst) => await floorFirstChatDelta(target, onFirst),
+		notes: "Coze Agent node, stream mode, emulator echo agent; t0 = the emulator's res.write() of the first conversation.message.delta, t1 = sendChunk's first item chunk",
+	});
+}
+
+async function floorFirstChatDelta(target: Target, onFirst: () => void): Promise<void> {
+	const { request } = await import('undici');
+	const { createParser } = await import('eventsource-parser');
+	const res = await request(`${target.baseUrl}/v3/chat`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
+		body: JSON.stringify({
+			bot_id: CHAT_IDS.agents.echo,
+			user_id: 'bench',
+			stream: true,
+			additional_messages: [{ role: 'user', content: 'hello', content_type: 'text' }],
+		}),
+	});
+	const decoder = new TextDecoder();
+	const parser = createParser({
+		onEvent: (m) => {
+			if (m.event === 'conversation.message.delta') {
+				JSON.parse(m.data);
+				onFirst();
+			}
+		},
+	});
+	for await (const chunk of res.body) parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
+}
+
 export async function benchNetwork(which: Set<number>): Promise<FigureResult[]> {
 	const emu = await startEmulator({ timeScale: 0.001, scenarios: [shortScenario, events10kScenario] });
 	const target = { baseUrl: emu.baseUrl, token: emu.token };
@@ -170,6 +228,7 @@ export async function benchNetwork(which: Set<number>): Promise<FigureResult[]> 
 		if (which.has(2)) results.push(await fixedOverhead(target));
 		if (which.has(3)) results.push(await tenThousand(target));
 		if (which.has(4)) results.push(await firstChunk(target));
+		if (which.has(8)) results.push(await firstChatDelta(target));
 	} finally {
 		await emu.close();
 	}

@@ -22,8 +22,8 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-	const selected = new Set(process.argv.slice(2).map(Number).filter((n) => n >= 1 && n <= 7));
-	const which = selected.size ? selected : new Set([1, 2, 3, 4, 5, 6, 7]);
+	const selected = new Set(process.argv.slice(2).map(Number).filter((n) => n >= 1 && n <= 8));
+	const which = selected.size ? selected : new Set([1, 2, 3, 4, 5, 6, 7, 8]);
 	const started = now();
 	const desc = machine();
 	log(`Machine: ${desc}`);
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
 		}
 	};
 	if (which.has(1)) await step('SSE decode', benchSseDecode);
-	if (which.has(2) || which.has(3) || which.has(4)) await step('network', () => benchNetwork(which));
+	if (which.has(2) || which.has(3) || which.has(4) || which.has(8)) await step('network', () => benchNetwork(which));
 	if (which.has(5)) await step('concurrency', benchConcurrency);
 	if (which.has(6)) await step('polling', benchPolling);
 	if (which.has(7)) await step('peak RSS', benchRss);
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
 	].join('\n');
 	log('\nResults\n');
 	log(md);
-	if (which.size === 7) {
+	if (which.size === 8) {
 		writeFileSync(join(__dirname, 'results.md'), `# Benchmark results\n\nProduced by \`npm run bench\` (bench/run.ts).\n\n${md}\n`);
 		log('\nWritten to bench/results.md');
 	}

@@ -145,12 +145,15 @@ export class FirstMessageProbe {
 	private readonly original = http.ServerResponse.prototype.write;
 	firstMessageAt: number | undefined;
 
+	/** `event`: what the first write of interest starts with (a workflow Message, or a chat answer delta). */
+	constructor(private readonly event: RegExp = /event: ?Message/) {}
+
 	install(): void {
 		const original = this.original;
 		// eslint-disable-next-line @typescript-eslint/no-this-alias
 		const probe = this;
 		http.ServerResponse.prototype.write = function (this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
-			if (probe.firstMessageAt === undefined && Buffer.isBuffer(chunk) && /event: ?Message/.test(chunk.toString('latin1', 0, 200))) {
+			if (probe.firstMessageAt === undefined && Buffer.isBuffer(chunk) && probe.event.test(chunk.toString('latin1', 0, 200))) {
 				probe.firstMessageAt = performance.now();
 			}
 			return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
