@@ -102,7 +102,7 @@ describe('Coze Workflow: Chat with a chatflow, through n8n-core against the emul
 					botId: BOT,
 					inputMode: 'fields',
 					inputs: { mappingMode: 'defineBelow', value: { greeting: 'Howdy' } },
-					options: { userId: 'user-1', connectorId: '1024', version: 'v0.0.2' },
+					options: { userId: 'user-1', connectorId: '1024', workflowVersion: 'v0.0.2' },
 				}),
 				{ items: [{ chatInput: 'go' }], typeVersion: 1.1 },
 			);

@@ -68,7 +68,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 		botId,
 		appId,
 		conversationId: await conversationIdFor(chat, choice, botId, options.connectorId),
-		version: textOption(optionValues, 'version', 'Workflow Version'),
+		version: textOption(optionValues, 'workflowVersion', 'Workflow Version'),
 		connectorId: options.connectorId,
 		userId: textOption(optionValues, 'userId', 'User ID'),
 	};

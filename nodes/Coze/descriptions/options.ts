@@ -180,19 +180,16 @@ const options: INodeProperties[] = [
 		description: 'Your own ID for the end user. Coze shows it as connector_uid in the run history (sent as ext.user_id).',
 		displayOptions: RUN_OR_CHAT,
 	},
-	// Chat names it `version`, as its request does; Run keeps the name it always had.
-	...(['workflowVersion', 'version'] as const).map(
-		(name): INodeProperties => ({
-			displayName: 'Workflow Version Name or ID',
-			name,
-			type: 'options',
-			typeOptions: { loadOptionsMethod: 'getWorkflowVersions', loadOptionsDependsOn: ['workflowId.value'] },
-			default: '',
-			description:
-				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			displayOptions: name === 'version' ? CHAT : RUN_ONLY,
-		}),
-	),
+	{
+		displayName: 'Workflow Version Name or ID',
+		name: 'workflowVersion',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getWorkflowVersions', loadOptionsDependsOn: ['workflowId.value'] },
+		default: '',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		displayOptions: RUN_OR_CHAT,
+	},
 ];
 
 export const optionsProperty: INodeProperties = optionsCollection(byDisplayName(options));
