@@ -3,7 +3,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ChatflowRequest } from '../protocol/chat/types';
 import { CozeInputError } from '../protocol/errors';
 import { conversationMessageProperties } from '../descriptions/chat';
-import { CHATFLOW_MESSAGE_INPUT, chatResultToJson, chatStreamOptions, conversationIdFor, readChatOptions, readConversationChoice, readMessage } from '../n8n/chat';
+import {
+	CHATFLOW_MESSAGE_INPUT,
+	chatResultToJson,
+	chatStreamOptions,
+	inConversation,
+	readChatOptions,
+	readConversationChoice,
+	readMessage,
+} from '../n8n/chat';
 import type { CozeConnection } from '../n8n/connection';
 import { readRunParameters, type SchemaCache } from '../n8n/inputValues';
 import { withLiveAnswer } from '../n8n/liveChunks';
@@ -16,11 +24,7 @@ const FILLED_BY_NODE: ReadonlySet<string> = new Set([CHATFLOW_MESSAGE_INPUT]);
 
 /** The operation's fields, shown when it is chosen. */
 export const description: INodeProperties[] = [
-	...conversationMessageProperties(
-		show,
-		"The user's message: the chatflow's USER_INPUT",
-		' (needs Bot ID)',
-	),
+	...conversationMessageProperties(show, "The user's message: the chatflow's USER_INPUT", ' (needs Bot ID)'),
 	{
 		displayName: 'Bot ID',
 		name: 'botId',
@@ -43,7 +47,12 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, { client, chat }: CozeConnection, schemas: SchemaCache): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	{ client, chat }: CozeConnection,
+	schemas: SchemaCache,
+): Promise<IDataObject> {
 	const workflowId = readWorkflowId(this, itemIndex);
 	const message = readMessage(this, itemIndex);
 	const botId = digitsId(this.getNodeParameter('botId', itemIndex, '') as unknown, 'Bot ID') || undefined;
@@ -67,12 +76,23 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 		parameters,
 		botId,
 		appId,
-		conversationId: await conversationIdFor(chat, choice, botId, options.connectorId),
 		version: textOption(optionValues, 'workflowVersion', 'Workflow Version'),
 		connectorId: options.connectorId,
 		userId: textOption(optionValues, 'userId', 'User ID'),
 	};
-	const result = await withLiveAnswer(this, itemIndex, options.streamToResponse, async (onDelta) => await chat.chatflow(request, chatStreamOptions(options, onDelta)));
+	const result = await inConversation(
+		chat,
+		choice,
+		botId,
+		options.connectorId,
+		async (conversationId) =>
+			await withLiveAnswer(
+				this,
+				itemIndex,
+				options.streamToResponse,
+				async (onDelta) => await chat.chatflow({ ...request, conversationId }, chatStreamOptions(options, onDelta)),
+			),
+	);
 	reportNotices(this, result, 'chat');
 	return chatResultToJson(result, options);
 }

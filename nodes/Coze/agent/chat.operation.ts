@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { AgentChatRequest, CozeChatResult } from '../protocol/chat/types';
 import { CozeInputError } from '../protocol/errors';
 import { conversationMessageProperties } from '../descriptions/chat';
-import { chatResultToJson, chatStreamOptions, conversationIdFor, readChatOptions, readConversationChoice, readMessage, userIdFor } from '../n8n/chat';
+import { chatResultToJson, chatStreamOptions, inConversation, readChatOptions, readConversationChoice, readMessage, userIdFor } from '../n8n/chat';
 import type { CozeConnection } from '../n8n/connection';
 import { withLiveAnswer } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
@@ -54,16 +54,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { chat
 		botId,
 		userId: userIdFor(this, itemIndex, textOption({ userId: this.getNodeParameter('userId', itemIndex, '') }, 'userId', 'User ID')),
 		message,
-		conversationId: await conversationIdFor(chat, choice, botId, options.connectorId),
 		customVariables: readPairs(optionValues, 'customVariables', 'Custom Variables', 'name'),
 		connectorId: options.connectorId,
 	};
-	let result: CozeChatResult;
-	if (mode === 'poll') {
-		result = await chat.agentChatPolled(request, { totalTimeoutMs: options.totalTimeoutMs, keepEvents: options.includeEvents });
-	} else {
-		result = await withLiveAnswer(this, itemIndex, options.streamToResponse, async (onDelta) => await chat.agentChat(request, chatStreamOptions(options, onDelta)));
-	}
+	const result: CozeChatResult = await inConversation(chat, choice, botId, options.connectorId, async (conversationId) => {
+		const inIt = { ...request, conversationId };
+		if (mode === 'poll') return await chat.agentChatPolled(inIt, { totalTimeoutMs: options.totalTimeoutMs, keepEvents: options.includeEvents });
+		return await withLiveAnswer(
+			this,
+			itemIndex,
+			options.streamToResponse,
+			async (onDelta) => await chat.agentChat(inIt, chatStreamOptions(options, onDelta)),
+		);
+	});
 	reportNotices(this, result, 'chat');
 	return chatResultToJson(result, options);
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CozeChatClient } from '../protocol/chat/client';
 import type { ChatAnswerDelta, ChatStreamOptions, CozeChatResult } from '../protocol/chat/types';
-import { CozeInputError } from '../protocol/errors';
+import { CozeApiError, CozeInputError } from '../protocol/errors';
 import { digitsId, secondsOption, textOption } from './params';
 
 /** What the chat operations of both Coze nodes share: message, conversation, options and output. */
@@ -36,7 +36,10 @@ export function readMessage(context: IExecuteFunctions, itemIndex: number): stri
 export function readConversationId(context: IExecuteFunctions, itemIndex: number): string {
 	const conversationId = digitsId(context.getNodeParameter('conversationId', itemIndex, '') as unknown, 'Conversation ID');
 	if (conversationId === '') {
-		throw new CozeInputError('Conversation ID', "Conversation ID is empty: use the conversationId of an earlier chat's item, or of Create Conversation");
+		throw new CozeInputError(
+			'Conversation ID',
+			"Conversation ID is empty: use the conversationId of an earlier chat's item, or of Create Conversation",
+		);
 	}
 	return conversationId;
 }
@@ -56,7 +59,10 @@ export function readConversationChoice(context: IExecuteFunctions, itemIndex: nu
 		}
 		return { kind, sessionId };
 	}
-	throw new CozeInputError('Conversation', `Conversation must be New Conversation, By ID or One per Chat Session (new, id or session), not "${kind}"`);
+	throw new CozeInputError(
+		'Conversation',
+		`Conversation must be New Conversation, By ID or One per Chat Session (new, id or session), not "${kind}"`,
+	);
 }
 
 /**
@@ -64,7 +70,7 @@ export function readConversationChoice(context: IExecuteFunctions, itemIndex: nu
  * itself, tagged with the session ID, so that it survives restarts and is the same for every n8n
  * process (queue mode); it needs the agent the conversation belongs to.
  */
-export async function conversationIdFor(
+async function conversationIdFor(
 	chat: CozeChatClient,
 	choice: ConversationChoice,
 	botId: string | undefined,
@@ -80,6 +86,32 @@ export async function conversationIdFor(
 	}
 	const { conversationId } = await chat.conversationForSession({ botId, sessionId: choice.sessionId, connectorId });
 	return conversationId;
+}
+
+/** Coze refused the conversation (4002) before anything started: it does not exist, or no longer. */
+function isUnknownConversation(error: unknown): boolean {
+	return error instanceof CozeApiError && error.details.code === 4002 && !error.details.runFailed && !error.runMayExist;
+}
+
+/**
+ * Runs a chat round in the chosen conversation. A session's conversation that Coze refuses as unknown
+ * (deleted in Coze) is forgotten and the round sent once more, in the session's new conversation:
+ * the refusal came before anything started.
+ */
+export async function inConversation<T>(
+	chat: CozeChatClient,
+	choice: ConversationChoice,
+	botId: string | undefined,
+	connectorId: string | undefined,
+	round: (conversationId: string | undefined) => Promise<T>,
+): Promise<T> {
+	const conversationId = await conversationIdFor(chat, choice, botId, connectorId);
+	const again = async (error: unknown): Promise<T> => {
+		if (choice.kind !== 'session' || conversationId === undefined || !isUnknownConversation(error)) throw error;
+		chat.forgetSessionConversation(conversationId);
+		return await round(await conversationIdFor(chat, choice, botId, connectorId));
+	};
+	return await round(conversationId).catch(again);
 }
 
 /** The item's n8n chat session ID (a Chat Trigger's sessionId), if it has one. */

@@ -417,6 +417,11 @@ export class CozeChatClient extends CozeClientBase {
 		return { conversationId: settled.id, created: settled.id === created.id };
 	}
 
+	/** Forgets the sessions kept in `conversationId`, which Coze no longer knows (deleted there): their next look-up lists again. */
+	forgetSessionConversation(conversationId: string): void {
+		for (const [key, cached] of sessionCache) if (cached === conversationId) sessionCache.delete(key);
+	}
+
 	private async oldestSessionConversation(where: { botId: string; connectorId?: string }, sessionId: string): Promise<Conversation | undefined> {
 		let oldest: Conversation | undefined;
 		for (let page = 1; page <= SESSION_SCAN_PAGES; page++) {
