@@ -8,6 +8,45 @@ const AGENTS = CHAT_IDS.agents;
 
 const createdConversations = (emu: CozeEmulator) => emu.requests.filter((r) => r.path === '/v1/conversation/create').length;
 
+async function createInCoze(emu: CozeEmulator, body: Record<string, unknown>): Promise<string> {
+	const response = await fetch(`${emu.baseUrl}/v1/conversation/create`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${emu.token}`, 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	return ((await response.json()) as { data: { id: string } }).data.id;
+}
+
+describe('Coze Agent: One per Chat Session finds the session in Coze', () => {
+	it("uses the session's oldest conversation, also when it is on a later page of the listing", async () => {
+		await withEmulator(async (emu) => {
+			const session = { bot_id: AGENTS.memory, meta_data: { n8n_session: 'paged' } };
+			const oldest = await createInCoze(emu, session);
+			for (let i = 0; i < 55; i++) await createInCoze(emu, { bot_id: AGENTS.memory, meta_data: { n8n_session: `other-${i}` } });
+			// A second one for the session, as two first messages that raced would leave.
+			await createInCoze(emu, session);
+			const before = createdConversations(emu);
+			const result = await runAgent(emu, agentChatParams(AGENTS.memory, { conversation: 'session' }), { items: [{ chatInput: 'hi', sessionId: 'paged' }] });
+			assert.equal(result.status, 'success', result.error?.message);
+			assert.equal(result.items[0].json.conversationId, oldest);
+			assert.equal(createdConversations(emu), before);
+		});
+	});
+
+	it('two first messages of one session at once end in one conversation', async () => {
+		await withEmulator(async (emu) => {
+			const params = agentChatParams(AGENTS.memory, { conversation: 'session' });
+			const [a, b] = await Promise.all(
+				['first', 'second'].map(async (chatInput) => await runAgent(emu, params, { items: [{ chatInput, sessionId: 'raced' }] })),
+			);
+			// Both chats go to one conversation; Coze runs one chat of a conversation at a time, so the later may be refused (4016).
+			const sent = new Set(emu.requests.filter((r) => r.path === '/v3/chat').map((r) => r.query.conversation_id));
+			assert.equal(sent.size, 1, [...sent].join(', '));
+			for (const result of [a, b]) if (result.status !== 'success') assert.match(result.error!.message, /\(4016\)/);
+		});
+	});
+});
+
 describe('Coze Agent: One per Chat Session when Coze no longer has the conversation', () => {
 	it('a session whose conversation was deleted in Coze gets a new one, in this message and the next', async () => {
 		await withEmulator(async (emu) => {
