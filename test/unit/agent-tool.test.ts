@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { NodeHelpers, type INode, type INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, type IExecuteFunctions, type INode, type INodeParameters } from 'n8n-workflow';
 
 import { CozeAgent } from '../../nodes/Coze/CozeAgent.node';
+import { readMessage } from '../../nodes/Coze/n8n/chat';
 
 /** The Coze Agent as an AI Agent's tool: its parameters as n8n's Workflow fills them (defaults included). */
 function asTool(parameters: INodeParameters): { node: INode; type: CozeAgent } {
@@ -35,5 +36,19 @@ describe('the Coze Agent node as a tool', () => {
 		assert.doesNotMatch(told, /conversations/);
 		const submit = asTool({ operation: 'submitToolOutputs' });
 		assert.match(NodeHelpers.getToolDescriptionForNode(submit.node, submit.type), /tool outputs/i);
+	});
+});
+
+describe('the Message of a chat used as a tool', () => {
+	const context = (type: string, message: unknown) =>
+		({
+			getNode: () => ({ type }),
+			getNodeParameter: (name: string) => (name === 'message' ? message : undefined),
+		}) as unknown as IExecuteFunctions;
+
+	it("says how the model fills it when it is empty, since a tool's input has no chatInput", () => {
+		assert.throws(() => readMessage(context('n8n-nodes-coze-openclaw.cozeAgentTool', ''), 0), /\$fromAI\('message'/);
+		assert.throws(() => readMessage(context('n8n-nodes-coze-openclaw.cozeAgent', ''), 0), /Chat Trigger gives it as chatInput/);
+		assert.equal(readMessage(context('n8n-nodes-coze-openclaw.cozeAgentTool', 'hello'), 0), 'hello');
 	});
 });

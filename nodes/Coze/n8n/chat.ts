@@ -27,7 +27,14 @@ export function readMessage(context: IExecuteFunctions, itemIndex: number): stri
 	const raw = context.getNodeParameter('message', itemIndex, '') as unknown;
 	const message = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : JSON.stringify(raw);
 	if (message.trim() === '') {
-		throw new CozeInputError('Message', 'Message is empty: enter the text to send, or map it from the input (a Chat Trigger gives it as chatInput)');
+		// As an AI Agent's tool, the node's input is what the model passed, which fills only $fromAI() parameters.
+		const asTool = context.getNode().type.endsWith('Tool');
+		throw new CozeInputError(
+			'Message',
+			asTool
+				? "Message is empty: as an AI Agent's tool, let the model fill it: set Message to {{ $fromAI('message', 'The message to send') }}"
+				: 'Message is empty: enter the text to send, or map it from the input (a Chat Trigger gives it as chatInput)',
+		);
 	}
 	return message;
 }
