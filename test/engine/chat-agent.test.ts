@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import type { IDataObject, INodeListSearchResult } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { CHAT_IDS, type CozeEmulator } from '../emulator';
-import { accessTokenCredentials, callEditorMethod, nodeUnderTest, runWorkflow } from '../harness/engine';
+import { accessTokenCredentials, nodeUnderTest, runWorkflow } from '../harness/engine';
 import { waitFor } from '../support/wait';
-import { agentChatParams, byId, byUrl, runAgent, withEmulator } from './helpers';
+import { agentChatParams, byId, byUrl, runAgent, searchAgents, withEmulator } from './helpers';
 
 const AGENTS = CHAT_IDS.agents;
 
@@ -75,18 +75,17 @@ describe('Coze Agent: Chat, through n8n-core against the emulator', () => {
 			const result = await runAgent(emu, { ...agentChatParams(AGENTS.echo), agentId: byUrl(url) }, { items: [{ chatInput: 'u' }] });
 			assert.equal(result.items[0].json.answer, 'You said: u');
 			// n8n checks the By ID pattern before the execution starts.
-			await assert.rejects(runAgent(emu, { ...agentChatParams(AGENTS.echo), agentId: byId('12345') }, { items: [{ chatInput: 'u' }] }), /An agent ID has 19 digits/);
-			const badUrl = await runAgent(emu, { ...agentChatParams(AGENTS.echo), agentId: byId('={{ "https://www.coze.com/space/1/bots" }}') }, { items: [{ chatInput: 'u' }] });
+			await assert.rejects(
+				runAgent(emu, { ...agentChatParams(AGENTS.echo), agentId: byId('12345') }, { items: [{ chatInput: 'u' }] }),
+				/An agent ID has 19 digits/,
+			);
+			const badUrl = await runAgent(
+				emu,
+				{ ...agentChatParams(AGENTS.echo), agentId: byId('={{ "https://www.coze.com/space/1/bots" }}') },
+				{ items: [{ chatInput: 'u' }] },
+			);
 			assert.match(badUrl.error!.message, /the URL holds no agent ID/);
-			const list = (await callEditorMethod({
-				node: 'cozeAgent',
-				kind: 'listSearch',
-				method: 'searchAgents',
-				parameters: { operation: 'chat' },
-				credentials: accessTokenCredentials(emu.baseUrl, emu.token),
-				typeVersion: 1,
-				args: ['memory'],
-			})) as INodeListSearchResult;
+			const list = await searchAgents(emu, 'memory');
 			assert.deepEqual(
 				list.results.map((r) => r.value),
 				[AGENTS.memory],
@@ -144,7 +143,10 @@ describe('Coze Agent: Chat, through n8n-core against the emulator', () => {
 			assert.equal(items.map((c) => c.content).join(''), (json.answer as string).replace('\n\n', ''));
 			// The round also had reasoning, a tool call and follow-ups: none of it is in the chunks above.
 			assert.ok((json.reasoning as string).length > 0 && (json.followUps as string[]).length === 3);
-			const off = await runAgent(emu, agentChatParams(AGENTS.rich, { options: { streamToResponse: false } }), { items: [{ chatInput: 'x' }], streaming: true });
+			const off = await runAgent(emu, agentChatParams(AGENTS.rich, { options: { streamToResponse: false } }), {
+				items: [{ chatInput: 'x' }],
+				streaming: true,
+			});
 			assert.equal(off.chunks.length, 0);
 		});
 	});
@@ -153,13 +155,19 @@ describe('Coze Agent: Chat, through n8n-core against the emulator', () => {
 		await withEmulator(async (emu) => {
 			const created = await runAgent(
 				emu,
-				{ operation: 'createConversation', agentId: byId(AGENTS.memory), options: { name: 'Support', metadata: { values: [{ key: 'team', value: 'blue' }] } } },
+				{
+					operation: 'createConversation',
+					agentId: byId(AGENTS.memory),
+					options: { name: 'Support', metadata: { values: [{ key: 'team', value: 'blue' }] } },
+				},
 				{ items: [{}] },
 			);
 			const conversationId = created.items[0].json.conversationId as string;
 			assert.match(conversationId, /^\d{19}$/);
 			assert.deepEqual(created.items[0].json.metaData, { team: 'blue' });
-			const said = await runAgent(emu, agentChatParams(AGENTS.memory, { conversation: 'id', conversationId }), { items: [{ chatInput: 'remember tea' }] });
+			const said = await runAgent(emu, agentChatParams(AGENTS.memory, { conversation: 'id', conversationId }), {
+				items: [{ chatInput: 'remember tea' }],
+			});
 			assert.equal(said.items[0].json.conversationId, conversationId);
 			const listed = await runAgent(emu, { operation: 'listMessages', conversationId, limit: 10, order: 'asc' }, { items: [{}] });
 			const messages = listed.items[0].json.messages as Array<{ role: string; content: string }>;
@@ -182,7 +190,12 @@ describe('Coze Agent: Chat, through n8n-core against the emulator', () => {
 			// The slow agent stays in progress until cancelled.
 			emu.setKnobs({ chatSlowMs: 100_000_000 });
 			// Polling knows the chat ID once the chat is started; the first retrieve proves it.
-			const started = waitFor('the first poll of the chat', 30_000, () => (emu.requests.some((r) => r.path === '/v3/chat/retrieve') ? true : undefined), 20);
+			const started = waitFor(
+				'the first poll of the chat',
+				30_000,
+				() => (emu.requests.some((r) => r.path === '/v3/chat/retrieve') ? true : undefined),
+				20,
+			);
 			const result = await runAgent(emu, agentChatParams(AGENTS.slow, { mode: 'poll' }), {
 				items: [{ chatInput: 'wait' }],
 				cancelOn: started,
@@ -214,9 +227,12 @@ describe('Coze Agent: Chat, through n8n-core against the emulator', () => {
 			assert.match(cancel.chat_id as string, /^\d{19}$/);
 			assert.equal(emu.chatsStarted(), 1);
 			// Cancelled while it was answering, not after its stream had ended (which Coze would refuse with 4104).
-			const retrieved = await fetch(`${emu.baseUrl}/v3/chat/retrieve?conversation_id=${String(cancel.conversation_id)}&chat_id=${String(cancel.chat_id)}`, {
-				headers: { Authorization: `Bearer ${emu.token}` },
-			});
+			const retrieved = await fetch(
+				`${emu.baseUrl}/v3/chat/retrieve?conversation_id=${String(cancel.conversation_id)}&chat_id=${String(cancel.chat_id)}`,
+				{
+					headers: { Authorization: `Bearer ${emu.token}` },
+				},
+			);
 			assert.match(await retrieved.text(), /"status":"canceled"/);
 		});
 	});

@@ -1,7 +1,7 @@
-import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeListSearchResult, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type CozeEmulator, type EmulatorOptions } from '../emulator';
-import { accessTokenCredentials, runNode, type NodeRunResult, type RunNodeOptions } from '../harness/engine';
+import { accessTokenCredentials, callEditorMethod, runNode, type NodeRunResult, type RunNodeOptions } from '../harness/engine';
 
 /** Emulator time runs 100× faster than Coze's in these tests. */
 export const TIME_SCALE = 0.01;
@@ -30,11 +30,7 @@ export function runParams(id: string, extra: INodeParameters = {}): INodeParamet
 	return { operation: 'run', mode: 'stream', workflowId: workflow(id), parametersJson: '{}', options: {}, ...extra };
 }
 
-export async function run(
-	emu: CozeEmulator,
-	parameters: INodeParameters,
-	extra: Partial<RunNodeOptions> = {},
-): Promise<NodeRunResult> {
+export async function run(emu: CozeEmulator, parameters: INodeParameters, extra: Partial<RunNodeOptions> = {}): Promise<NodeRunResult> {
 	return await runNode({ parameters, credentials: accessTokenCredentials(emu.baseUrl, emu.token), ...extra });
 }
 
@@ -77,7 +73,15 @@ export function jwtCredentialData(
 
 /** The Chat operation of the Coze Workflow node (typeVersion 1.1) on a chatflow, in JSON input mode. */
 export function chatflowParams(id: string, extra: INodeParameters = {}): INodeParameters {
-	return { operation: 'chat', workflowId: workflow(id), inputMode: 'json', parametersJson: '{}', message: '={{ $json.chatInput }}', options: {}, ...extra };
+	return {
+		operation: 'chat',
+		workflowId: workflow(id),
+		inputMode: 'json',
+		parametersJson: '{}',
+		message: '={{ $json.chatInput }}',
+		options: {},
+		...extra,
+	};
 }
 
 /** The Coze Agent node's Chat operation. */
@@ -88,4 +92,17 @@ export function agentChatParams(id: string, extra: INodeParameters = {}): INodeP
 /** Runs the Coze Agent node. */
 export async function runAgent(emu: CozeEmulator, parameters: INodeParameters, extra: Partial<RunNodeOptions> = {}): Promise<NodeRunResult> {
 	return await run(emu, parameters, { node: 'cozeAgent', ...extra });
+}
+
+/** The Coze Agent's picker, as the editor calls it. */
+export async function searchAgents(emu: CozeEmulator, filter: string): Promise<INodeListSearchResult> {
+	return (await callEditorMethod({
+		node: 'cozeAgent',
+		kind: 'listSearch',
+		method: 'searchAgents',
+		parameters: { operation: 'chat' },
+		credentials: accessTokenCredentials(emu.baseUrl, emu.token),
+		typeVersion: 1,
+		args: [filter],
+	})) as INodeListSearchResult;
 }

@@ -111,9 +111,13 @@ function isChatEndpoint(endpoint: string): boolean {
 
 /**
  * A Coze failure as one line for the editor (workflow list, inputs area), which shows a message but no
- * description: the same words and hint as the run error.
+ * description: the same words and hint as the run error, with the credential's `secrets` taken out.
  */
-export function editorErrorText(error: unknown, host: string): string {
+export function editorErrorText(error: unknown, host: string, secrets: readonly string[]): string {
+	return redactSecrets(rawEditorErrorText(error, host), secrets);
+}
+
+function rawEditorErrorText(error: unknown, host: string): string {
 	if (!(error instanceof CozeError)) return error instanceof Error ? error.message : String(error);
 	if (!(error instanceof CozeApiError)) return error.message;
 	const d = error.details;
@@ -124,7 +128,10 @@ export function editorErrorText(error: unknown, host: string): string {
 
 /** Whether Coze said the workflow does not exist or is not published. */
 export function isWorkflowNotFound(error: unknown): boolean {
-	return error instanceof CozeApiError && (error.details.code === 4200 || error.details.code === 6031 || (error.details.code === undefined && error.details.httpStatus === 404));
+	return (
+		error instanceof CozeApiError &&
+		(error.details.code === 4200 || error.details.code === 6031 || (error.details.code === undefined && error.details.httpStatus === 404))
+	);
 }
 
 /** Operations that start a workflow run or a chat round, and what running one again would do. */
@@ -133,7 +140,8 @@ const STARTS: Record<string, string | undefined> = {
 	run: undefined,
 	resume: undefined,
 	chat: 'may have sent the message to Coze, so running it again could send it twice. Check the conversation in Coze before running the item again',
-	submitToolOutputs: 'may have sent the tool outputs to Coze, so running it again could send them twice. Check the chat in Coze before running the item again',
+	submitToolOutputs:
+		'may have sent the tool outputs to Coze, so running it again could send them twice. Check the chat in Coze before running the item again',
 };
 /** Operations that store something in Coze, and what running one again would do. */
 const STORES: Record<string, string> = {

@@ -51,12 +51,12 @@ function listedKind(context: ILoadOptionsFunctions): 'workflow' | 'chatflow' {
  * page and the cursor says where to go on.
  */
 export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const { client, endpoint } = await createCozeClient(this, authentication(this));
+	const { client, endpoint, secrets } = await createCozeClient(this, authentication(this));
 	try {
 		return await listPage(client, listedKind(this), filter, paginationToken);
 	} catch (error) {
 		// The list shows only the message, so the hint (token, region) goes into it.
-		throw new NodeOperationError(this.getNode(), editorErrorText(error, endpoint.host));
+		throw new NodeOperationError(this.getNode(), editorErrorText(error, endpoint.host, secrets));
 	}
 }
 
@@ -109,31 +109,33 @@ function defaultValueOf(field: InputField): string | undefined {
 export async function getWorkflowInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const workflowId = workflowIdOf(this);
 	if (!/^\d+$/.test(workflowId)) return { fields: [], emptyFieldsNotice: 'Choose a workflow first: its inputs appear here.' };
-	const { client, endpoint } = await createCozeClient(this, authentication(this));
+	const { client, endpoint, secrets } = await createCozeClient(this, authentication(this));
 	let schema: Record<string, ParameterSchema>;
 	try {
 		schema = await client.getWorkflowInputs(workflowId);
 	} catch (error) {
 		const notice = isWorkflowNotFound(error)
 			? `Workflow ${workflowId} was not found or is not published. Publish it in Coze, or choose another workflow.`
-			: `Could not read the workflow's inputs. ${editorErrorText(error, endpoint.host)}`;
+			: `Could not read the workflow's inputs. ${editorErrorText(error, endpoint.host, secrets)}`;
 		return { fields: [], emptyFieldsNotice: notice };
 	}
 	// A chatflow's USER_INPUT is the message of Chat, not an input to fill.
 	const filledByNode = listedKind(this) === 'chatflow' ? CHATFLOW_MESSAGE_INPUT : undefined;
-	const fields: ResourceMapperField[] = inputFields(schema).filter((field) => field.name !== filledByNode).map((field) => {
-		const defaultValue = defaultValueOf(field);
-		return {
-			id: fieldIdOf(field.name),
-			displayName: `${field.name} (${typeLabel(field.schema)})`,
-			required: field.schema.required,
-			defaultMatch: false,
-			canBeUsedToMatch: false,
-			display: true,
-			type: field.mapperType,
-			...(defaultValue !== undefined ? { defaultValue } : {}),
-		};
-	});
+	const fields: ResourceMapperField[] = inputFields(schema)
+		.filter((field) => field.name !== filledByNode)
+		.map((field) => {
+			const defaultValue = defaultValueOf(field);
+			return {
+				id: fieldIdOf(field.name),
+				displayName: `${field.name} (${typeLabel(field.schema)})`,
+				required: field.schema.required,
+				defaultMatch: false,
+				canBeUsedToMatch: false,
+				display: true,
+				type: field.mapperType,
+				...(defaultValue !== undefined ? { defaultValue } : {}),
+			};
+		});
 	return { fields, emptyFieldsNotice: 'This workflow has no inputs.' };
 }
 
@@ -149,7 +151,7 @@ export async function getWorkflowVersions(this: ILoadOptionsFunctions): Promise<
 
 /** Published agents of every workspace the credential sees, name and workspace shown. */
 export async function searchAgents(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const { chat, endpoint } = await createCozeClient(this, authentication(this));
+	const { chat, endpoint, secrets } = await createCozeClient(this, authentication(this));
 	try {
 		const agents = await chat.listAgentsAcrossWorkspaces(filter?.trim() || undefined);
 		return {
@@ -160,6 +162,6 @@ export async function searchAgents(this: ILoadOptionsFunctions, filter?: string)
 			})),
 		};
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), editorErrorText(error, endpoint.host));
+		throw new NodeOperationError(this.getNode(), editorErrorText(error, endpoint.host, secrets));
 	}
 }

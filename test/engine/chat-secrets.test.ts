@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { CHAT_IDS } from '../emulator';
+import { agentChatParams, runAgent, searchAgents, withEmulator } from './helpers';
+
+const TOKEN = 'pat_echoedSecretToken0123456789';
+/** Coze's answer when it echoes the request's authorization, as a proxy or a verbose error might. */
+const echoing = JSON.stringify({ code: 4000, msg: `bad request: header Authorization: Bearer ${TOKEN} token=${TOKEN}` });
+
+describe('Coze answers that echo the token', () => {
+	it('never show it: not in a chat error, not in the agent picker', async () => {
+		await withEmulator(
+			async (emu) => {
+				emu.setKnobs({ httpStatus: 400, httpBody: echoing }, { times: 1, path: '/v3/chat' });
+				const chat = await runAgent(emu, agentChatParams(CHAT_IDS.agents.echo), { items: [{ chatInput: 'x' }] });
+				assert.equal(chat.status, 'error');
+				assert.ok(!JSON.stringify([chat.error?.message, chat.error?.description]).includes(TOKEN), chat.error?.message);
+
+				emu.setKnobs({ httpStatus: 400, httpBody: echoing }, { times: 1, path: '/v1/bots' });
+				const picked = searchAgents(emu, '');
+				await assert.rejects(picked, (error: Error) => {
+					assert.match(error.message, /bad request/);
+					assert.ok(!error.message.includes(TOKEN), error.message);
+					return true;
+				});
+			},
+			{ token: TOKEN },
+		);
+	});
+});
