@@ -16,8 +16,8 @@ import {
 
 /** A 401 without a Coze code is the same trouble as 4100. */
 function hintFor(error: CozeApiError, host: string): string | undefined {
-	const { code, httpStatus } = error.details;
-	return hintForCode(code ?? (httpStatus === 401 ? 4100 : undefined), { host });
+	const { code, httpStatus, endpoint } = error.details;
+	return hintForCode(code ?? (httpStatus === 401 ? 4100 : undefined), { host, endpoint });
 }
 
 /** The texts of an error come from responses, which may echo the credential: `secrets` are taken out. */

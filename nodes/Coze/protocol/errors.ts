@@ -137,7 +137,7 @@ export const ASYNC_NEEDS_PAID_PLAN_CODE = 6003;
 export const SYNC_CANNOT_INTERRUPT_CODE = 6039;
 
 /** What a user can do about the Coze codes they meet most. */
-export function hintForCode(code: number | undefined, context: { host?: string } = {}): string | undefined {
+export function hintForCode(code: number | undefined, context: { host?: string; endpoint?: string } = {}): string | undefined {
 	if (code === undefined) return undefined;
 	if (AUTH_ERROR_CODES.has(code)) {
 		const where = context.host ? ` by ${context.host}` : '';
@@ -148,7 +148,7 @@ export function hintForCode(code: number | undefined, context: { host?: string }
 		);
 	}
 	if (LIMIT_ERROR_CODES.has(code)) {
-		return 'Coze is limiting requests for this account (rate limit, daily limit or quota). Lower the node\'s concurrency or request rate, or wait and run again.';
+		return "Coze is limiting requests for this account (rate limit, daily limit or quota). Lower the node's concurrency or request rate, or wait and run again.";
 	}
 	switch (code) {
 		case MODEL_ERROR_CODE:
@@ -156,6 +156,9 @@ export function hintForCode(code: number | undefined, context: { host?: string }
 		case MODEL_RATE_LIMIT_CODE:
 			return "A model inside the workflow reached its requests-per-minute limit. Wait a minute, or lower the node's Concurrency or Requests per Second, then run the item again.";
 		case 4000:
+			// Agent requests have no workflow inputs, nor Bot ID and App ID.
+			if (context.endpoint?.includes('/v3/chat'))
+				return "Coze rejected the request parameters. Check the node's fields; for Submit Tool Outputs, give one output for each tool call the chat waits for (toolCalls of its item), with its ID.";
 			return 'Coze rejected the request parameters. Check the workflow inputs, and that Bot ID and App ID are not both set.';
 		case 4200:
 		case 6031:

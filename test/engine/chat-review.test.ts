@@ -29,3 +29,24 @@ describe('Coze answers that echo the token', () => {
 		);
 	});
 });
+
+describe('hints of agent requests', () => {
+	it('a refused Submit Tool Outputs says what to check in it, not in a workflow', async () => {
+		await withEmulator(async (emu) => {
+			const asked = await runAgent(emu, agentChatParams(CHAT_IDS.agents.tools), { items: [{ chatInput: 'Paris' }] });
+			const { conversationId, chatId } = asked.items[0].json;
+			const submit = {
+				operation: 'submitToolOutputs',
+				conversationId,
+				chatId,
+				toolOutputs: { values: [{ toolCallId: 'not-asked-for', output: 'x' }] },
+				options: {},
+			};
+			const refused = await runAgent(emu, submit as never, { items: [{}], continueOnFail: true });
+			const json = refused.items[0].json;
+			assert.equal(json.code, 4000);
+			assert.doesNotMatch(json.hint as string, /workflow|App ID/);
+			assert.match(json.hint as string, /tool call/);
+		});
+	});
+});
