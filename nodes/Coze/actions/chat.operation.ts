@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ChatflowRequest } from '../protocol/chat/types';
-import { CozeInputError } from '../protocol/errors';
+import { checkChatflowHome } from '../protocol/chat/client';
 import { conversationMessageProperties } from '../descriptions/chat';
 import {
 	CHATFLOW_MESSAGE_INPUT,
@@ -57,15 +57,7 @@ export async function execute(
 	const message = readMessage(this, itemIndex);
 	const botId = digitsId(this.getNodeParameter('botId', itemIndex, '') as unknown, 'Bot ID') || undefined;
 	const appId = digitsId(this.getNodeParameter('appId', itemIndex, '') as unknown, 'App ID') || undefined;
-	if (botId && appId) {
-		throw new CozeInputError('Bot ID', 'Set either Bot ID or App ID, not both: Coze refuses a chatflow run that names both');
-	}
-	if (!botId && !appId) {
-		throw new CozeInputError(
-			'Bot ID',
-			'Set Bot ID or App ID: a chatflow of the resource library runs in an agent (Bot ID), a chatflow of a Coze app in its app (App ID)',
-		);
-	}
+	checkChatflowHome({ botId, appId });
 	const choice = readConversationChoice(this, itemIndex);
 	const optionValues = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const options = readChatOptions(optionValues);

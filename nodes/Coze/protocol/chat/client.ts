@@ -52,6 +52,19 @@ function userMessage(content: string, extra: Record<string, unknown> = {}): Reco
 	return { role: 'user', content, content_type: 'text', ...extra };
 }
 
+/** A chatflow runs in an agent (Bot ID, library chatflows) or in its app (App ID): exactly one of them. */
+export function checkChatflowHome(request: { botId?: string; appId?: string }): void {
+	if (request.botId && request.appId) {
+		throw new CozeInputError('Bot ID', 'Set either Bot ID or App ID, not both: Coze refuses a chatflow run that names both');
+	}
+	if (!request.botId && !request.appId) {
+		throw new CozeInputError(
+			'Bot ID',
+			'Set Bot ID or App ID: a chatflow of the resource library runs in an agent (Bot ID), a chatflow of a Coze app in its app (App ID)',
+		);
+	}
+}
+
 /** Older first: by creation time, then by ID (Coze's IDs grow with time; as text, a longer one is larger). */
 function older(a: Conversation, b: Conversation): boolean {
 	const at = a.createdAt ?? 0;
@@ -69,12 +82,7 @@ export class CozeChatClient extends CozeClientBase {
 	// ---- chat rounds ----
 
 	async chatflow(request: ChatflowRequest, options: ChatStreamOptions): Promise<CozeChatResult> {
-		if (request.botId && request.appId) {
-			throw new CozeInputError('Bot ID', 'Set either Bot ID or App ID, not both: Coze refuses a chatflow run with both.');
-		}
-		if (!request.botId && !request.appId) {
-			throw new CozeInputError('Bot ID', 'A chatflow runs in an agent or an app: set Bot ID (library chatflows) or App ID (app chatflows).');
-		}
+		checkChatflowHome(request);
 		const body: Record<string, unknown> = {
 			workflow_id: request.workflowId,
 			additional_messages: [userMessage(request.message)],
