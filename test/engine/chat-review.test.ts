@@ -50,3 +50,20 @@ describe('hints of agent requests', () => {
 		});
 	});
 });
+
+describe('Submit Tool Outputs input', () => {
+	it('refuses a tool call ID that arrived as a number too large to be exact, before sending anything', async () => {
+		await withEmulator(async (emu) => {
+			const submit = {
+				operation: 'submitToolOutputs',
+				conversationId: '7400000000000000300',
+				chatId: '7400000000000000400',
+				toolOutputs: { values: [{ toolCallId: '={{ 7400000000000000123 }}', output: 'x' }] },
+				options: {},
+			};
+			const refused = await runAgent(emu, submit as never, { items: [{}] });
+			assert.match(refused.error!.message, /Tool Call ID.*too large to be exact/);
+			assert.equal(emu.requests.filter((r) => r.path === '/v3/chat/submit_tool_outputs').length, 0);
+		});
+	});
+});

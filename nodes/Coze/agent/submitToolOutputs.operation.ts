@@ -6,7 +6,7 @@ import { isPlainObject } from '../protocol/json';
 import { conversationIdProperty } from '../descriptions/chat';
 import { chatResultToJson, chatStreamOptions, readChatOptions, readConversationId } from '../n8n/chat';
 import type { CozeConnection } from '../n8n/connection';
-import { digitsId } from '../n8n/params';
+import { digitsId, idParameter } from '../n8n/params';
 import { withLiveAnswer } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
 
@@ -39,7 +39,13 @@ export const description: INodeProperties[] = [
 				displayName: 'Output',
 				name: 'values',
 				values: [
-					{ displayName: 'Tool Call ID', name: 'toolCallId', type: 'string', default: '', description: 'The ID of the tool call, from toolCalls of the item' },
+					{
+						displayName: 'Tool Call ID',
+						name: 'toolCallId',
+						type: 'string',
+						default: '',
+						description: 'The ID of the tool call, from toolCalls of the item',
+					},
 					{ displayName: 'Output', name: 'output', type: 'string', default: '', description: "The tool's result, as text (JSON as text is fine)" },
 				],
 			},
@@ -52,12 +58,14 @@ function readToolOutputs(context: IExecuteFunctions, itemIndex: number): ToolOut
 	const rows = Array.isArray(collection.values) ? collection.values : [];
 	const outputs = rows.map((row, index) => {
 		const record = isPlainObject(row) ? row : {};
-		const toolCallId = typeof record.toolCallId === 'string' || typeof record.toolCallId === 'number' ? String(record.toolCallId).trim() : '';
-		if (toolCallId === '') throw new CozeInputError('Tool Outputs', `Tool Outputs: row ${index + 1} has no Tool Call ID (the id of one of the item's toolCalls)`);
+		const toolCallId = idParameter(record.toolCallId, 'Tool Call ID');
+		if (toolCallId === '')
+			throw new CozeInputError('Tool Outputs', `Tool Outputs: row ${index + 1} has no Tool Call ID (the id of one of the item's toolCalls)`);
 		const output = record.output;
 		return { toolCallId, output: typeof output === 'string' ? output : output === undefined || output === null ? '' : JSON.stringify(output) };
 	});
-	if (outputs.length === 0) throw new CozeInputError('Tool Outputs', 'Tool Outputs is empty: add one output per tool call the agent waits for (toolCalls of the item)');
+	if (outputs.length === 0)
+		throw new CozeInputError('Tool Outputs', 'Tool Outputs is empty: add one output per tool call the agent waits for (toolCalls of the item)');
 	return outputs;
 }
 
