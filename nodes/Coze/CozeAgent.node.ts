@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { agentOperationProperty, agentProperty, agentResourceProperty, agentSubtitle } from './agent/description';
+import { agentOperationProperty, agentProperty, agentSubtitle } from './agent/description';
 import { agentOptionsProperty } from './agent/options';
 import { operations, router } from './agent/router';
 import { authenticationProperty, cozeApiNodeConnections } from './descriptions/common';
@@ -24,7 +24,6 @@ export class CozeAgent implements INodeType {
 		],
 		properties: [
 			authenticationProperty,
-			agentResourceProperty,
 			agentOperationProperty,
 			agentProperty,
 			...Object.values(operations).flatMap((operation) => operation.description),

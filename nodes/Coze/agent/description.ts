@@ -2,32 +2,13 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { agentIdProperty } from './agentId';
 
-/**
- * The node's one resource, never shown. n8n describes a node used as an AI Agent's tool by the action of
- * its operation only when the operation belongs to a resource; otherwise the model is told everything the
- * node can do.
- */
-export const agentResourceProperty: INodeProperties = {
-	displayName: 'Resource',
-	name: 'resource',
-	type: 'hidden',
-	noDataExpression: true,
-	default: 'agent',
-};
-
 export const agentOperationProperty: INodeProperties = {
 	displayName: 'Operation',
 	name: 'operation',
 	type: 'options',
 	noDataExpression: true,
-	displayOptions: { show: { resource: ['agent'] } },
 	options: [
-		{
-			name: 'Chat',
-			value: 'chat',
-			action: 'Send a message to an agent and get its answer',
-			description: 'Send a message to a published agent and return its answer',
-		},
+		{ name: 'Chat', value: 'chat', action: 'Chat with an agent', description: 'Send a message to a published agent and return its answer' },
 		{
 			name: 'Clear Context',
 			value: 'clearContext',
