@@ -92,7 +92,7 @@ const apiFailure = (message: string, code: number | null, hint: string | null): 
 const operationFailure = (message: string, events: number): Failure => ({
 	name: 'NodeOperationError',
 	message,
-	description: `${events} events had arrived before the stream ended.`,
+	description: `${events} ${events === 1 ? 'event had' : 'events had'} arrived before the stream ended.`,
 	item: { error: message },
 });
 
