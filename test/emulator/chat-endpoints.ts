@@ -2,6 +2,7 @@ import { AGENTS } from './chat-catalogue';
 import { chatError, ownerOf, parseMessages, parseMetaData, runEnv, storeEntered } from './chat-requests';
 import { runChat, runInBackground, wait, type ChatEnd } from './chat-run';
 import { agentScript, toolOutputScript, type ChatStep, type ContextMessage } from './chat-scripts';
+import { recordingFor, replayRecording } from './chat-recordings';
 import { ChatSse, failHalted } from './chat-sse';
 import type { ChatRecord, Conversation } from './chat-state';
 import { chatJson, listedMessageJson } from './chat-wire';
@@ -51,6 +52,8 @@ async function chat(ctx: RequestContext): Promise<void> {
   if (!isRecord(body)) return chatError(ctx, 4000, 'the body must be a JSON object');
   const botId = stringField(body, 'bot_id');
   if (botId === undefined) return chatError(ctx, 4000, 'bot_id is required');
+  const recorded = recordingFor('chat', botId);
+  if (recorded) return replayRecording(ctx, recorded);
   if (stringField(body, 'user_id') === undefined) return chatError(ctx, 4000, 'user_id is required');
   const agent = AGENTS.find((a) => a.id === botId);
   if (!agent) return chatError(ctx, 4006);
@@ -140,6 +143,8 @@ function cancel(ctx: RequestContext): void {
 }
 
 async function submitToolOutputs(ctx: RequestContext): Promise<void> {
+  const recorded = recordingFor('submitToolOutputs', ctx.query['chat_id']);
+  if (recorded) return replayRecording(ctx, recorded);
   const conversationId = ctx.query['conversation_id'] ?? '';
   const owner = ownerOf(ctx);
   const conversation = conversationId === '' ? undefined : ctx.state.chat.owned(owner, conversationId);

@@ -1,4 +1,5 @@
 import { APP_CONVERSATION_NAMES, chatflowKind } from './chat-catalogue';
+import { recordingFor, replayRecording } from './chat-recordings';
 import { chatError, ownerOf, parseMessages, runEnv, storeEntered } from './chat-requests';
 import { runChat, wait } from './chat-run';
 import { chatflowScript, type ContextMessage } from './chat-scripts';
@@ -37,6 +38,8 @@ async function workflowsChat(ctx: RequestContext): Promise<void> {
   const body = ctx.json;
   if (!isRecord(body)) return chatError(ctx, 4000, 'the body must be a JSON object');
   const workflowId = text(body, 'workflow_id') ?? '';
+  const recorded = recordingFor('workflowsChat', workflowId);
+  if (recorded) return replayRecording(ctx, recorded);
   const scenario = state.scenarios.get(workflowId);
   const kind = chatflowKind(workflowId);
   if (!scenario || kind === undefined || scenario.mode !== 'chatflow' || scenario.publishStatus === 'unpublished_draft') return chatError(ctx, 4200);

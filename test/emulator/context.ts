@@ -58,6 +58,8 @@ export interface RequestContext {
   readonly bodyTooLarge: boolean;
   readonly logid: string;
   readonly knobs: ResolvedKnobs;
+  /** Sizes of the body writes of a streamed answer, as they happen (recorded with the request). */
+  readonly writes: number[];
   /** Aborted when the client disconnects or the emulator closes. */
   readonly signal: AbortSignal;
   readonly reply: Reply;

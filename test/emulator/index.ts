@@ -27,5 +27,7 @@ export type {
 } from './scenario-model';
 export { signJwt } from './jwt';
 export { CHAT_IDS } from './chat-catalogue';
+export { CHAT_RECORDINGS } from './chat-recordings';
+export type { ChatRecording, RecordingEndpoint } from './chat-recordings';
 export { MAIN_OWNER_ID, SECOND_OWNER_ID } from './auth';
 export { PERSONAL_WORKSPACE_ID, TEAM_WORKSPACE_ID, WORKSPACES } from './scenarios';

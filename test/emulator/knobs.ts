@@ -58,7 +58,8 @@ export interface Knobs {
   cutAfterEvents: number;
   /** Destroy the socket after this many body bytes. */
   cutAfterBytes: number;
-  /** Write the SSE body this many bytes at a time, `dripIntervalMs` (real ms) apart. */
+  /** Write the SSE body this many bytes at a time, `dripIntervalMs` (real ms) apart; 0 = on the
+   *  next turn of the event loop. */
   dripBytes: number;
   dripIntervalMs: number;
   /** Where writes are split: per event (default), at seeded random offsets inside events, or at

@@ -263,7 +263,8 @@ export class EmulatorServer implements CozeEmulator {
     const params = matched?.params ?? {};
 
     const workflowId = params['wid'] ?? (isRecord(json) && typeof json['workflow_id'] === 'string' ? json['workflow_id'] : undefined) ?? query['workflow_id'];
-    this.requests.push({ method, path, query, headers: flattenHeaders(req), body: recordedBody(req, rawBody, json), time: Date.now() });
+    const writes: number[] = [];
+    this.requests.push({ method, path, query, headers: flattenHeaders(req), body: recordedBody(req, rawBody, json), time: Date.now(), logId: logid, writes });
 
     const earlyReply = new Reply(res, { flavor: this.flavor, logid, errorsWithoutTrailingNewline: false });
     let knobs: ResolvedKnobs;
@@ -293,6 +294,7 @@ export class EmulatorServer implements CozeEmulator {
       bodyTooLarge: tooLarge,
       logid,
       knobs,
+      writes,
       signal,
       reply,
       sleep: (cozeMs) => delay(Math.max(0, cozeMs * timeScale), undefined, { signal }),

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RequestContext } from './context';
 import type { Framing, WriteBoundaries } from './knobs';
 
@@ -43,6 +44,8 @@ export interface BodyWriterOptions {
   /** Real milliseconds between the pieces of a split write. */
   pieceGapMs: number;
   cutAfterBytes: number | undefined;
+  /** Receives the size of each write. */
+  writes: number[];
   /** Abortable real-time sleep. */
   sleep: (ms: number) => Promise<void>;
   signal: AbortSignal;
@@ -128,6 +131,7 @@ export class StreamBodyWriter {
         if (error) reject(new ClientGoneError());
         else {
           this.bytesWritten += piece.length;
+          this.opts.writes.push(piece.length);
           resolve();
         }
       });
@@ -163,7 +167,9 @@ export function streamWriterFor(ctx: RequestContext): StreamBodyWriter {
     dripBytes: knobs.dripBytes,
     pieceGapMs: knobs.dripIntervalMs ?? 1,
     cutAfterBytes: knobs.cutAfterBytes,
-    sleep: (ms) => ctx.sleepReal(ms),
+    writes: ctx.writes,
+    // 0 ms apart still lets the event loop turn between pieces, so a reader can see each one alone.
+    sleep: (ms) => (ms > 0 ? ctx.sleepReal(ms) : nextTurn(undefined, { signal: ctx.signal })),
     signal: ctx.signal,
   });
 }

@@ -37,6 +37,10 @@ export interface RecordedRequest {
   body: unknown;
   /** Epoch ms of arrival. */
   time: number;
+  /** The X-Tt-Logid of the answer. */
+  logId: string;
+  /** The size of each write of a streamed answer's body, in order (where the client could see it split). */
+  writes: number[];
 }
 
 export interface SetKnobsOptions {

@@ -68,7 +68,7 @@ function describe(error: CozeError, host: string): string {
 	} else if (error instanceof CozeConnectionError && error.code) {
 		parts.push(`Network error code: ${error.code}`);
 	} else if (error instanceof CozeStreamEndedError) {
-		parts.push(`${error.eventsReceived} events had arrived before the stream ended.`);
+		parts.push(`${error.eventsReceived} ${error.eventsReceived === 1 ? 'event had' : 'events had'} arrived before the stream ended.`);
 	} else if (error instanceof CozeTimeoutError && error.debugUrl) {
 		parts.push(`Debug URL: ${error.debugUrl}`);
 	}
