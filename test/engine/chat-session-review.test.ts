@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { CHAT_IDS, type CozeEmulator } from '../emulator';
+import { accessTokenCredentials } from '../harness/engine';
 import { agentChatParams, runAgent, withEmulator } from './helpers';
 
 const AGENTS = CHAT_IDS.agents;
@@ -65,6 +66,26 @@ describe('Coze Agent: One per Chat Session when Coze no longer has the conversat
 			const third = await say('and again');
 			assert.equal(third.items[0].json.conversationId, second.items[0].json.conversationId);
 			assert.equal(createdConversations(emu), 2);
+		});
+	});
+});
+
+describe('Coze Agent: One per Chat Session keeps accounts apart', () => {
+	it('two Coze accounts with the same agent and session ID each have their own conversation, without a refused request', async () => {
+		await withEmulator(async (emu) => {
+			const params = agentChatParams(AGENTS.memory, { conversation: 'session' });
+			const first = await runAgent(emu, params, { items: [{ chatInput: 'remember the red key', sessionId: 'shared-session' }] });
+			assert.equal(first.status, 'success', first.error?.message);
+			const other = await runAgent(emu, params, {
+				items: [{ chatInput: 'what did I ask you to remember', sessionId: 'shared-session' }],
+				credentials: accessTokenCredentials(emu.baseUrl, emu.tokens.secondOwner),
+			});
+			assert.equal(other.status, 'success', other.error?.message);
+			assert.equal(other.items[0].json.answer, 'I have nothing to remember.');
+			assert.notEqual(other.items[0].json.conversationId, first.items[0].json.conversationId);
+			// The second account never sent the first account's conversation (Coze would refuse it with 4002).
+			const sent = emu.requests.filter((r) => r.path === '/v3/chat').map((r) => r.query.conversation_id);
+			assert.equal(sent.filter((id) => id === first.items[0].json.conversationId).length, 1);
 		});
 	});
 });

@@ -44,7 +44,7 @@ const options: INodeProperties[] = [
 			name: 'totalTimeout',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 600,
+			default: 1200,
 			description: 'How long to wait for the answer; then the chat is cancelled',
 			displayOptions: POLLED,
 		},

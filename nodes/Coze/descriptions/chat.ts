@@ -77,7 +77,7 @@ export const chatOptionFields: INodeProperties[] = [
 		name: 'idleTimeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 300,
+		default: 600,
 		description:
 			'Fail when Coze sends nothing for this long. Chat streams have no keep-alive, so cover the longest silent step (a slow model, plugin or workflow).',
 	},
@@ -108,7 +108,7 @@ export const chatOptionFields: INodeProperties[] = [
 		name: 'totalTimeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 600,
+		default: 1200,
 		description: 'The longest the chat round may take',
 	},
 ];

@@ -139,8 +139,8 @@ export function readChatOptions(options: IDataObject): ChatOptions {
 		includeEvents: options.includeEvents === true,
 		includeMessages: options.includeMessages === true,
 		streamToResponse: options.streamToResponse !== false,
-		idleTimeoutMs: secondsOption(options, 'idleTimeout', 'Idle Timeout', 300),
-		totalTimeoutMs: secondsOption(options, 'totalTimeout', 'Total Timeout', 600),
+		idleTimeoutMs: secondsOption(options, 'idleTimeout', 'Idle Timeout', 600),
+		totalTimeoutMs: secondsOption(options, 'totalTimeout', 'Total Timeout', 1200),
 	};
 }
 

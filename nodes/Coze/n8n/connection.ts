@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { clientRuntime } from '../../shared/n8nRuntime';
@@ -45,6 +47,8 @@ export async function createCozeClient(
 	if (endpoint instanceof Error) {
 		throw new CozeInputError('Credential', `The Coze credential is not usable: ${endpoint.message}`);
 	}
+	// The token as read now; a renewed JWT token is caught as "Bearer …" by the redaction.
+	const secrets = [credentials.accessToken, credentials.privateKey].filter((value): value is string => typeof value === 'string');
 	const transport = new N8nHttpTransport(context, credentialType, endpoint.baseUrl, authentication === 'jwt');
 	const runtime = clientRuntime(context);
 	const clientOptions: CozeClientOptions = {
@@ -53,8 +57,8 @@ export async function createCozeClient(
 		host: endpoint.host,
 		runtime,
 		rateLimiter: options.requestsPerSecond === undefined ? undefined : new RequestRateLimiter(options.requestsPerSecond, runtime),
+		// A digest of the secrets tells accounts apart without keeping or showing a secret.
+		account: createHash('sha256').update(secrets.join('\u0000')).digest('hex').slice(0, 16),
 	};
-	// The token as read now; a renewed JWT token is caught as "Bearer …" by the redaction.
-	const secrets = [credentials.accessToken, credentials.privateKey].filter((value): value is string => typeof value === 'string');
 	return { client: new CozeWorkflowClient(clientOptions), chat: new CozeChatClient(clientOptions), endpoint, secrets };
 }

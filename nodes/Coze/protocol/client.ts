@@ -26,6 +26,11 @@ export interface CozeClientOptions extends RequesterOptions {
 	flavor: CozeFlavor;
 	/** Used in messages: which Coze the client talks to, e.g. `api.coze.com`. */
 	host: string;
+	/**
+	 * Which Coze account the credential is, for what clients of one process share (the session
+	 * conversations): not a secret. Two accounts may use the same bot and session IDs.
+	 */
+	account?: string;
 }
 
 export type { CozeRunResult, ResumeRequest, RunRequest } from './runResult';
@@ -43,12 +48,14 @@ export abstract class CozeClientBase {
 	protected readonly runtime: ClientRuntime;
 	readonly flavor: CozeFlavor;
 	readonly host: string;
+	readonly account: string;
 
 	constructor(options: CozeClientOptions) {
 		this.requester = new CozeRequester(options);
 		this.runtime = options.runtime;
 		this.flavor = options.flavor;
 		this.host = options.host;
+		this.account = options.account ?? '';
 	}
 }
 

@@ -34,7 +34,7 @@ const SESSION_SCAN_PAGES = 20;
 const SESSION_CACHE_LIMIT = 10_000;
 
 /**
- * Which Coze conversation holds which n8n chat session, by host, bot and session. Only saves the
+ * Which Coze conversation holds which n8n chat session, by host, account, bot, connector and session. Only saves the
  * listing: the mapping itself lives in Coze (the conversation's meta_data), so it survives restarts
  * and is shared by queue-mode workers.
  */
@@ -406,7 +406,7 @@ export class CozeChatClient extends CozeClientBase {
 				'Session ID',
 				"Session ID is longer than 512 characters, more than Coze keeps in a conversation's metadata: use a shorter session ID.",
 			);
-		const key = `${this.host}\u0000${request.botId}\u0000${request.connectorId ?? ''}\u0000${sessionId}`;
+		const key = `${this.host}\u0000${this.account}\u0000${request.botId}\u0000${request.connectorId ?? ''}\u0000${sessionId}`;
 		const cached = sessionCache.get(key);
 		if (cached) return { conversationId: cached, created: false };
 		const found = await this.oldestSessionConversation(request, sessionId);
