@@ -89,11 +89,11 @@ const apiFailure = (message: string, code: number | null, hint: string | null): 
 	description: [hint, `${code === null ? '' : `Coze code ${code}, `}HTTP 200, log ID <log>`].filter(Boolean).join('\n'),
 	item: { error: message, code, httpStatus: 200, logId: '<log>', debugUrl: null, executeId: null, hint },
 });
-const operationFailure = (message: string, events: number): Failure => ({
+const operationFailure = (message: string, events: number, chat?: { conversationId: string; chatId: string }): Failure => ({
 	name: 'NodeOperationError',
 	message,
 	description: `${events} ${events === 1 ? 'event had' : 'events had'} arrived before the stream ended.`,
-	item: { error: message },
+	item: { error: message, ...chat },
 });
 
 const EXPECTED: Record<string, Expected> = {
@@ -115,9 +115,12 @@ const EXPECTED: Record<string, Expected> = {
 	'py-chat-failed': { failure: apiFailure('event interval error', 5000, null), live: '' },
 	'py-chat-error': { failure: apiFailure('Coze reported an error in the chat stream without saying which', null, null), live: '' },
 	'py-chat-invalid': { failure: operationFailure(STREAM_ENDED_OPEN, 1), live: '' },
-	'go-stream-chat': { failure: operationFailure(streamEndedSilently('chat1', 'test_conversation_id1'), 3), live: 'Hello' },
+	'go-stream-chat': {
+		failure: operationFailure(streamEndedSilently('chat1', 'test_conversation_id1'), 3, { conversationId: 'test_conversation_id1', chatId: 'chat1' }),
+		live: 'Hello',
+	},
 	'go-stream-submit-tool-outputs': {
-		failure: operationFailure(streamEndedSilently('chat1', 'test_conversation_id'), 3),
+		failure: operationFailure(streamEndedSilently('chat1', 'test_conversation_id'), 3, { conversationId: 'test_conversation_id', chatId: 'chat1' }),
 		live: 'Processing tool output',
 	},
 	// Its deltas spell the percent sign in LaTeX; the completed answer does not.

@@ -324,4 +324,18 @@ describe('hints for the chat codes', () => {
 		];
 		for (const [code, pattern] of expected) assert.match(hintForCode(code) ?? '', pattern, String(code));
 	});
+
+	it('a refused parameter (4000) is explained by what was asked: a workflow, a chat, a conversation or the agent list', () => {
+		const expected: Array<[string, RegExp]> = [
+			['POST /v1/workflow/stream_run', /workflow inputs/],
+			['POST /v1/workflows/chat', /workflow inputs/],
+			['POST /v3/chat/submit_tool_outputs', /one output for each tool call/],
+			['POST /v1/conversation/create', /Agent/],
+			['GET /v1/conversations', /Agent/],
+			['POST /v1/conversation/message/list', /Conversation ID/],
+			['GET /v1/bots', /workspace/],
+		];
+		for (const [endpoint, pattern] of expected) assert.match(hintForCode(4000, { endpoint }) ?? '', pattern, endpoint);
+		for (const [endpoint] of expected.slice(2)) assert.doesNotMatch(hintForCode(4000, { endpoint }) ?? '', /workflow inputs/, endpoint);
+	});
 });

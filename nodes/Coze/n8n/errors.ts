@@ -46,6 +46,9 @@ function rawErrorDetails(error: CozeError, host: string): IDataObject {
 		details.debugUrl = error.debugUrl ?? null;
 	} else if (error instanceof CozeInputError) {
 		details.field = error.field;
+	} else if (error instanceof CozeStreamEndedError && error.chat) {
+		details.conversationId = error.chat.conversationId ?? null;
+		details.chatId = error.chat.chatId ?? null;
 	}
 	return details;
 }

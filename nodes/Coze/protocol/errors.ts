@@ -59,6 +59,8 @@ export class CozeStreamEndedError extends CozeError {
 	constructor(
 		message: string,
 		readonly eventsReceived: number,
+		/** A chat's round, when Coze had named it: where to look before sending the message again. */
+		readonly chat?: { conversationId?: string; chatId?: string },
 	) {
 		super(message);
 		this.name = 'CozeStreamEndedError';
@@ -159,6 +161,10 @@ export function hintForCode(code: number | undefined, context: { host?: string; 
 			// Agent requests have no workflow inputs, nor Bot ID and App ID.
 			if (context.endpoint?.includes('/v3/chat'))
 				return "Coze rejected the request parameters. Check the node's fields; for Submit Tool Outputs, give one output for each tool call the chat waits for (toolCalls of its item), with its ID.";
+			if (context.endpoint?.includes('/v1/bots'))
+				return "Coze rejected the request for a workspace's agents. Enter the agent By ID, or check that the credential's token sees the agent's workspace.";
+			if (context.endpoint?.includes('/v1/conversation'))
+				return "Coze rejected the request parameters. Check the node's Agent and Conversation ID (a conversation of this credential's account), and Limit.";
 			return 'Coze rejected the request parameters. Check the workflow inputs, and that Bot ID and App ID are not both set.';
 		case 4200:
 		case 6031:

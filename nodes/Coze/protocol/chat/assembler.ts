@@ -231,6 +231,7 @@ export class ChatAssembler {
 		throw new CozeStreamEndedError(
 			`${what}${why}.${this.chatId ? ` Chat ID ${this.chatId}, conversation ID ${this.conversationId ?? 'unknown'}: check the conversation in Coze before sending the message again.` : ''}`,
 			this.eventCount,
+			this.chatId ? { conversationId: this.conversationId, chatId: this.chatId } : undefined,
 		);
 	}
 }
