@@ -5,6 +5,7 @@ import { CozeAbortedError, CozeApiError, CozeInputError, CozeProtocolError, Coze
 import { idString } from '../json';
 import { formatDuration } from '../runHistory';
 import { ChatAssembler } from './assembler';
+import { conversationForSession, forgetSessionConversation, type SessionRequest } from './sessions';
 import { readChatStream, type ChatStreamOutcome } from './stream';
 import type {
 	AgentChatRequest,
@@ -26,27 +27,8 @@ const READ_TIMEOUT_MS = 30_000;
 const MIN_POLL_INTERVAL_MS = 1000;
 const TERMINAL_STATUSES = new Set(['completed', 'failed', 'requires_action', 'canceled', 'cancelled']);
 const CANNOT_CANCEL_CODE = 4104;
-/** The meta_data key that marks the conversation of an n8n chat session. */
-export const SESSION_META_KEY = 'n8n_session';
 const CONVERSATIONS_PAGE_SIZE = 50;
-/** How many pages of a bot's conversations a session look-up reads, newest first. */
-const SESSION_SCAN_PAGES = 20;
-const SESSION_CACHE_LIMIT = 10_000;
 
-/**
- * Which Coze conversation holds which n8n chat session, by host, account, bot, connector and session. Only saves the
- * listing: the mapping itself lives in Coze (the conversation's meta_data), so it survives restarts
- * and is shared by queue-mode workers.
- */
-const sessionCache = new Map<string, string>();
-
-function remember(key: string, conversationId: string): void {
-	if (sessionCache.size >= SESSION_CACHE_LIMIT) {
-		const oldest = sessionCache.keys().next().value;
-		if (oldest !== undefined) sessionCache.delete(oldest);
-	}
-	sessionCache.set(key, conversationId);
-}
 
 function userMessage(content: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
 	return { role: 'user', content, content_type: 'text', ...extra };
@@ -65,13 +47,6 @@ export function checkChatflowHome(request: { botId?: string; appId?: string }): 
 	}
 }
 
-/** Older first: by creation time, then by ID (Coze's IDs grow with time; as text, a longer one is larger). */
-function older(a: Conversation, b: Conversation): boolean {
-	const at = a.createdAt ?? 0;
-	const bt = b.createdAt ?? 0;
-	if (at !== bt) return at < bt;
-	return a.id.length !== b.id.length ? a.id.length < b.id.length : a.id < b.id;
-}
 
 /**
  * Coze's chat API: chatflows (`/v1/workflows/chat`), agents (`/v3/chat`, streamed or polled), tool
@@ -386,60 +361,16 @@ export class CozeChatClient extends CozeClientBase {
 		return needle ? all.filter((agent) => agent.name.toLowerCase().includes(needle) || agent.id.includes(needle)) : all;
 	}
 
-	/**
-	 * The Coze conversation of an n8n chat session. The mapping lives in Coze: a conversation of the bot
-	 * whose meta_data `n8n_session` is the session ID. The oldest such one is used, and one is created when
-	 * there is none; as each caller lists after creating, callers that raced to create one for the same
-	 * session all settle on the oldest. The newest `SESSION_SCAN_PAGES` pages are read; the process's
-	 * cache only saves that listing.
-	 */
-	async conversationForSession(request: {
-		botId: string;
-		sessionId: string;
-		connectorId?: string;
-	}): Promise<{ conversationId: string; created: boolean }> {
-		const sessionId = request.sessionId;
-		if (!sessionId)
-			throw new CozeInputError('Session ID', "Session ID is empty: use the chat trigger's sessionId, or choose another conversation mode.");
-		if (sessionId.length > 512)
-			throw new CozeInputError(
-				'Session ID',
-				"Session ID is longer than 512 characters, more than Coze keeps in a conversation's metadata: use a shorter session ID.",
-			);
-		const key = `${this.host}\u0000${this.account}\u0000${request.botId}\u0000${request.connectorId ?? ''}\u0000${sessionId}`;
-		const cached = sessionCache.get(key);
-		if (cached) return { conversationId: cached, created: false };
-		const found = await this.oldestSessionConversation(request, sessionId);
-		if (found) {
-			remember(key, found.id);
-			return { conversationId: found.id, created: false };
-		}
-		const created = await this.createConversation({
-			botId: request.botId,
-			name: `n8n chat ${sessionId.slice(0, 40)}`,
-			metaData: { [SESSION_META_KEY]: sessionId },
-			connectorId: request.connectorId,
-		});
-		const settled = (await this.oldestSessionConversation(request, sessionId)) ?? created;
-		remember(key, settled.id);
-		return { conversationId: settled.id, created: settled.id === created.id };
+	// ---- one conversation per n8n chat session (sessions.ts) ----
+
+	/** The Coze conversation of an n8n chat session: kept in Coze, found again by listing the bot's conversations. */
+	async conversationForSession(request: SessionRequest): Promise<{ conversationId: string; created: boolean }> {
+		return await conversationForSession(this, `${this.host}\u0000${this.account}`, request);
 	}
 
 	/** Forgets the sessions kept in `conversationId`, which Coze no longer knows (deleted there): their next look-up lists again. */
 	forgetSessionConversation(conversationId: string): void {
-		for (const [key, cached] of sessionCache) if (cached === conversationId) sessionCache.delete(key);
-	}
-
-	private async oldestSessionConversation(where: { botId: string; connectorId?: string }, sessionId: string): Promise<Conversation | undefined> {
-		let oldest: Conversation | undefined;
-		for (let page = 1; page <= SESSION_SCAN_PAGES; page++) {
-			const { conversations, hasMore } = await this.listConversations(where.botId, page, CONVERSATIONS_PAGE_SIZE, where.connectorId);
-			for (const conversation of conversations) {
-				if (conversation.metaData[SESSION_META_KEY] === sessionId && (!oldest || older(conversation, oldest))) oldest = conversation;
-			}
-			if (!hasMore) break;
-		}
-		return oldest;
+		forgetSessionConversation(conversationId);
 	}
 }
 
