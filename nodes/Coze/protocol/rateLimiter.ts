@@ -14,13 +14,18 @@ export class RequestRateLimiter {
 		private readonly runtime: Pick<ClientRuntime, 'now' | 'sleep' | 'isAborted'>,
 	) {}
 
-	/** Waits until the next request may go; a stopped execution ends the wait at once. */
-	async acquire(): Promise<void> {
+	/**
+	 * Waits until the next request may go; a stopped execution ends the wait at once, except for a
+	 * detached request (one that must go out after a stop, such as cancelling a chat).
+	 */
+	async acquire(detached = false): Promise<void> {
 		if (!(this.perSecond > 0) || !Number.isFinite(this.perSecond)) return;
 		const interval = 1000 / this.perSecond;
 		const now = this.runtime.now();
 		const at = Math.max(now, this.nextAt);
 		this.nextAt = at + interval;
-		if (at > now) await pause(this.runtime, at - now, () => new CozeAbortedError());
+		if (at <= now) return;
+		if (detached) await this.runtime.sleep(at - now);
+		else await pause(this.runtime, at - now, () => new CozeAbortedError());
 	}
 }

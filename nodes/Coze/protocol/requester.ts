@@ -115,7 +115,7 @@ export class CozeRequester {
 	private async send(request: TransportRequest, kind: RequestKind): Promise<TransportResponse> {
 		for (let attempt = 1; ; attempt++) {
 			if (this.runtime.isAborted() && !request.detached) throw new CozeAbortedError();
-			await this.rateLimiter?.acquire();
+			await this.rateLimiter?.acquire(request.detached === true);
 			const outcome = await this.transport.send(request).then(
 				(response) => ({ response, error: undefined }),
 				(error: unknown) => ({ response: undefined, error }),
