@@ -59,6 +59,8 @@ export class ExecutionRecord {
   interrupt: PendingInterrupt | undefined;
   /** Output (message) nodes that have run, for node_execute_status and execute_nodes. */
   outputNodes: OutputNodeText[] = [];
+  /** Called once, when the execution first ends (Success or Fail): a callback-armed run sends it. */
+  onEnd: (() => void) | undefined;
   private state: 'running' | 'interrupted' | 'success' | 'fail' = 'running';
   private pending: PendingSettlement | undefined;
 
@@ -118,6 +120,11 @@ export class ExecutionRecord {
         this.interrupt = outcome.interrupt;
         break;
     }
+    if (this.state === 'success' || this.state === 'fail') {
+      const onEnd = this.onEnd;
+      this.onEnd = undefined;
+      onEnd?.();
+    }
   }
 
   /** Apply an outcome later: at `atMs` (epoch ms) or after `polls` Running history polls. */
@@ -130,6 +137,12 @@ export class ExecutionRecord {
   /** Apply a pending outcome now: a sync answer proves the run ended, whatever the clock says. */
   settlePendingNow(): void {
     if (this.pending) this.settle(this.pending.outcome, this.pending.outputNodes);
+  }
+
+  /** Apply the outcome pending for `atMs`, if it still is: its timer may fire a millisecond early. */
+  settleDue(atMs: number): void {
+    const pending = this.pending;
+    if (pending?.atMs === atMs && pending.pollsLeft === undefined) this.settle(pending.outcome, pending.outputNodes);
   }
 
   /** The execution continues (a resume started); it is Running until settled again. */

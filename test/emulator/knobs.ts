@@ -119,7 +119,27 @@ export interface Knobs {
   /** Tail of a chatflow question/input interrupt: 'B' (requires_action after the verbose
    *  messages; cloud default), 'A' (no requires_action), 'C' (Studio: no verbose messages). */
   chatflowInterrupt: 'A' | 'B' | 'C';
+
+  // ---- callbacks: what a workflow's last HTTP node does (not a Coze API) ---------------------
+  /** An async run POSTs `{"execute_id","execute_status"}` to the URL in its `callbackParameter`
+   *  input: 'end' once the run has ended (its history shows Success/Fail); 'early' at once, the run
+   *  ending at the start and the callback sent before the start request is answered; 'twice' at
+   *  the end and again `callbackRepeatDelayMs` later; 'wrongExecuteId' at the end, naming an
+   *  execute_id that does not exist; 'never' not at all. Unset: no callback. */
+  callback: CallbackMode;
+  /** The run input holding the callback URL (default `callback_url`). */
+  callbackParameter: string;
+  /** Extra delay between the end and the callback (every mode but 'early'; default 0). */
+  callbackDelayMs: number;
+  /** 'twice': delay between the two callbacks (default 1000). */
+  callbackRepeatDelayMs: number;
+  /** Retries after a 409, a 5xx or a connection error (default 3; other answers are final). */
+  callbackRetries: number;
+  /** Delay before each retry (default 1000). */
+  callbackRetryDelayMs: number;
 }
+
+export type CallbackMode = 'end' | 'early' | 'twice' | 'never' | 'wrongExecuteId';
 
 export type ResolvedKnobs = Partial<Knobs> & DefaultedKnobs;
 
@@ -210,6 +230,12 @@ const KNOB_KINDS: { [K in keyof Knobs]-?: KnobKind } = {
   chatFailCode: 'number',
   chatErrorEvent: 'booleanOrNumber',
   chatflowInterrupt: { oneOf: ['A', 'B', 'C'] },
+  callback: { oneOf: ['end', 'early', 'twice', 'never', 'wrongExecuteId'] },
+  callbackParameter: 'string',
+  callbackDelayMs: 'number',
+  callbackRepeatDelayMs: 'number',
+  callbackRetries: 'number',
+  callbackRetryDelayMs: 'number',
 };
 
 function isKnobName(name: string): name is keyof Knobs {

@@ -1,4 +1,5 @@
 import type { NamedTokens } from './auth';
+import type { CallbackAttempt } from './callbacks';
 import type { Region, UploadedFile } from './context';
 import type { ExecutionRecord } from './executions';
 import type { JwtApp } from './jwt';
@@ -76,6 +77,18 @@ export interface CozeEmulator {
   executions: Map<string, ExecutionRecord>;
   /** file id → uploaded file (name, bytes, content type). */
   files: Map<string, UploadedFile>;
+  /** Every callback attempt of async runs (knob `callback`), oldest first: the run's execute ID,
+   *  URL, body, delivery and attempt numbers, HTTP status or error text, time. */
+  callbacks(): CallbackAttempt[];
+  /** Resolves once `count` callback attempts have been recorded (rejects after `timeoutMs`,
+   *  default 30 000 real ms, or when the emulator closes). */
+  waitForCallbacks(count: number, timeoutMs?: number): Promise<CallbackAttempt[]>;
+  /** Callback timers and requests not finished yet, including the end of a callback run still
+   *  running (one that ends by history polls counts only from the poll that ends it). */
+  callbacksPending(): number;
+  /** GET requests for this execution's run history (cloud run_histories path or Studio
+   *  get_run_history), whatever they were answered. */
+  historyReads(executeId: string): number;
   /** Successful JWT exchanges. */
   issuedTokens(): number;
   /** Make every JWT-issued token expired now. */

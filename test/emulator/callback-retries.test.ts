@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CALLBACK_WORKFLOWS, startEmulator, type CallbackAttempt, type CozeEmulator } from './index';
+import { CallbackReceiver, closedPort, startAsyncRun } from './callback-receiver';
+import { get, jsonOf } from './test-helpers';
+
+// Retries of a callback (like the HTTP node of the recipe), history read counts, and shutdown
+// with callbacks still scheduled or in flight.
+
+const WF = CALLBACK_WORKFLOWS;
+
+function outcomes(attempts: CallbackAttempt[]): Array<[number, number | string | undefined]> {
+  return attempts.map((a) => [a.attempt, a.status ?? a.error?.split(' ')[0]]);
+}
+
+describe('callback retries', () => {
+  let emu: CozeEmulator;
+  before(async () => {
+    emu = await startEmulator({ timeScale: 0.001 });
+  });
+  after(() => emu.close());
+
+  async function run(receiverUrl: string, knobs: Parameters<typeof startAsyncRun>[3] = {}): Promise<{ executeId: string; before: number }> {
+    const before = emu.callbacks().length;
+    const executeId = await startAsyncRun(emu, WF.end, { callback_url: receiverUrl }, knobs);
+    return { executeId, before };
+  }
+
+  it('409 is retried until a 2xx; every try is recorded', async () => {
+    const receiver = await CallbackReceiver.start([409, 409, 200]);
+    try {
+      const { executeId, before } = await run(receiver.url());
+      const attempts = (await emu.waitForCallbacks(before + 3)).slice(before);
+      assert.deepEqual(outcomes(attempts), [
+        [1, 409],
+        [2, 409],
+        [3, 200],
+      ]);
+      assert.ok(attempts.every((a) => a.executeId === executeId && a.delivery === 1));
+      assert.equal(emu.callbacksPending(), 0);
+      assert.equal(receiver.received.length, 3);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('5xx is retried callbackRetries times (default 3), then given up', async () => {
+    const receiver = await CallbackReceiver.start([503, 500, 502, 504, 200]);
+    try {
+      const { before } = await run(receiver.url());
+      const attempts = (await emu.waitForCallbacks(before + 4)).slice(before);
+      assert.deepEqual(outcomes(attempts), [
+        [1, 503],
+        [2, 500],
+        [3, 502],
+        [4, 504],
+      ]);
+      assert.equal(emu.callbacksPending(), 0);
+      assert.equal(receiver.received.length, 4);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('callbackRetries: 1 allows one retry; 0 none', async () => {
+    const receiver = await CallbackReceiver.start([500, 500, 500]);
+    try {
+      const first = await run(receiver.url(), { callbackRetries: 1 });
+      assert.deepEqual(outcomes((await emu.waitForCallbacks(first.before + 2)).slice(first.before)), [
+        [1, 500],
+        [2, 500],
+      ]);
+      assert.equal(emu.callbacksPending(), 0);
+      const second = await run(receiver.url(), { callbackRetries: 0 });
+      assert.deepEqual(outcomes((await emu.waitForCallbacks(second.before + 1)).slice(second.before)), [[1, 500]]);
+      assert.equal(emu.callbacksPending(), 0);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('2xx and other 4xx are final', async () => {
+    const receiver = await CallbackReceiver.start([404, 401, 202]);
+    try {
+      for (const status of [404, 401, 202]) {
+        const { before } = await run(receiver.url());
+        assert.deepEqual(outcomes((await emu.waitForCallbacks(before + 1)).slice(before)), [[1, status]]);
+        assert.equal(emu.callbacksPending(), 0);
+      }
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('connection refused is retried, and recorded with its error', async () => {
+    const port = await closedPort();
+    const { before } = await run(`http://127.0.0.1:${port}/hook`);
+    const attempts = (await emu.waitForCallbacks(before + 4)).slice(before);
+    assert.deepEqual(
+      outcomes(attempts).map(([n, outcome]) => [n, outcome]),
+      [1, 2, 3, 4].map((n) => [n, 'ECONNREFUSED']),
+    );
+    assert.ok(attempts.every((a) => a.status === undefined));
+    assert.equal(emu.callbacksPending(), 0);
+  });
+
+  it('a receiver that comes up between tries gets the retry', async () => {
+    const port = await closedPort();
+    // 300 real ms between tries: ample time to start listening after the refused try.
+    const { executeId, before } = await run(`http://127.0.0.1:${port}/hook`, { callbackRetryDelayMs: 300_000 });
+    await emu.waitForCallbacks(before + 1);
+    const receiver = await CallbackReceiver.start([], port);
+    try {
+      const attempts = (await emu.waitForCallbacks(before + 2)).slice(before);
+      assert.deepEqual(outcomes(attempts), [
+        [1, 'ECONNREFUSED'],
+        [2, 200],
+      ]);
+      assert.deepEqual(receiver.received[0]?.body, { execute_id: executeId, execute_status: 'Success' });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("'early' answered 409 (the caller is not waiting yet) is retried after the start was answered", async () => {
+    const receiver = await CallbackReceiver.start([409, 200]);
+    try {
+      const before = emu.callbacks().length;
+      const executeId = await startAsyncRun(emu, WF.early, { callback_url: receiver.url() });
+      // The retry may already be recorded too; the first try came before the answer.
+      assert.deepEqual(outcomes(emu.callbacks().slice(before, before + 1)), [[1, 409]]);
+      const attempts = (await emu.waitForCallbacks(before + 2)).slice(before);
+      assert.deepEqual(outcomes(attempts), [
+        [1, 409],
+        [2, 200],
+      ]);
+      assert.ok(attempts.every((a) => a.body.execute_id === executeId));
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("'twice' retries each delivery on its own", async () => {
+    const receiver = await CallbackReceiver.start([409, 200, 200]);
+    try {
+      const before = emu.callbacks().length;
+      await startAsyncRun(emu, WF.twice, { callback_url: receiver.url() }, { callbackRepeatDelayMs: 200_000 });
+      const attempts = (await emu.waitForCallbacks(before + 3)).slice(before);
+      // Deliveries run side by side: compare them in a fixed order, not in arrival order.
+      attempts.sort((a, b) => a.delivery - b.delivery || a.attempt - b.attempt);
+      assert.deepEqual(
+        attempts.map((a) => [a.delivery, a.attempt, a.status]),
+        [
+          [1, 1, 409],
+          [1, 2, 200],
+          [2, 1, 200],
+        ],
+      );
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('run-history read counts', () => {
+  it('counts GETs of the cloud run_histories path for that execute ID only', async () => {
+    const emu = await startEmulator({ timeScale: 0.001 });
+    try {
+      const first = await startAsyncRun(emu, WF.never, { topic: 'a' });
+      const second = await startAsyncRun(emu, WF.never, { topic: 'b' });
+      assert.equal(emu.historyReads(first), 0);
+      await get(emu, `/v1/workflows/${WF.never}/run_histories/${first}`);
+      await get(emu, `/v1/workflows/${WF.never}/run_histories/${first}`);
+      await get(emu, `/v1/workflows/${WF.never}/run_histories/${second}`);
+      // A read that is refused still counts: the caller tried to read Coze.
+      await get(emu, `/v1/workflows/${WF.never}/run_histories/${first}`, { token: null });
+      await get(emu, `/v1/workflows/${WF.never}/run_histories/${first}/execute_nodes/123`);
+      assert.equal(emu.historyReads(first), 3);
+      assert.equal(emu.historyReads(second), 1);
+      assert.equal(emu.historyReads('7999999999999999999'), 0);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('counts the Studio get_run_history form', async () => {
+    const emu = await startEmulator({ timeScale: 0.001, flavor: 'studio' });
+    try {
+      const executeId = await startAsyncRun(emu, WF.never, { topic: 'a' });
+      const body = jsonOf(await get(emu, `/v1/workflow/get_run_history?workflow_id=${WF.never}&execute_id=${executeId}`));
+      assert.equal(body['code'], 0);
+      assert.equal(emu.historyReads(executeId), 1);
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
+describe('shutdown', () => {
+  it('close() cancels scheduled callbacks and waiters', async () => {
+    const emu = await startEmulator({ timeScale: 1 });
+    const receiver = await CallbackReceiver.start();
+    try {
+      await startAsyncRun(emu, WF.delayed, { callback_url: receiver.url() });
+      assert.equal(emu.callbacksPending(), 1);
+      const waiting = emu.waitForCallbacks(1);
+      await emu.close();
+      await assert.rejects(waiting, /closed/);
+      assert.equal(emu.callbacksPending(), 0);
+      assert.equal(receiver.received.length, 0);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('close() aborts a callback request in flight', async () => {
+    const emu = await startEmulator({ timeScale: 0.001 });
+    const receiver = await CallbackReceiver.start();
+    receiver.hold = true;
+    const received = new Promise<void>((resolve) => (receiver.onRequest = () => resolve()));
+    try {
+      await startAsyncRun(emu, WF.end, { callback_url: receiver.url() });
+      await received;
+      assert.equal(emu.callbacksPending(), 1);
+      await emu.close();
+      assert.equal(emu.callbacksPending(), 0);
+      assert.deepEqual(emu.callbacks(), []);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
