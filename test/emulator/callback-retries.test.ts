@@ -20,17 +20,17 @@ describe('callback retries', () => {
   });
   after(() => emu.close());
 
-  async function run(receiverUrl: string, knobs: Parameters<typeof startAsyncRun>[3] = {}): Promise<{ executeId: string; before: number }> {
-    const before = emu.callbacks().length;
+  async function run(receiverUrl: string, knobs: Parameters<typeof startAsyncRun>[3] = {}): Promise<{ executeId: string; already: number }> {
+    const already = emu.callbacks().length;
     const executeId = await startAsyncRun(emu, WF.end, { callback_url: receiverUrl }, knobs);
-    return { executeId, before };
+    return { executeId, already };
   }
 
   it('409 is retried until a 2xx; every try is recorded', async () => {
     const receiver = await CallbackReceiver.start([409, 409, 200]);
     try {
-      const { executeId, before } = await run(receiver.url());
-      const attempts = (await emu.waitForCallbacks(before + 3)).slice(before);
+      const { executeId, already } = await run(receiver.url());
+      const attempts = (await emu.waitForCallbacks(already + 3)).slice(already);
       assert.deepEqual(outcomes(attempts), [
         [1, 409],
         [2, 409],
@@ -47,8 +47,8 @@ describe('callback retries', () => {
   it('5xx is retried callbackRetries times (default 3), then given up', async () => {
     const receiver = await CallbackReceiver.start([503, 500, 502, 504, 200]);
     try {
-      const { before } = await run(receiver.url());
-      const attempts = (await emu.waitForCallbacks(before + 4)).slice(before);
+      const { already } = await run(receiver.url());
+      const attempts = (await emu.waitForCallbacks(already + 4)).slice(already);
       assert.deepEqual(outcomes(attempts), [
         [1, 503],
         [2, 500],
@@ -66,13 +66,13 @@ describe('callback retries', () => {
     const receiver = await CallbackReceiver.start([500, 500, 500]);
     try {
       const first = await run(receiver.url(), { callbackRetries: 1 });
-      assert.deepEqual(outcomes((await emu.waitForCallbacks(first.before + 2)).slice(first.before)), [
+      assert.deepEqual(outcomes((await emu.waitForCallbacks(first.already + 2)).slice(first.already)), [
         [1, 500],
         [2, 500],
       ]);
       assert.equal(emu.callbacksPending(), 0);
       const second = await run(receiver.url(), { callbackRetries: 0 });
-      assert.deepEqual(outcomes((await emu.waitForCallbacks(second.before + 1)).slice(second.before)), [[1, 500]]);
+      assert.deepEqual(outcomes((await emu.waitForCallbacks(second.already + 1)).slice(second.already)), [[1, 500]]);
       assert.equal(emu.callbacksPending(), 0);
     } finally {
       await receiver.close();
@@ -83,8 +83,8 @@ describe('callback retries', () => {
     const receiver = await CallbackReceiver.start([404, 401, 202]);
     try {
       for (const status of [404, 401, 202]) {
-        const { before } = await run(receiver.url());
-        assert.deepEqual(outcomes((await emu.waitForCallbacks(before + 1)).slice(before)), [[1, status]]);
+        const { already } = await run(receiver.url());
+        assert.deepEqual(outcomes((await emu.waitForCallbacks(already + 1)).slice(already)), [[1, status]]);
         assert.equal(emu.callbacksPending(), 0);
       }
     } finally {
@@ -94,8 +94,8 @@ describe('callback retries', () => {
 
   it('connection refused is retried, and recorded with its error', async () => {
     const port = await closedPort();
-    const { before } = await run(`http://127.0.0.1:${port}/hook`);
-    const attempts = (await emu.waitForCallbacks(before + 4)).slice(before);
+    const { already } = await run(`http://127.0.0.1:${port}/hook`);
+    const attempts = (await emu.waitForCallbacks(already + 4)).slice(already);
     assert.deepEqual(
       outcomes(attempts).map(([n, outcome]) => [n, outcome]),
       [1, 2, 3, 4].map((n) => [n, 'ECONNREFUSED']),
@@ -107,11 +107,11 @@ describe('callback retries', () => {
   it('a receiver that comes up between tries gets the retry', async () => {
     const port = await closedPort();
     // 300 real ms between tries: ample time to start listening after the refused try.
-    const { executeId, before } = await run(`http://127.0.0.1:${port}/hook`, { callbackRetryDelayMs: 300_000 });
-    await emu.waitForCallbacks(before + 1);
+    const { executeId, already } = await run(`http://127.0.0.1:${port}/hook`, { callbackRetryDelayMs: 300_000 });
+    await emu.waitForCallbacks(already + 1);
     const receiver = await CallbackReceiver.start([], port);
     try {
-      const attempts = (await emu.waitForCallbacks(before + 2)).slice(before);
+      const attempts = (await emu.waitForCallbacks(already + 2)).slice(already);
       assert.deepEqual(outcomes(attempts), [
         [1, 'ECONNREFUSED'],
         [2, 200],
@@ -125,11 +125,11 @@ describe('callback retries', () => {
   it("'early' answered 409 (the caller is not waiting yet) is retried after the start was answered", async () => {
     const receiver = await CallbackReceiver.start([409, 200]);
     try {
-      const before = emu.callbacks().length;
+      const already = emu.callbacks().length;
       const executeId = await startAsyncRun(emu, WF.early, { callback_url: receiver.url() });
       // The retry may already be recorded too; the first try came before the answer.
-      assert.deepEqual(outcomes(emu.callbacks().slice(before, before + 1)), [[1, 409]]);
-      const attempts = (await emu.waitForCallbacks(before + 2)).slice(before);
+      assert.deepEqual(outcomes(emu.callbacks().slice(already, already + 1)), [[1, 409]]);
+      const attempts = (await emu.waitForCallbacks(already + 2)).slice(already);
       assert.deepEqual(outcomes(attempts), [
         [1, 409],
         [2, 200],
@@ -143,9 +143,9 @@ describe('callback retries', () => {
   it("'twice' retries each delivery on its own", async () => {
     const receiver = await CallbackReceiver.start([409, 200, 200]);
     try {
-      const before = emu.callbacks().length;
+      const already = emu.callbacks().length;
       await startAsyncRun(emu, WF.twice, { callback_url: receiver.url() }, { callbackRepeatDelayMs: 200_000 });
-      const attempts = (await emu.waitForCallbacks(before + 3)).slice(before);
+      const attempts = (await emu.waitForCallbacks(already + 3)).slice(already);
       // Deliveries run side by side: compare them in a fixed order, not in arrival order.
       attempts.sort((a, b) => a.delivery - b.delivery || a.attempt - b.attempt);
       assert.deepEqual(

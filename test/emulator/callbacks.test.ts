@@ -38,9 +38,9 @@ describe('callbacks of async runs', () => {
     receiver.onRequest = async ({ body }) => {
       seen.push((await historyItem(emu, WF.end, (body as { execute_id: string }).execute_id))['execute_status']);
     };
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     const executeId = await startAsyncRun(emu, WF.end, { callback_url: receiver.url(), topic: 'tides' });
-    const [attempt] = (await emu.waitForCallbacks(before + 1)).slice(before);
+    const [attempt] = (await emu.waitForCallbacks(already + 1)).slice(already);
     assert.deepEqual(attempt?.body, { execute_id: executeId, execute_status: 'Success' });
     assert.equal(attempt?.executeId, executeId);
     assert.equal(attempt?.url, receiver.url());
@@ -57,15 +57,15 @@ describe('callbacks of async runs', () => {
 
   it("'end' waits for the run: nothing is scheduled to send before the last Running poll", async () => {
     receiver = await CallbackReceiver.start();
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     const executeId = await startAsyncRun(emu, WF.end, { callback_url: receiver.url() }, { asyncPollsUntilDone: 2 });
     for (let poll = 0; poll < 2; poll += 1) {
       assert.equal((await historyItem(emu, WF.end, executeId))['execute_status'], 'Running');
       assert.equal(emu.callbacksPending(), 0);
-      assert.equal(emu.callbacks().length, before);
+      assert.equal(emu.callbacks().length, already);
     }
     assert.equal((await historyItem(emu, WF.end, executeId))['execute_status'], 'Success');
-    const attempts = (await emu.waitForCallbacks(before + 1)).slice(before);
+    const attempts = (await emu.waitForCallbacks(already + 1)).slice(already);
     assert.equal(attempts[0]?.body.execute_id, executeId);
     assert.equal(emu.historyReads(executeId), 3);
   });
@@ -77,11 +77,11 @@ describe('callbacks of async runs', () => {
     receiver.onRequest = () => {
       answeredAtCallback.push(answered);
     };
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     const executeId = await startAsyncRun(emu, WF.early, { callback_url: receiver.url(), topic: 'early birds' });
     answered = true;
     assert.deepEqual(answeredAtCallback, [false]);
-    const attempt = emu.callbacks()[before];
+    const attempt = emu.callbacks()[already];
     assert.equal(attempt?.status, 200);
     assert.deepEqual(attempt?.body, { execute_id: executeId, execute_status: 'Success' });
     const item = await historyItem(emu, WF.early, executeId);
@@ -91,9 +91,9 @@ describe('callbacks of async runs', () => {
 
   it("'twice': the same body in two deliveries", async () => {
     receiver = await CallbackReceiver.start();
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     const executeId = await startAsyncRun(emu, WF.twice, { callback_url: receiver.url() });
-    const attempts = (await emu.waitForCallbacks(before + 2)).slice(before);
+    const attempts = (await emu.waitForCallbacks(already + 2)).slice(already);
     assert.deepEqual(
       attempts.map((a) => [a.delivery, a.attempt, a.status]),
       [
@@ -109,19 +109,19 @@ describe('callbacks of async runs', () => {
 
   it("'never': the run ends and nothing is sent or scheduled", async () => {
     receiver = await CallbackReceiver.start();
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     const executeId = await startAsyncRun(emu, WF.never, { callback_url: receiver.url() }, { asyncPollsUntilDone: 0 });
     assert.equal((await historyItem(emu, WF.never, executeId))['execute_status'], 'Success');
     assert.equal(emu.callbacksPending(), 0);
-    assert.equal(emu.callbacks().length, before);
+    assert.equal(emu.callbacks().length, already);
     assert.equal(receiver.received.length, 0);
   });
 
   it("'wrongExecuteId': the body names a 19-digit execute ID that does not exist", async () => {
     receiver = await CallbackReceiver.start();
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     const executeId = await startAsyncRun(emu, WF.wrongExecuteId, { callback_url: receiver.url() });
-    const [attempt] = (await emu.waitForCallbacks(before + 1)).slice(before);
+    const [attempt] = (await emu.waitForCallbacks(already + 1)).slice(already);
     assert.equal(attempt?.executeId, executeId);
     const named = attempt?.body.execute_id ?? '';
     assert.match(named, /^\d{19}$/);
@@ -132,59 +132,59 @@ describe('callbacks of async runs', () => {
 
   it('a failed run calls back with execute_status Fail', async () => {
     receiver = await CallbackReceiver.start();
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     const executeId = await startAsyncRun(emu, WF.fail, { callback_url: receiver.url(), topic: 'x' });
-    const [attempt] = (await emu.waitForCallbacks(before + 1)).slice(before);
+    const [attempt] = (await emu.waitForCallbacks(already + 1)).slice(already);
     assert.deepEqual(attempt?.body, { execute_id: executeId, execute_status: 'Fail' });
     assert.equal((await historyItem(emu, WF.fail, executeId))['execute_status'], 'Fail');
   });
 
   it('failAsync turns a callback run into a Fail callback', async () => {
     receiver = await CallbackReceiver.start();
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     await startAsyncRun(emu, WF.end, { callback_url: receiver.url() }, { failAsync: true });
-    const [attempt] = (await emu.waitForCallbacks(before + 1)).slice(before);
+    const [attempt] = (await emu.waitForCallbacks(already + 1)).slice(already);
     assert.equal(attempt?.body.execute_status, 'Fail');
   });
 
   it('callbackDelayMs: the callback is sent that long (Coze time) after the end', async () => {
     receiver = await CallbackReceiver.start();
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     // 1 000 000 Coze ms × 0.001 = 1 real s; a timer never fires early by more than a millisecond.
     const executeId = await startAsyncRun(emu, WF.end, { callback_url: receiver.url() }, { asyncPollsUntilDone: 0, callbackDelayMs: 1_000_000 });
     // The poll ends the run, so the end comes after this instant.
     const endedAt = Date.now();
     assert.equal((await historyItem(emu, WF.end, executeId))['execute_status'], 'Success');
     assert.equal(emu.callbacksPending(), 1);
-    const [attempt] = (await emu.waitForCallbacks(before + 1)).slice(before);
+    const [attempt] = (await emu.waitForCallbacks(already + 1)).slice(already);
     assert.ok((attempt?.time ?? 0) - endedAt >= 999, `sent ${(attempt?.time ?? 0) - endedAt} ms after the end`);
   });
 
   it('callbackParameter names the input that holds the URL', async () => {
     receiver = await CallbackReceiver.start();
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     const executeId = await startAsyncRun(emu, WF.end, { hook: receiver.url(), callback_url: 'http://127.0.0.1:1/unused' }, { callbackParameter: 'hook' });
-    const [attempt] = (await emu.waitForCallbacks(before + 1)).slice(before);
+    const [attempt] = (await emu.waitForCallbacks(already + 1)).slice(already);
     assert.equal(attempt?.url, receiver.url());
     assert.equal(attempt?.body.execute_id, executeId);
   });
 
   it('no callback without the parameter, or when it is not an http(s) URL', async () => {
     receiver = await CallbackReceiver.start();
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     for (const parameters of [{ topic: 'a' }, { callback_url: 'ftp://127.0.0.1/x' }, { callback_url: 'not a url' }, { callback_url: 42 }]) {
       const executeId = await startAsyncRun(emu, WF.end, parameters, { asyncPollsUntilDone: 0 });
       assert.equal((await historyItem(emu, WF.end, executeId))['execute_status'], 'Success');
       assert.equal(emu.callbacksPending(), 0, JSON.stringify(parameters));
     }
-    assert.equal(emu.callbacks().length, before);
+    assert.equal(emu.callbacks().length, already);
   });
 
   it('only loopback hosts are called: another host is recorded as not sent, without retries', async () => {
     receiver = await CallbackReceiver.start();
-    const before = emu.callbacks().length;
+    const already = emu.callbacks().length;
     await startAsyncRun(emu, WF.end, { callback_url: 'http://example.com/hook' });
-    const attempts = (await emu.waitForCallbacks(before + 1)).slice(before);
+    const attempts = (await emu.waitForCallbacks(already + 1)).slice(already);
     assert.equal(attempts[0]?.status, undefined);
     assert.match(attempts[0]?.error ?? '', /^not sent: example\.com/);
     assert.equal(emu.callbacksPending(), 0);
