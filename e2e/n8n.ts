@@ -165,9 +165,15 @@ export interface ExecutionRow {
 	workflowId: string;
 	mode: string;
 	status: string;
+	/** ISO times; waitTill is set while the execution waits. */
+	startedAt: string | null;
+	stoppedAt: string | null;
+	waitTill: string | null;
 	lastNode: string | null;
 	json: Array<Record<string, unknown>> | null;
 	error: string | null;
+	/** Each node's runs: the items of output 0 of each run (null when it gave none). */
+	runs: Record<string, Array<Array<Record<string, unknown>> | null>>;
 }
 
 export async function readExecutions(setup: N8nSetup, workflowId?: string): Promise<ExecutionRow[]> {

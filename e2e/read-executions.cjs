@@ -8,7 +8,7 @@ const staticOnly = mode === '--static';
 const { parse } = require(path.join(nodeModules, 'flatted'));
 const sql = staticOnly
 	? 'select staticData from workflow_entity where id = ?'
-	: `select e.id, e.workflowId, e.mode, e.status, e.startedAt, e.stoppedAt, d.data from execution_entity e
+	: `select e.id, e.workflowId, e.mode, e.status, e.startedAt, e.stoppedAt, e.waitTill, d.data from execution_entity e
   left join execution_data d on d.executionId = e.id ${workflowId ? 'where e.workflowId = ?' : ''} order by e.id`;
 const params = workflowId ? [workflowId] : [];
 function print(rows) {
@@ -20,13 +20,32 @@ function print(rows) {
 		let json = null;
 		let lastNode = null;
 		let error = null;
+		// Every node's runs (output 0 of each), to count runs and compare items across executions.
+		let runs = {};
 		if (row.data) {
 			const data = parse(row.data);
 			lastNode = data.resultData?.lastNodeExecuted ?? null;
 			json = data.resultData?.runData?.[lastNode]?.[0]?.data?.main?.[0]?.map((item) => item.json) ?? null;
 			error = data.resultData?.error?.message ?? null;
+			for (const [name, tasks] of Object.entries(data.resultData?.runData ?? {})) {
+				runs[name] = tasks.map((task) => task?.data?.main?.[0]?.map((item) => item.json) ?? null);
+			}
 		}
-		return { id: String(row.id), workflowId: row.workflowId, mode: row.mode, status: row.status, lastNode, json, error };
+		// SQLite holds UTC times as 'YYYY-MM-DD HH:MM:SS.SSS'.
+		const time = (value) => (value ? new Date(`${String(value).replace(' ', 'T')}Z`.replace(/ZZ$/, 'Z')).toISOString() : null);
+		return {
+			id: String(row.id),
+			workflowId: row.workflowId,
+			mode: row.mode,
+			status: row.status,
+			startedAt: time(row.startedAt),
+			stoppedAt: time(row.stoppedAt),
+			waitTill: time(row.waitTill),
+			lastNode,
+			json,
+			error,
+			runs,
+		};
 	});
 	process.stdout.write(JSON.stringify(out));
 }

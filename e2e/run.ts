@@ -19,6 +19,7 @@ import { httpRequest } from '../test/support/http';
 import { freePort } from '../test/support/processes';
 import { waitFor } from '../test/support/wait';
 import { BROWSER_STEPS, browserWalkthrough } from './browser';
+import { CALLBACK_N8N_WORKFLOWS, callbackNames, cozeCallbackWorkflow, otherWorkflow, runCallbackLine } from './callback';
 import { AGENT_CHAT, agentMemory, CHAT_NAMES, CHATFLOW_CHAT, chatflowMemory, interleavedSessions, QUESTION_CHAT, questionAnswered, questionChatWorkflow } from './chat';
 import { check, timedCheck } from './checks';
 import { startEditorEnv, type EditorEnv } from './editor-env';
@@ -141,8 +142,16 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 	writeFileSync(respondNode, JSON.stringify(respondNodeWorkflow('cozePushSecret001')));
 	const questionChat = join(CACHE, 'coze-chat-question.json');
 	writeFileSync(questionChat, JSON.stringify(questionChatWorkflow('cozeEmulatorToken')));
-	await importAll(setup, credentials(emu, gateway, route, pushSecret), [...examples, respondNode, questionChat]);
-	log(`  imported ${examples.length} example workflows, 2 e2e workflows and 3 credentials into ${setup.userFolder}`);
+	const callbackFiles = [cozeCallbackWorkflow('cozeEmulatorToken'), otherWorkflow()].map((workflow, n) => {
+		const file = join(CACHE, `callback-${n}.json`);
+		writeFileSync(file, JSON.stringify(workflow));
+		return file;
+	});
+	const e2eWorkflows = [respondNode, questionChat, ...callbackFiles];
+	await importAll(setup, credentials(emu, gateway, route, pushSecret), [...examples, ...e2eWorkflows]);
+	log(`  imported ${examples.length} example workflows, ${e2eWorkflows.length} e2e workflows and 3 credentials into ${setup.userFolder}`);
+	// Activated now: activation is an n8n command, and n8n must not run while another command changes its database.
+	if (callbackNames(line, !args.includes('--skip-queue')).some(wanted)) for (const id of Object.values(CALLBACK_N8N_WORKFLOWS)) await activate(setup, id);
 
 	await scenario(line, NAMES.execute, async () => {
 		const result = await execute(setup, WORKFLOWS.handOff, { port: await freePort(), brokerPort: await freePort() });
@@ -326,9 +335,12 @@ async function main(): Promise<void> {
 	const pushSecret = randomBytes(24).toString('hex');
 	try {
 		for (const line of LINES) {
-			const lineNames = [NAMES.execute, ...START_NAMES, ...(line === 'v2' && !args.includes('--skip-queue') ? [NAMES.queue] : [])];
+			const queue = line === 'v2' && !args.includes('--skip-queue');
+			const lineNames = [NAMES.execute, ...START_NAMES, ...(queue ? [NAMES.queue] : []), ...callbackNames(line, queue)];
 			const setup = lineNames.some(wanted) ? await runLine(line, tarball, emu, gateway, pushSecret) : undefined;
-			if (setup && line === 'v2' && !args.includes('--skip-queue')) await runQueue(setup, pushSecret);
+			if (setup && queue) await runQueue(setup, pushSecret);
+			const scenarioOfLine = async (name: string, body: () => Promise<string>) => await scenario(line, name, body);
+			if (setup) await runCallbackLine({ line, setup, emu, wanted, scenario: scenarioOfLine, log: (l) => log(`  ${l}`) }, queue);
 			if (line === 'v2' && !args.includes('--skip-browser') && Object.values(BROWSER_STEPS).some(wanted)) await runBrowser(tarball, emu, gateway);
 		}
 	} finally {
