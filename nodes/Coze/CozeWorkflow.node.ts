@@ -1,9 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { operations, router } from './actions/router';
 import { authenticationProperty, cozeApiNodeConnections, operationProperty, workflowIdProperty, workflowOfRunProperty } from './descriptions/common';
 import { inputsProperties } from './descriptions/inputs';
 import { optionsProperty } from './descriptions/options';
+import { callbackWebhookMethods, callbackWebhooks } from './n8n/callbackWait';
+import { cozeCallbackWebhook } from './n8n/callbackWebhook';
 import { cozeAccessTokenTest } from './n8n/credentialTest';
 import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './n8n/methods';
 
@@ -24,6 +26,8 @@ export class CozeWorkflow implements INodeType {
 			'={{ $parameter["operation"] === "run" ? "Run (" + $parameter["mode"] + ")" : $parameter["operation"] === "chat" ? "Chat" : $parameter["operation"] === "resume" ? "Resume" : $parameter["operation"] === "uploadFile" ? "Upload File" : "Get Run" }}',
 		description: 'Run Coze workflows in stream, async or sync mode, chat with chatflows, resume interrupted runs and read runs',
 		defaults: { name: 'Coze Workflow' },
+		// Run, Async with Wait for Callback: the Coze workflow's call that resumes the waiting execution.
+		webhooks: callbackWebhooks,
 		properties: [
 			authenticationProperty,
 			operationProperty,
@@ -42,7 +46,13 @@ export class CozeWorkflow implements INodeType {
 		credentialTest: { cozeAccessTokenTest },
 	};
 
+	webhookMethods = callbackWebhookMethods;
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await cozeCallbackWebhook.call(this);
 	}
 }

@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import type { CozeConnection } from '../n8n/connection';
 import type { SchemaCache } from '../n8n/inputValues';
+import { parkIfPending } from '../n8n/callbackWait';
 import { runCozeItems } from '../n8n/items';
 import * as chat from './chat.operation';
 import * as getRun from './getRun.operation';
@@ -19,8 +20,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = operations[operation]?.execute;
 	const schemas: SchemaCache = new Map();
-	return await runCozeItems(this, operation, async (itemIndex, connection) => {
+	const output = await runCozeItems(this, operation, async (itemIndex, connection) => {
 		if (!handler) throw new NodeOperationError(this.getNode(), `Operation "${operation}" is not one of Run, Chat, Resume, Get Run or Upload File`, { itemIndex });
 		return await handler.call(this, itemIndex, connection, schemas);
 	});
+	// Runs that wait for their callback (Run, Async) park the execution once all items have started.
+	await parkIfPending(this, output[0]);
+	return output;
 }

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CozeRunResult, RunRequest } from '../protocol/client';
-import { ASYNC_NEEDS_PAID_PLAN_CODE, CozeApiError, CozeInputError } from '../protocol/errors';
+import { ASYNC_NEEDS_PAID_PLAN_CODE, CozeApiError, CozeInputError, markingOpenRun } from '../protocol/errors';
 import { settle } from '../../shared/settle';
 import type { CozeConnection } from '../n8n/connection';
+import { callbackUrl, pendingItem, readCallbackInput, runsAsTool } from '../n8n/callbackWait';
 import { liveChunkForwarder } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
 import { readRunParameters, type SchemaCache } from '../n8n/inputValues';
@@ -38,6 +39,24 @@ export const description: INodeProperties[] = [
 		],
 		default: 'stream',
 	},
+	{
+		displayName: 'Wait for Callback',
+		name: 'waitForCallback',
+		type: 'boolean',
+		displayOptions: { show: { ...show, mode: ['async'] } },
+		default: false,
+		description:
+			'Whether to park the n8n execution until the Coze workflow calls back, instead of polling. Nothing is polled and no worker is held meanwhile, for up to Max Wait Time (24 h at most). The Coze workflow must end with an HTTP node that POSTs to the URL it receives: see the README.',
+	},
+	{
+		displayName: 'Callback URL Input',
+		name: 'callbackUrlInput',
+		type: 'string',
+		displayOptions: { show: { ...show, mode: ['async'], waitForCallback: [true] } },
+		default: 'callback_url',
+		placeholder: 'callback_url',
+		description: "The String input of the Coze workflow's Start node that receives the URL to call when the run ends",
+	},
 ];
 
 type RunMode = 'stream' | 'async' | 'sync';
@@ -70,16 +89,29 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 	} else if (mode === 'sync') {
 		result = await client.runSync(request, options.requestTimeoutMs);
 	} else if (mode === 'async') {
+		const callback = this.getNodeParameter('waitForCallback', itemIndex, false) === true && !runsAsTool(this) ? callbackUrl(this, itemIndex) : undefined;
+		if (callback === null) {
+			throw new CozeInputError('Wait for Callback', 'This execution has no resume URL to hand to Coze (it has no execution ID): turn Wait for Callback off to poll instead.');
+		}
+		if (callback) request.parameters = { ...request.parameters, [readCallbackInput(this, itemIndex)]: callback };
 		const started = await settle(async () => await client.startAsync(request, options.requestTimeoutMs));
 		// 6003 is refused before any run starts, so running in stream mode instead cannot run it twice.
 		const fallBack = options.fallbackToStream && started instanceof CozeApiError && started.code === ASYNC_NEEDS_PAID_PLAN_CODE;
 		if (started instanceof Error && !fallBack) throw started;
-		if (!(started instanceof Error)) {
-			result = await client.followRun(workflowId, started.executeId, options.poll, 'async', { startedAt: started.startedAt, remember: true });
-			result.logId ??= started.logId;
-		} else {
+		if (started instanceof Error) {
 			result = await stream();
 			result.notices.push('Coze refused the async run (6003: async runs need a paid plan); it ran in stream mode instead.');
+		} else if (callback) {
+			// A run that ended at once may have called back before n8n saved the wait, and n8n refused that call: look once before waiting.
+			const record = await settle(async () => await client.getRunHistory(workflowId, started.executeId, options.requestTimeoutMs));
+			if (record instanceof Error || (record.status === 'Running' && !record.interrupt)) {
+				return pendingItem({ ...started, workflowId }, options.poll.maxWaitMs);
+			}
+			result = await markingOpenRun('started', async () => await client.resultFromHistory(workflowId, record, 'async', options.requestTimeoutMs));
+			result.logId ??= started.logId;
+		} else {
+			result = await client.followRun(workflowId, started.executeId, options.poll, 'async', { startedAt: started.startedAt, remember: true });
+			result.logId ??= started.logId;
 		}
 	} else {
 		throw new CozeInputError('Mode', `Mode must be stream, async or sync, not "${String(mode)}"`);

@@ -100,7 +100,8 @@ const options: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 86400 },
 		default: 1800,
-		description: "How long to wait for a run in the background before giving up (at most 24 h, Coze's limit for background runs). The run goes on in Coze.",
+		description:
+			"How long to wait for a run in the background before giving up (at most 24 h, Coze's limit for background runs). The run goes on in Coze. With Wait for Callback, the execution waits this long (n8n may take up to a minute more to notice), then passes on the item with status running and executeId for a Get Run.",
 	}),
 	{
 		displayName: 'Parse Output',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { clientRuntime } from '../../shared/n8nRuntime';
 import { settleNow } from '../../shared/settle';
@@ -32,7 +32,7 @@ export interface CozeConnection {
  * `requestsPerSecond` (the node's Requests per Second option), their requests are spaced together.
  */
 export async function createCozeClient(
-	context: IExecuteFunctions | ILoadOptionsFunctions,
+	context: IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions,
 	authentication: CozeAuthentication,
 	options: { requestsPerSecond?: number } = {},
 ): Promise<CozeConnection> {

@@ -73,7 +73,11 @@ export function idParameter(raw: unknown, label: string): string {
 }
 
 export function readRunOptions(context: IExecuteFunctions, itemIndex: number): RunOptions {
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return runOptionsFrom(context.getNodeParameter('options', itemIndex, {}) as IDataObject);
+}
+
+/** The Options collection as read from the node, checked. */
+export function runOptionsFrom(options: IDataObject): RunOptions {
 	const botId = idOption(options, 'botId', 'Bot ID');
 	const appId = idOption(options, 'appId', 'App ID');
 	if (botId && appId) {
