@@ -11,9 +11,11 @@ import {
 	CALLBACK_NODES,
 	CALLBACK_PATHS,
 	execution,
+	explained,
 	finished,
 	item,
 	newTag,
+	nextRunKnobs,
 	parked,
 	resumed,
 	runCounts,
@@ -43,7 +45,7 @@ export async function wrongExecuteId(ctx: CallbackContext, base: string): Promis
 	check(again.status === 200 && (JSON.parse(again.body) as { accepted?: boolean }).accepted === false, `n8n answered the wrong callback ${again.status} ${again.body}`);
 	check((await status(setup, tag)) === 'waiting' && emu.historyReads(executeId) === 1, 'the repeated wrong callback resumed the execution or read Coze');
 	const right = await callBack(wrong.url, { execute_id: executeId, execute_status: 'Success' });
-	const { row: done } = await resumed(setup, tag, executeId);
+	const { row: done } = await explained(emu, executeId, resumed(setup, tag, executeId));
 	const reads = emu.historyReads(executeId);
 	check(right.status === 200 && reads === 2, `the right callback: ${right.status} ${right.body}; ${reads} history reads`);
 	return (
@@ -52,13 +54,18 @@ export async function wrongExecuteId(ctx: CallbackContext, base: string): Promis
 	);
 }
 
-/** The run calls back twice: the first resumes, n8n refuses the second (the execution no longer waits). */
+/**
+ * The run calls back twice, the second 5 s after the first: by then the first has resumed the
+ * execution and n8n refuses the second (409). Were the first still being handled, the node would
+ * answer the second itself (200, a duplicate) and read nothing: either way one resume and no more reads.
+ */
 export async function secondCallback(ctx: CallbackContext, base: string): Promise<string> {
 	const { setup, emu } = ctx;
 	const tag = newTag('twice');
+	nextRunKnobs(emu, 'twice', { callbackRepeatDelayMs: 10_000 });
 	await startRun(base, CALLBACK_PATHS.callback, tag, 'twice');
 	const { row, executeId } = await parked(setup, tag);
-	const { row: done } = await resumed(setup, tag, executeId);
+	const { row: done } = await explained(emu, executeId, resumed(setup, tag, executeId));
 	// The second is sent 1 s (Coze time) after the first and retried after a 409: wait until its tries are over.
 	const attempts = await waitFor('the second callback and its retries', 60_000, () => {
 		const all = attemptsOf(emu, executeId);
@@ -69,7 +76,7 @@ export async function secondCallback(ctx: CallbackContext, base: string): Promis
 	const second = attempts.filter((a) => a.delivery === 2);
 	const reads = emu.historyReads(executeId);
 	check(first.length === 1 && first[0].status === 200, `first callback: ${JSON.stringify(first)}`);
-	check(second.every((a) => a.status === 409), `second callback: ${JSON.stringify(second)}`);
+	check(second[0].status === 409 || (second.length === 1 && second[0].status === 200), `second callback: ${JSON.stringify(second)}`);
 	check(reads === 2, `${reads} history reads (expected 1 before parking, 1 on the resume)`);
 	return (
 		`execution ${row.id} waiting; first callback answered ${answers(first)} and resumed it once (runs ${JSON.stringify(runCounts(done))}, ${done.status}); ` +

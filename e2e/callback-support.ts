@@ -46,14 +46,16 @@ export function nextRunKnobs(emu: CozeEmulator, workflow: CozeCallbackWorkflow, 
 
 /** Starts a run of a Coze callback workflow through a webhook of the n8n workflow. */
 export async function startRun(base: string, path: string, tag: string, workflow: CozeCallbackWorkflow): Promise<HttpAnswer> {
-	return await trigger(base, path, { tag, workflowId: CALLBACK_WORKFLOWS[workflow], inputs: INPUTS });
+	// A polled run has no callback URL to give, but the workflow requires the input: one that leads nowhere (the emulator calls loopback only).
+	const inputs = path === CALLBACK_PATHS.polled ? { ...INPUTS, callback_url: 'http://callback.invalid/' } : INPUTS;
+	return await trigger(base, path, { tag, workflowId: CALLBACK_WORKFLOWS[workflow], inputs });
 }
 
 /** The execution the request with this tag started, once `ready` holds for it. */
 export async function execution(setup: N8nSetup, tag: string, what: string, ready: (row: ExecutionRow) => boolean, timeoutMs = 120_000, workflowId = N8N_WORKFLOWS.coze): Promise<ExecutionRow> {
 	let last: ExecutionRow | undefined;
 	return await waitFor(`execution "${tag}" ${what}`, timeoutMs, async () => {
-		last = (await readExecutions(setup, workflowId)).find((row) => requestOf(row.runs)?.tag === tag);
+		last = (await readExecutions(setup, workflowId)).find((row) => requestOf(row)?.tag === tag);
 		if (last && ready(last)) return last;
 		throw new Error(`last seen: ${last ? `${last.id} ${last.status}` : 'none'}`);
 	}, 500);
@@ -123,3 +125,13 @@ export function sortKeys(value: unknown): unknown {
 }
 
 export { CALLBACK_PATHS, CALLBACK_NODES, N8N_WORKFLOWS };
+
+/** Adds the emulator's callback attempts to a failure: what n8n answered them is most of the story. */
+export async function explained<T>(emu: CozeEmulator, executeId: string, body: Promise<T>): Promise<T> {
+	try {
+		return await body;
+	} catch (error) {
+		const attempts = attemptsOf(emu, executeId).map((a) => `${a.delivery}.${a.attempt}: ${a.status ?? a.error ?? '?'}`);
+		throw new Error(`${error instanceof Error ? error.message : String(error)}; callbacks: ${attempts.join(', ') || 'none'}; history reads ${emu.historyReads(executeId)}`);
+	}
+}

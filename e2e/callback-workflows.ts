@@ -3,6 +3,7 @@
  * run and its inputs in its body, so one imported workflow serves every emulator workflow and knob:
  * fewer workflows to import and activate (each activation is an n8n command of several seconds).
  */
+import type { ExecutionRow } from './n8n';
 
 export const N8N_WORKFLOWS = {
 	/** Three Webhook triggers: Wait for Callback, polled, and Wait for Callback with a short limit followed by Get Run. */
@@ -125,11 +126,15 @@ export function otherWorkflow(): object {
 	};
 }
 
-/** The trigger item's body of an execution (what the scenario POSTed), to find executions by tag. */
-export function requestOf(runs: Record<string, Array<Array<Record<string, unknown>> | null>>): Partial<CallbackRequest> | undefined {
+/**
+ * The trigger item's body of an execution (what the scenario POSTed), to find executions by tag. n8n
+ * saves the nodes' runs only at the end or when the execution parks: until then the trigger's item
+ * is the input waiting on the stack.
+ */
+export function requestOf(row: Pick<ExecutionRow, 'runs' | 'stacked'>): Partial<CallbackRequest> | undefined {
 	for (const name of Object.values(TRIGGERS)) {
-		const item = runs[name]?.[0]?.[0];
+		const item = row.runs[name]?.[0]?.[0];
 		if (item) return item.body as Partial<CallbackRequest>;
 	}
-	return undefined;
+	return (row.stacked?.body as Partial<CallbackRequest> | undefined) ?? undefined;
 }

@@ -18,6 +18,7 @@ import {
 	CALLBACK_NODES,
 	CALLBACK_PATHS,
 	execution,
+	explained,
 	finished,
 	item,
 	N8N_WORKFLOWS,
@@ -33,6 +34,7 @@ import {
 	type CallbackContext,
 } from './callback-support';
 import { check } from './checks';
+import { gate, type Gate } from './gate';
 import type { N8nLine } from './install';
 import { startProcess, type RunningN8n } from './n8n';
 import { startRedis } from './redis';
@@ -56,14 +58,19 @@ export function callbackNames(line: N8nLine, queue: boolean): string[] {
 	return line === 'v1' ? [basic] : [basic, ...Object.values(v2Only), ...(queue ? [inQueue] : [])];
 }
 
-/** `n8n start` with what every callback scenario needs; a restart keeps the port, so the callback URLs stay valid. */
-async function startN8n(ctx: CallbackContext, name: string, port: number, env: Record<string, string> = {}): Promise<RunningN8n> {
+/**
+ * `n8n start` with what every callback scenario needs; ready once its webhooks answer. WEBHOOK_URL
+ * may point at a gate in front of n8n (the port of the callback URLs, which stays through a restart).
+ */
+async function startN8n(ctx: CallbackContext, name: string, port: number, webhookPort: number, env: Record<string, string> = {}): Promise<RunningN8n> {
 	const n8n = await startProcess(ctx.setup, name, ['start'], {
 		port,
 		brokerPort: await freePort(),
-		env: { WEBHOOK_URL: `http://127.0.0.1:${port}/`, N8N_CONCURRENCY_PRODUCTION_LIMIT: '1', ...env },
+		env: { WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`, N8N_CONCURRENCY_PRODUCTION_LIMIT: '1', ...env },
 	});
-	await waitFor(`${name} to answer /healthz`, 180_000, async () => ((await httpRequest('GET', `http://127.0.0.1:${port}/healthz`, { timeoutMs: 5_000 })).status === 200 ? true : undefined), 500);
+	// n8n registers the webhooks of active workflows after it says it is ready; until then Express answers "Cannot GET".
+	const url = `http://127.0.0.1:${port}/webhook/${CALLBACK_PATHS.callback}`;
+	await waitFor(`${name}'s webhooks`, 180_000, async () => ((await httpRequest('GET', url, { timeoutMs: 5_000 })).body.includes('POST request') ? true : undefined), 500);
 	return n8n;
 }
 
@@ -74,7 +81,9 @@ export async function runCallbackLine(ctx: CallbackContext, withQueue: boolean):
 	if (names.some(ctx.wanted)) {
 		const port = await freePort();
 		const base = `http://127.0.0.1:${port}`;
-		let n8n = await startN8n(ctx, `callback-${ctx.line}`, port);
+		const front = gate(await freePort(), port);
+		let n8n = await startN8n(ctx, `callback-${ctx.line}`, port, front.port);
+		await front.open();
 		try {
 			// The time-out waits up to a minute for n8n's wait tracker: it runs beside the first scenario.
 			// Not beside the callbacks that count history reads: its resume takes the only slot for a moment,
@@ -86,11 +95,12 @@ export async function runCallbackLine(ctx: CallbackContext, withQueue: boolean):
 			await run(CALLBACK_NAMES.twice, async () => await secondCallback(ctx, base));
 			await run(CALLBACK_NAMES.early, async () => await earlyCallback(ctx, base));
 			await run(CALLBACK_NAMES.restart, async () => {
-				const { detail, restarted } = await acrossRestart(ctx, base, n8n, async () => await startN8n(ctx, `callback-${ctx.line}-restarted`, port));
+				const { detail, restarted } = await acrossRestart(ctx, base, n8n, front, async () => await startN8n(ctx, `callback-${ctx.line}-restarted`, port, front.port));
 				n8n = restarted;
 				return detail;
 			});
 		} finally {
+			await front.close();
 			await n8n.stop();
 		}
 	}
@@ -114,7 +124,7 @@ async function parkedAndCompared(ctx: CallbackContext, base: string): Promise<st
 	check(other.status === 'success', `the other workflow's execution ${other.id} is ${other.status}`);
 	check(meanwhile === 'waiting' && attemptsOf(emu, executeId).length === 0, `execution ${waiting.id} was ${meanwhile} when the other one ended, with ${attemptsOf(emu, executeId).length} callbacks sent`);
 
-	const { row, result } = await resumed(setup, tag, executeId);
+	const { row, result } = await explained(emu, executeId, resumed(setup, tag, executeId));
 	const attempts = attemptsOf(emu, executeId);
 	const reads = emu.historyReads(executeId);
 	check(attempts.length === 1 && attempts[0].status === 200, `callbacks: ${JSON.stringify(attempts)}`);
@@ -145,8 +155,11 @@ async function parkedAndCompared(ctx: CallbackContext, base: string): Promise<st
 	);
 }
 
-/** Stops n8n while the execution waits; the emulator's callback is refused until n8n is back, then resumes it. */
-async function acrossRestart(ctx: CallbackContext, base: string, n8n: RunningN8n, restart: () => Promise<RunningN8n>): Promise<{ detail: string; restarted: RunningN8n }> {
+/**
+ * Stops n8n while the execution waits; the emulator's callback is refused until n8n is back, then
+ * resumes it. The gate stands for the load balancer that routes to n8n only while it is ready.
+ */
+async function acrossRestart(ctx: CallbackContext, base: string, n8n: RunningN8n, front: Gate, restart: () => Promise<RunningN8n>): Promise<{ detail: string; restarted: RunningN8n }> {
 	const { setup, emu } = ctx;
 	const tag = newTag('restart');
 	// Retries every 2 s for a minute: n8n takes about 20 s to start again.
@@ -154,12 +167,14 @@ async function acrossRestart(ctx: CallbackContext, base: string, n8n: RunningN8n
 	await startRun(base, CALLBACK_PATHS.callback, tag, 'delayed');
 	const { row, executeId } = await parked(setup, tag);
 	const stoppedPid = n8n.pid;
+	await front.close();
 	await n8n.stop();
 	check(attemptsOf(emu, executeId).length === 0, `the callback came before n8n stopped: ${JSON.stringify(attemptsOf(emu, executeId))}`);
 	const whileDown = await status(setup, tag);
 	const refused = await waitFor('a callback refused while n8n is down', 60_000, () => (attemptsOf(emu, executeId).some((a) => a.status === undefined) ? true : undefined), 250);
 	const restarted = await restart();
-	const { row: done } = await resumed(setup, tag, executeId, 180_000);
+	await front.open();
+	const { row: done } = await explained(emu, executeId, resumed(setup, tag, executeId, 180_000));
 	const attempts = attemptsOf(emu, executeId);
 	const reads = emu.historyReads(executeId);
 	check(refused && whileDown === 'waiting', `while n8n was down the execution was ${whileDown}`);
@@ -179,7 +194,7 @@ async function inQueueMode(ctx: CallbackContext): Promise<string> {
 		const port = await freePort();
 		const base = `http://127.0.0.1:${port}`;
 		const env = { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), N8N_LOG_LEVEL: 'debug' };
-		const main = await startN8n(ctx, 'callback-queue-main', port, env);
+		const main = await startN8n(ctx, 'callback-queue-main', port, port, env);
 		processes.push(main);
 		const workerPort = await freePort();
 		const worker = await startProcess(setup, 'callback-queue-worker', ['worker', '--concurrency=5'], {
@@ -193,7 +208,7 @@ async function inQueueMode(ctx: CallbackContext): Promise<string> {
 		nextRunKnobs(emu, 'end', { callbackRetries: 20, callbackRetryDelayMs: 2000 });
 		await startRun(base, CALLBACK_PATHS.callback, tag, 'end');
 		const { row, executeId } = await parked(setup, tag);
-		const { row: done } = await resumed(setup, tag, executeId);
+		const { row: done } = await explained(emu, executeId, resumed(setup, tag, executeId));
 		const id = done.id;
 		const started = [...worker.log().matchAll(new RegExp(`started execution ${id} \\(job (\\d+)\\)`, 'gi'))].map((m) => m[1]);
 		const finishedJobs = [...worker.log().matchAll(new RegExp(`finished execution ${id} \\(job (\\d+)\\)`, 'gi'))].map((m) => m[1]);

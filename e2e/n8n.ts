@@ -174,6 +174,8 @@ export interface ExecutionRow {
 	error: string | null;
 	/** Each node's runs: the items of output 0 of each run (null when it gave none). */
 	runs: Record<string, Array<Array<Record<string, unknown>> | null>>;
+	/** The first input item of the next node to run (a new or running execution's trigger item). */
+	stacked: Record<string, unknown> | null;
 }
 
 export async function readExecutions(setup: N8nSetup, workflowId?: string): Promise<ExecutionRow[]> {

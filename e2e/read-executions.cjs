@@ -22,11 +22,14 @@ function print(rows) {
 		let error = null;
 		// Every node's runs (output 0 of each), to count runs and compare items across executions.
 		let runs = {};
+		// The first item waiting to run: before its first node has run (new, running) the trigger's item is only there.
+		let stacked = null;
 		if (row.data) {
 			const data = parse(row.data);
 			lastNode = data.resultData?.lastNodeExecuted ?? null;
 			json = data.resultData?.runData?.[lastNode]?.[0]?.data?.main?.[0]?.map((item) => item.json) ?? null;
 			error = data.resultData?.error?.message ?? null;
+			stacked = data.executionData?.nodeExecutionStack?.[0]?.data?.main?.[0]?.[0]?.json ?? null;
 			for (const [name, tasks] of Object.entries(data.resultData?.runData ?? {})) {
 				runs[name] = tasks.map((task) => task?.data?.main?.[0]?.map((item) => item.json) ?? null);
 			}
@@ -45,6 +48,7 @@ function print(rows) {
 			json,
 			error,
 			runs,
+			stacked,
 		};
 	});
 	process.stdout.write(JSON.stringify(out));
