@@ -49,6 +49,14 @@ export function nodeType(name: string): INodeType {
 	return instance;
 }
 
+/**
+ * Adds a node type that exists only in tests (e.g. to exercise the harness itself), under `name`
+ * with or without the package prefix.
+ */
+export function registerTestNodeType(name: string, type: INodeType): void {
+	nodeInstances.set(name, type);
+}
+
 export const nodeTypes: INodeTypes = {
 	getByName: (type: string) => nodeType(type.replace(`${PACKAGE_NAME}.`, '')),
 	getByNameAndVersion: (type: string) => nodeType(type.replace(`${PACKAGE_NAME}.`, '')),
