@@ -70,6 +70,7 @@ const parking: INodeType = {
 	},
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const body = this.getBodyData();
+		if (body.throw === true) throw new Error('webhook failed');
 		if (body.busy === true) {
 			// What a node does to make the sender retry: answer itself and keep waiting.
 			this.getResponseObject().status(503).json({ accepted: false, reason: 'busy' });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
-import { deliverCallback, deliverToUrl, expireWait, startExecution, TestCredentialsHelper, WAITING_BASE_URL, type WaitingExecution } from '../harness/engine';
+import { deliverCallback, deliverToUrl, expireWait, serveWaitingWebhooks, startExecution, TestCredentialsHelper, WAITING_BASE_URL, type WaitingExecution } from '../harness/engine';
 import { parkingHooks, parkingWorkflow } from './waiting-harness-nodes';
 
 const credentials = new TestCredentialsHelper({});
@@ -63,6 +63,32 @@ describe('waiting harness: park, callback, resume', () => {
 		const busy = await deliverToUrl(callbackUrl(execution), { body: { busy: true } });
 		assert.deepEqual([busy.status, busy.body, busy.resumed], [503, { accepted: false, reason: 'busy' }, false]);
 		assert.equal(execution.status, 'waiting');
+	});
+
+	it('a webhook() that throws gets 500, and n8n continues the execution with the error recorded', async () => {
+		const execution = await park();
+		const answer = await deliverToUrl(callbackUrl(execution), { body: { throw: true } });
+		assert.deepEqual([answer.status, answer.body], [500, { code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' }]);
+		await answer.done;
+		assert.notEqual(execution.status, 'waiting');
+		assert.equal(execution.error?.message, 'webhook failed');
+	});
+
+	it('serves the waiting webhooks over HTTP for an upstream that calls the URL itself', async () => {
+		const server = await serveWaitingWebhooks();
+		try {
+			const execution = await startExecution({ workflow: parkingWorkflow(), startNode: 'Start', items: [{ n: 1 }], credentials, waitingBaseUrl: server.baseUrl });
+			assert.ok(execution.resumeUrl.startsWith(`${server.baseUrl}/${execution.id}?signature=`));
+			const response = await fetch(callbackUrl(execution), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(resume) });
+			assert.deepEqual([response.status, await response.json()], [200, { accepted: true }]);
+			await execution.settled();
+			assert.equal(execution.status, 'success');
+			assert.deepEqual(execution.items.After[0].json.resumedWith, resume);
+			const wrong = await fetch(callbackUrl(execution).replace(/signature=\w+/, 'signature=x'), { method: 'POST', body: '{}' });
+			assert.deepEqual([wrong.status, await wrong.json()], [401, { error: 'Invalid token' }]);
+		} finally {
+			await server.close();
+		}
 	});
 
 	it('answers 401 to a wrong or missing signature, before anything else', async () => {

@@ -11,3 +11,4 @@ export * from './credentials';
 export * from './contexts';
 export * from './answers';
 export * from './waiting';
+export * from './waiting-server';

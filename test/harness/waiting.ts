@@ -10,15 +10,11 @@ import { parse, stringify } from 'flatted';
 import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
-	isNodeClassInstance,
 	Workflow,
 	type ExecutionStatus,
 	type IDataObject,
-	type IExecuteFunctions,
 	type INode,
 	type INodeExecutionData,
-	type INodeType,
-	type INodeTypes,
 	type IRun,
 	type IRunExecutionData,
 	type ITaskData,
@@ -32,11 +28,15 @@ import {
 import { answerLikeN8n, fakeHttpResponse, staticAnswer, type WebhookAnswer } from './answers';
 import { executionAdditionalData, INSTANCE_URLS, type RunWorkflowOptions } from './contexts';
 import type { TestCredentialsHelper } from './credentials';
-import { nodeTypes } from './registry';
-import { restartWebhooks } from './waiting-webhooks';
+import { countingNodeTypes } from './registry';
+import { preserveInputOverride, requestBody, restartWebhooks, signatureParam } from './waiting-webhooks';
 
-/** `$execution.resumeUrl` is `<this>/<executionId>?signature=<resumeToken>`, as with WEBHOOK_URL http://127.0.0.1:5678/. */
+/**
+ * `$execution.resumeUrl` is `<this>/<executionId>?signature=<resumeToken>`, as with WEBHOOK_URL
+ * http://127.0.0.1:5678/ (nothing listens there unless a test serves the waiting webhooks).
+ */
 export const WAITING_BASE_URL = 'http://127.0.0.1:5678/webhook-waiting';
+const WAITING_PATH = '/webhook-waiting/';
 
 /** The execution's row in n8n's database, the only state that survives between park and resume. */
 export interface ExecutionRow {
@@ -69,6 +69,8 @@ export interface CallbackAnswer extends WebhookAnswer {
 export interface WaitingRunOptions extends RunWorkflowOptions {
 	/** Called once the row exists (status `running`), before any node runs: hands the execution to a test. */
 	onStart?: (execution: WaitingExecution) => void;
+	/** n8n's webhookWaitingBaseUrl for this execution (default WAITING_BASE_URL), e.g. a served one. */
+	waitingBaseUrl?: string;
 }
 
 const unflatten = (data: string) => parse(data) as IRunExecutionData;
@@ -91,6 +93,7 @@ export class WaitingExecution {
 	constructor(
 		readonly row: ExecutionRow,
 		readonly credentials: TestCredentialsHelper,
+		readonly waitingBaseUrl: string,
 	) {}
 
 	get id(): string {
@@ -112,7 +115,7 @@ export class WaitingExecution {
 	/** What `$execution.resumeUrl` gives inside the execution. */
 	get resumeUrl(): string {
 		const token = this.resumeToken;
-		return `${WAITING_BASE_URL}/${this.id}${token ? `?signature=${token}` : ''}`;
+		return `${this.waitingBaseUrl}/${this.id}${token ? `?signature=${token}` : ''}`;
 	}
 	/** The execution's error as stored; `node` is the error's node, else the last node that ran. */
 	get error(): { message: string; node?: string } | undefined {
@@ -166,7 +169,7 @@ export async function startExecution(options: WaitingRunOptions): Promise<Waitin
 	const id = String(++lastExecutionId);
 	const workflowData = { id: 'wf-waiting', name: 'waiting', nodes, connections, active: false, settings: {} } as unknown as IWorkflowBase;
 	const row: ExecutionRow = { id, status: 'running', finished: false, mode: options.mode ?? 'webhook', workflowData, data: stringify(runExecutionData) };
-	const execution = new WaitingExecution(row, options.credentials);
+	const execution = new WaitingExecution(row, options.credentials, options.waitingBaseUrl ?? WAITING_BASE_URL);
 	executions.set(id, execution);
 	options.onStart?.(execution);
 	await runEngine(execution, runExecutionData);
@@ -189,12 +192,15 @@ export async function deliverCallback(target: WaitingExecution | string, request
 	return answer;
 }
 
-/** `deliverCallback` for a full URL, e.g. the one a node handed to an upstream service. */
+/**
+ * `deliverCallback` for a full URL, e.g. the one a node handed to an upstream service; any host,
+ * as n8n routes by path. A string or Buffer body is parsed as JSON where it is JSON.
+ */
 export async function deliverToUrl(url: string, request: Omit<CallbackRequest, 'suffix' | 'query'> = {}): Promise<CallbackAnswer> {
 	const parsed = new URL(url);
-	const base = new URL(WAITING_BASE_URL).pathname;
-	if (!parsed.pathname.startsWith(`${base}/`)) throw new Error(`not a waiting-webhook URL: ${url}`);
-	const [id, ...suffix] = parsed.pathname.slice(base.length + 1).split('/');
+	const at = parsed.pathname.indexOf(WAITING_PATH);
+	if (at === -1) throw new Error(`not a waiting-webhook URL: ${url}`);
+	const [id, ...suffix] = parsed.pathname.slice(at + WAITING_PATH.length).split('/');
 	return await deliverCallback(id, { ...request, suffix: suffix.length ? suffix.join('/') : undefined, query: Object.fromEntries(parsed.searchParams) });
 }
 
@@ -248,10 +254,10 @@ async function answerCallback(id: string, request: CallbackRequest): Promise<Cal
 
 	const { response, sent } = fakeHttpResponse();
 	const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-	const httpRequest = { method, headers, body: request.body ?? {}, query: request.query ?? {}, params: {} };
+	const httpRequest = { method, headers, ...requestBody(request.body), query: request.query ?? {}, params: {} };
 	const additionalData = {
 		...INSTANCE_URLS,
-		webhookWaitingBaseUrl: WAITING_BASE_URL,
+		webhookWaitingBaseUrl: execution.waitingBaseUrl,
 		executionId: id,
 		credentialsHelper: execution.credentials,
 		httpRequest,
@@ -302,22 +308,9 @@ function claim(execution: WaitingExecution, stored: IRunExecutionData, result: I
 	return runEngine(execution, stored);
 }
 
-/** A token with a slash carries the webhook path after it (parseSignatureParam). */
-function signatureParam(value: unknown): { token?: string; webhookPath?: string } {
-	if (typeof value !== 'string' || value === '') return {};
-	const slash = value.indexOf('/');
-	return slash === -1 ? { token: value } : { token: value.slice(0, slash), webhookPath: value.slice(slash + 1) };
-}
-
-/** Pops the node's pre-wait run entry, keeping only an input override (workflow-helpers). */
-function preserveInputOverride(runs: ITaskData[]): void {
-	const popped = runs.pop()!;
-	if (popped.inputOverride) runs.push({ startTime: 0, executionTime: 0, executionIndex: 0, source: popped.source, inputOverride: popped.inputOverride } as ITaskData);
-}
-
 function workflowOf(execution: WaitingExecution): Workflow {
 	const data = structuredClone(execution.row.workflowData);
-	return new Workflow({ ...data, nodeTypes: countingNodeTypes(execution), staticData: data.staticData, settings: data.settings });
+	return new Workflow({ ...data, nodeTypes: countingNodeTypes(execution.calls), staticData: data.staticData, settings: data.settings });
 }
 
 /**
@@ -341,33 +334,9 @@ function runEngine(execution: WaitingExecution, runExecutionData: IRunExecutionD
 			saved();
 		}
 	});
-	const additionalData = { ...executionAdditionalData(row.id, hooks, execution.credentials), webhookWaitingBaseUrl: WAITING_BASE_URL };
+	const additionalData = { ...executionAdditionalData(row.id, hooks, execution.credentials), webhookWaitingBaseUrl: execution.waitingBaseUrl };
 	const engine = new WorkflowExecute(additionalData, row.mode, runExecutionData).processRunExecutionData(workflow);
 	const ended = Promise.race([finished, Promise.resolve(engine).then(() => finished, () => finished)]);
 	execution.track(ended);
 	return ended;
-}
-
-/** The registry's node types, each execute() and webhook() counted per node name. */
-function countingNodeTypes(execution: WaitingExecution): INodeTypes {
-	const wrapped = new Map<string, INodeType>();
-	const counted = (type: INodeType, method: 'execute' | 'webhook', counts: Record<string, number>) =>
-		function (this: unknown, ...args: unknown[]) {
-			const context = (isNodeClassInstance(type) ? args[0] : this) as IExecuteFunctions;
-			const name = context.getNode().name;
-			counts[name] = (counts[name] ?? 0) + 1;
-			return (type[method] as (...a: unknown[]) => unknown).apply(this, args);
-		};
-	const get = (name: string): INodeType => {
-		let type = wrapped.get(name);
-		if (!type) {
-			const base = nodeTypes.getByName(name) as INodeType;
-			type = Object.create(base) as INodeType;
-			if (base.execute) type.execute = counted(base, 'execute', execution.calls.execute) as INodeType['execute'];
-			if (base.webhook) type.webhook = counted(base, 'webhook', execution.calls.webhook) as INodeType['webhook'];
-			wrapped.set(name, type);
-		}
-		return type;
-	};
-	return { ...nodeTypes, getByName: get, getByNameAndVersion: get } as INodeTypes;
 }
