@@ -204,22 +204,28 @@ describe('waiting harness: time-out', () => {
 	});
 });
 
-describe('waiting harness: input items replaced in execute()', () => {
-	it('the time-out passes the replaced items, and the previous node keeps its own', async () => {
-		const execution = await park({ markInput: true });
-		assert.deepEqual(execution.items.Start.map((i) => i.json), [{ n: 1 }, { n: 2 }]);
-		await expireWait(execution);
-		assert.deepEqual(execution.items.Park.map((i) => i.json), [{ n: 1, pending: true }, { n: 2, pending: true }]);
-		assert.deepEqual(execution.items.After.map((i) => i.json), [{ n: 1, pending: true }, { n: 2, pending: true }]);
-		assert.deepEqual(execution.items.Start.map((i) => i.json), [{ n: 1 }, { n: 2 }]);
-	});
+for (const executionOrder of ['v0', 'v1'] as const) {
+	describe(`waiting harness: input items replaced in execute() (execution order ${executionOrder})`, () => {
+		const settings = { executionOrder };
+		const parkMarked = async () =>
+			await startExecution({ workflow: parkingWorkflow({ markInput: true }), startNode: 'Start', items: [{ n: 1 }, { n: 2 }], credentials, settings });
 
-	it('webhook() sees the replaced items as $json and $input', async () => {
-		const execution = await park({ markInput: true });
-		await (await deliverToUrl(callbackUrl(execution), { body: resume })).done;
-		const json = execution.items.After[0].json;
-		assert.deepEqual(json.seenJson, { n: 1, pending: true });
-		assert.deepEqual(json.seenInput, [{ n: 1, pending: true }, { n: 2, pending: true }]);
-		assert.deepEqual(execution.items.Start.map((i) => i.json), [{ n: 1 }, { n: 2 }]);
+		it('the time-out passes the replaced items, and the previous node keeps its own', async () => {
+			const execution = await parkMarked();
+			assert.deepEqual(execution.items.Start.map((i) => i.json), [{ n: 1 }, { n: 2 }]);
+			await expireWait(execution);
+			assert.deepEqual(execution.items.Park.map((i) => i.json), [{ n: 1, pending: true }, { n: 2, pending: true }]);
+			assert.deepEqual(execution.items.After.map((i) => i.json), [{ n: 1, pending: true }, { n: 2, pending: true }]);
+			assert.deepEqual(execution.items.Start.map((i) => i.json), [{ n: 1 }, { n: 2 }]);
+		});
+
+		it('webhook() sees the replaced items as $json and $input', async () => {
+			const execution = await parkMarked();
+			await (await deliverToUrl(callbackUrl(execution), { body: resume })).done;
+			const json = execution.items.After[0].json;
+			assert.deepEqual(json.seenJson, { n: 1, pending: true });
+			assert.deepEqual(json.seenInput, [{ n: 1, pending: true }, { n: 2, pending: true }]);
+			assert.deepEqual(execution.items.Start.map((i) => i.json), [{ n: 1 }, { n: 2 }]);
+		});
 	});
-});
+}

@@ -22,6 +22,7 @@ import {
 	type IWebhookResponseData,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
+	type IWorkflowSettings,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
@@ -69,6 +70,8 @@ export interface CallbackAnswer extends WebhookAnswer {
 export interface WaitingRunOptions extends RunWorkflowOptions {
 	/** Called once the row exists (status `running`), before any node runs: hands the execution to a test. */
 	onStart?: (execution: WaitingExecution) => void;
+	/** The workflow's settings; default `executionOrder: 'v1'`, as n8n gives new workflows. */
+	settings?: IWorkflowSettings;
 	/** n8n's webhookWaitingBaseUrl for this execution (default WAITING_BASE_URL), e.g. a served one. */
 	waitingBaseUrl?: string;
 }
@@ -167,7 +170,7 @@ export async function startExecution(options: WaitingRunOptions): Promise<Waitin
 		executionData: { nodeExecutionStack: [{ node: structuredClone(start), data: { main: [items] }, source: null }] },
 	});
 	const id = String(++lastExecutionId);
-	const workflowData = { id: 'wf-waiting', name: 'waiting', nodes, connections, active: false, settings: {} } as unknown as IWorkflowBase;
+	const workflowData = { id: 'wf-waiting', name: 'waiting', nodes, connections, active: false, settings: options.settings ?? { executionOrder: 'v1' } } as unknown as IWorkflowBase;
 	const row: ExecutionRow = { id, status: 'running', finished: false, mode: options.mode ?? 'webhook', workflowData, data: stringify(runExecutionData) };
 	const execution = new WaitingExecution(row, options.credentials, options.waitingBaseUrl ?? WAITING_BASE_URL);
 	executions.set(id, execution);
@@ -336,7 +339,15 @@ function runEngine(execution: WaitingExecution, runExecutionData: IRunExecutionD
 	});
 	const additionalData = { ...executionAdditionalData(row.id, hooks, execution.credentials), webhookWaitingBaseUrl: execution.waitingBaseUrl };
 	const engine = new WorkflowExecute(additionalData, row.mode, runExecutionData).processRunExecutionData(workflow);
-	const ended = Promise.race([finished, Promise.resolve(engine).then(() => finished, () => finished)]);
+	// An engine that throws before its hook ran leaves the row as n8n's crash recovery would.
+	const ended = Promise.resolve(engine).then(
+		() => finished,
+		() => {
+			if (row.status === 'running') row.status = 'crashed';
+			saved();
+			return finished;
+		},
+	);
 	execution.track(ended);
 	return ended;
 }
