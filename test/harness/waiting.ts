@@ -6,7 +6,6 @@
  */
 import './user-folder';
 
-import { parse, stringify } from 'flatted';
 import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
@@ -76,6 +75,18 @@ export interface WaitingRunOptions extends RunWorkflowOptions {
 	waitingBaseUrl?: string;
 }
 
+/**
+ * n8n stores run data with flatted (shared and circular references survive). flatted is not a
+ * dependency of this package, so where it is missing a JSON round trip stands in.
+ */
+const { parse, stringify } = ((): { parse: (text: string) => unknown; stringify: (value: unknown) => string } => {
+	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		return require('flatted') as { parse: (text: string) => unknown; stringify: (value: unknown) => string };
+	} catch {
+		return JSON;
+	}
+})();
 const unflatten = (data: string) => parse(data) as IRunExecutionData;
 const executions = new Map<string, WaitingExecution>();
 let lastExecutionId = 0;
