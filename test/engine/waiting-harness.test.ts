@@ -166,6 +166,16 @@ describe('waiting harness: races', () => {
 		assert.deepEqual(execution.calls, { execute: { Start: 1, Park: 1, After: 1 }, webhook: { Park: 2 } });
 	});
 
+	it('a callback whose webhook() is still running when the time-out fires loses with 500', async () => {
+		const execution = await park();
+		const late = deliverToUrl(callbackUrl(execution), { body: resume });
+		assert.equal(await expireWait(execution), true);
+		const answer = await late;
+		assert.deepEqual([answer.status, answer.resumed], [500, false]);
+		assert.deepEqual(execution.items.Park.map((i) => i.json), [{ n: 1 }, { n: 2 }]);
+		assert.deepEqual(execution.calls.webhook, { Park: 1 });
+	});
+
 	it('a callback while the resumed execution runs gets 409', async () => {
 		const execution = await park();
 		const during: number[] = [];
