@@ -66,7 +66,9 @@ export interface CallbackAnswer extends WebhookAnswer {
 	done: Promise<void>;
 }
 
-export interface WaitingRunOptions extends RunWorkflowOptions {
+export interface WaitingRunOptions extends Omit<RunWorkflowOptions, 'streaming' | 'onChunk'> {
+	/** The execution's mode, kept in its row (default `webhook`, a production execution). */
+	mode?: WorkflowExecuteMode;
 	/** Called once the row exists (status `running`), before any node runs: hands the execution to a test. */
 	onStart?: (execution: WaitingExecution) => void;
 	/** The workflow's settings; default `executionOrder: 'v1'`, as n8n gives new workflows. */
