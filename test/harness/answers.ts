@@ -61,7 +61,7 @@ export function answerLikeN8n(
 }
 
 /** An Express-like response that records what the node wrote to it; `sent()` reads it back. */
-export function fakeHttpResponse(): { response: object; sent: () => SentResponse | undefined } {
+export function fakeHttpResponse(onSent?: (sent: SentResponse) => void): { response: object; sent: () => SentResponse | undefined } {
 	let sent: SentResponse | undefined;
 	const response = {
 		statusCode: 200,
@@ -72,14 +72,17 @@ export function fakeHttpResponse(): { response: object; sent: () => SentResponse
 		},
 		json(body: unknown) {
 			sent = { status: this.statusCode, body };
+			onSent?.(sent);
 			return this;
 		},
 		send(body: unknown) {
 			sent = { status: this.statusCode, body };
+			onSent?.(sent);
 			return this;
 		},
 		end() {
 			sent ??= { status: this.statusCode, body: undefined };
+			onSent?.(sent);
 			return this;
 		},
 		setHeader() {

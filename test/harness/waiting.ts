@@ -64,6 +64,11 @@ export interface CallbackAnswer extends WebhookAnswer {
 	resumed: boolean;
 	/** Settles once the continuation this call started has been saved (at once if it started none). */
 	done: Promise<void>;
+	/**
+	 * When the node wrote its answer before its `webhook()` returned (n8n sends it to the caller at
+	 * once): what the call came to once `webhook()` returned. `resumed` is then false until this says.
+	 */
+	later?: Promise<CallbackAnswer>;
 }
 
 export interface WaitingRunOptions extends Omit<RunWorkflowOptions, 'streaming' | 'onChunk'> {
@@ -268,47 +273,55 @@ async function answerCallback(id: string, request: CallbackRequest): Promise<Cal
 	const webhook = restartWebhooks(workflow, node).find((w) => w.httpMethod === method && w.path === (suffix ?? ''));
 	if (!webhook) return errorAnswer(404, `The workflow for execution "${id}" does not contain a waiting webhook with a matching path/method.`);
 
-	const { response, sent } = fakeHttpResponse();
-	const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-	const httpRequest = { method, headers, ...requestBody(request.body), query: request.query ?? {}, params: {} };
-	const additionalData = {
-		...INSTANCE_URLS,
-		webhookWaitingBaseUrl: execution.waitingBaseUrl,
-		executionId: id,
-		credentialsHelper: execution.credentials,
-		httpRequest,
-		httpResponse: response,
-	} as unknown as IWorkflowExecuteAdditionalData;
-	const webhookData = { ...webhook, workflowExecuteAdditionalData: additionalData } as IWebhookData;
-	const context = new WebhookContext(workflow, node, additionalData, row.mode, webhookData, [], stored);
-	let result: IWebhookResponseData;
-	try {
-		result = await (workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).webhook as (this: unknown) => Promise<IWebhookResponseData>).call(context);
-	} catch (error) {
-		// n8n answers 500 and still continues the execution with the error recorded on the node.
-		Object.assign(stored, { resultData: { runData: {}, lastNodeExecuted: node.name, error: { message: (error as Error).message, stack: (error as Error).stack } } });
-		result = { noWebhookResponse: true, workflowData: [[{ json: {} }]] };
-		const claimed = claim(execution, stored, result);
-		return { ...staticAnswer(500, { code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' }), resumed: claimed !== undefined, done: claimed ?? Promise.resolve() };
-	}
-	const description = webhook.webhookDescription;
-	const answer = (r: IWebhookResponseData) => {
-		const built = answerLikeN8n(workflow, node, description, r, sent());
-		if (built === 'respondToWebhookNode') throw new Error('responseNode is not modelled for waiting webhooks');
-		return built;
-	};
-	if (result.workflowData === undefined) return done(answer(result));
-	const continuation = claim(execution, stored, result);
-	// A node that answered itself has answered; the lost race then only shows in n8n's log.
-	if (!continuation) return result.noWebhookResponse === true ? done(answer(result)) : errorAnswer(500, 'There was a problem executing the workflow');
-	const mode = workflow.expression.getComplexParameterValue(node, description.responseMode ?? 'onReceived', 'webhook', {}, undefined, 'onReceived');
-	if (mode === 'lastNode' && result.noWebhookResponse !== true) {
-		// The caller waits for the end and gets the last node's items.
-		await continuation;
-		const last = execution.data.resultData.lastNodeExecuted!;
-		return { ...answer({ workflowData: execution.outputs(last) }), resumed: true, done: continuation };
-	}
-	return { ...answer(result), resumed: true, done: continuation };
+	let answeredEarly: (sent: { status: number; body: unknown }) => void = () => undefined;
+	const early = new Promise<{ status: number; body: unknown }>((resolve) => (answeredEarly = resolve));
+	const { response, sent } = fakeHttpResponse((written) => answeredEarly(written));
+	const finishing = (async (): Promise<CallbackAnswer> => {
+		const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+		const httpRequest = { method, headers, ...requestBody(request.body), query: request.query ?? {}, params: {} };
+		const additionalData = {
+			...INSTANCE_URLS,
+			webhookWaitingBaseUrl: execution.waitingBaseUrl,
+			executionId: id,
+			credentialsHelper: execution.credentials,
+			httpRequest,
+			httpResponse: response,
+		} as unknown as IWorkflowExecuteAdditionalData;
+		const webhookData = { ...webhook, workflowExecuteAdditionalData: additionalData } as IWebhookData;
+		const context = new WebhookContext(workflow, node, additionalData, row.mode, webhookData, [], stored);
+		let result: IWebhookResponseData;
+		try {
+			result = await (workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).webhook as (this: unknown) => Promise<IWebhookResponseData>).call(context);
+		} catch (error) {
+			// n8n answers 500 and still continues the execution with the error recorded on the node.
+			Object.assign(stored, { resultData: { runData: {}, lastNodeExecuted: node.name, error: { message: (error as Error).message, stack: (error as Error).stack } } });
+			result = { noWebhookResponse: true, workflowData: [[{ json: {} }]] };
+			const claimed = claim(execution, stored, result);
+			return { ...staticAnswer(500, { code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' }), resumed: claimed !== undefined, done: claimed ?? Promise.resolve() };
+		}
+		const description = webhook.webhookDescription;
+		const answer = (r: IWebhookResponseData) => {
+			const built = answerLikeN8n(workflow, node, description, r, sent());
+			if (built === 'respondToWebhookNode') throw new Error('responseNode is not modelled for waiting webhooks');
+			return built;
+		};
+		if (result.workflowData === undefined) return done(answer(result));
+		const continuation = claim(execution, stored, result);
+		// A node that answered itself has answered; the lost race then only shows in n8n's log.
+		if (!continuation) return result.noWebhookResponse === true ? done(answer(result)) : errorAnswer(500, 'There was a problem executing the workflow');
+		const mode = workflow.expression.getComplexParameterValue(node, description.responseMode ?? 'onReceived', 'webhook', {}, undefined, 'onReceived');
+		if (mode === 'lastNode' && result.noWebhookResponse !== true) {
+			// The caller waits for the end and gets the last node's items.
+			await continuation;
+			const last = execution.data.resultData.lastNodeExecuted!;
+			return { ...answer({ workflowData: execution.outputs(last) }), resumed: true, done: continuation };
+		}
+		return { ...answer(result), resumed: true, done: continuation };
+	})();
+	const first = await Promise.race([finishing, early]);
+	if ('done' in first) return first;
+	// The node answered before its webhook() returned: n8n has sent that answer to the caller already.
+	return { ...staticAnswer(first.status, first.body), resumed: false, done: finishing.then(async (outcome) => await outcome.done), later: finishing };
 }
 
 /**
