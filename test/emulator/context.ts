@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Permission, TokenRegistry } from './auth';
+import type { CallbackSender } from './callbacks';
 import type { ChatStore } from './chat-state';
 import type { ExecutionRecord } from './executions';
 import type { JwtApp } from './jwt';
@@ -40,6 +41,8 @@ export interface EmulatorState {
   readonly userId: string;
   /** Conversations, messages and chats. */
   readonly chat: ChatStore;
+  /** Callbacks of async runs (timers and requests, cancelled by close()). */
+  readonly callbacks: CallbackSender;
   /** Aborted by close(): stops chats that run in the background. */
   readonly closing: AbortSignal;
 }

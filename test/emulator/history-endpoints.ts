@@ -2,6 +2,7 @@ import type { RequestContext, Route } from './context';
 import type { ExecutionRecord } from './executions';
 import { MSG } from './messages';
 import type { PendingInterrupt } from './plan';
+import type { RecordedRequest } from './types';
 
 // Run histories: the cloud's GET /v1/workflows/{wid}/run_histories/{eid} (+ execute_nodes) and
 // Coze Studio's GET /v1/workflow/get_run_history. Every execution is recorded, whatever the run
@@ -144,3 +145,17 @@ export const HISTORY_ROUTES: Route[] = [
   { method: 'GET', pattern: '/v1/workflow/get_run_history', permission: 'listRunHistory', flavors: ['studio'], handler: studioRunHistory },
   { method: 'GET', pattern: '/v1/workflows/:wid/run_histories/:eid', permission: 'none', flavors: ['studio'], handler: studioCookieAuthError },
 ];
+
+const CLOUD_HISTORY_PATH = /^\/v1\/workflows\/[^/]+\/run_histories\/([^/]+)$/;
+
+/** GET requests for the run history of `executeId` (cloud path or Studio form), whatever their answer. */
+export function countHistoryReads(requests: readonly RecordedRequest[], executeId: string): number {
+  let reads = 0;
+  for (const { method, path, query } of requests) {
+    if (method !== 'GET') continue;
+    const cloudId = CLOUD_HISTORY_PATH.exec(path)?.[1];
+    const id = cloudId === undefined ? (path === '/v1/workflow/get_run_history' ? query['execute_id'] : undefined) : cloudId;
+    if (id === executeId) reads += 1;
+  }
+  return reads;
+}

@@ -12,7 +12,8 @@ export type { NamedTokens, Permission } from './auth';
 export type { Region, UploadedFile } from './context';
 export type { ExecutionRecord, ExecuteStatus, RunMode } from './executions';
 export type { JwtApp } from './jwt';
-export type { Flavor, Framing, Knobs, PayloadVariant, WriteBoundaries } from './knobs';
+export type { CallbackMode, Flavor, Framing, Knobs, PayloadVariant, WriteBoundaries } from './knobs';
+export type { CallbackAttempt, CallbackBody } from './callbacks';
 export type {
   Dynamic,
   NodeRef,
@@ -26,6 +27,7 @@ export type {
   WorkflowVersion,
 } from './scenario-model';
 export { signJwt } from './jwt';
+export { CALLBACK_WORKFLOWS } from './callback-scenarios';
 export { CHAT_IDS } from './chat-catalogue';
 export { CHAT_RECORDINGS } from './chat-recordings';
 export type { ChatRecording, RecordingEndpoint } from './chat-recordings';

@@ -119,7 +119,30 @@ export interface Knobs {
   /** Tail of a chatflow question/input interrupt: 'B' (requires_action after the verbose
    *  messages; cloud default), 'A' (no requires_action), 'C' (Studio: no verbose messages). */
   chatflowInterrupt: 'A' | 'B' | 'C';
+
+  // ---- callbacks: what a workflow's last HTTP node does (not a Coze API) ---------------------
+  /** An async run's HTTP node POSTs `{"execute_id","execute_status"}` to the URL in its
+   *  `callbackParameter` input, and the run stays Running until that delivery has finished, then
+   *  `callbackToEndMs` more. 'end' when the run's outcome is due (its duration or last poll);
+   *  'early' at once, before the start request is answered; 'twice' like 'end', plus a duplicate
+   *  `callbackRepeatDelayMs` after the first delivery started; 'wrongExecuteId' like 'end', naming
+   *  an execute_id that does not exist; 'never' not at all. Unset: no callback. */
+  callback: CallbackMode;
+  /** The run input holding the callback URL (default `callback_url`). */
+  callbackParameter: string;
+  /** Extra delay between the outcome being due and the callback (every mode but 'early'; default 0). */
+  callbackDelayMs: number;
+  /** 'twice': delay between the starts of the two deliveries (default 1000). */
+  callbackRepeatDelayMs: number;
+  /** Running time left after the (first) delivery has finished: the End node (default 300). */
+  callbackToEndMs: number;
+  /** Retries after a 409, a 5xx or a connection error (default 3; other answers are final). */
+  callbackRetries: number;
+  /** Delay before each retry (default 1000). */
+  callbackRetryDelayMs: number;
 }
+
+export type CallbackMode = 'end' | 'early' | 'twice' | 'never' | 'wrongExecuteId';
 
 export type ResolvedKnobs = Partial<Knobs> & DefaultedKnobs;
 
@@ -210,6 +233,13 @@ const KNOB_KINDS: { [K in keyof Knobs]-?: KnobKind } = {
   chatFailCode: 'number',
   chatErrorEvent: 'booleanOrNumber',
   chatflowInterrupt: { oneOf: ['A', 'B', 'C'] },
+  callback: { oneOf: ['end', 'early', 'twice', 'never', 'wrongExecuteId'] },
+  callbackParameter: 'string',
+  callbackDelayMs: 'number',
+  callbackRepeatDelayMs: 'number',
+  callbackToEndMs: 'number',
+  callbackRetries: 'number',
+  callbackRetryDelayMs: 'number',
 };
 
 function isKnobName(name: string): name is keyof Knobs {

@@ -117,18 +117,34 @@ function asyncAcceptedBody(ctx: RequestContext, record: ExecutionRecord): Record
   return { code: 0, msg: ctx.state.flavor === 'studio' ? '' : 'Success', execute_id: record.executeId, debug_url: record.debugUrl };
 }
 
+/** How an async run ends: the script's outcome, unless failAsync says otherwise. */
+function asyncOutcome(ctx: RequestContext, plan: RunPlan): RunOutcome {
+  const { failAsync } = ctx.knobs;
+  if (failAsync === undefined || failAsync === false) return plan.outcome;
+  return { status: 'fail', errorCode: 720712000, errorMessage: failAsync === true ? MSG.asyncNodeFailed : failAsync };
+}
+
 /** Let an async execution finish later: after asyncPollsUntilDone polls or a duration. */
 function settleAsync(ctx: RequestContext, record: ExecutionRecord, plan: RunPlan): void {
   const { knobs } = ctx;
-  let outcome = plan.outcome;
-  if (knobs.failAsync !== undefined && knobs.failAsync !== false) {
-    outcome = { status: 'fail', errorCode: 720712000, errorMessage: knobs.failAsync === true ? MSG.asyncNodeFailed : knobs.failAsync };
-  }
+  const outcome = asyncOutcome(ctx, plan);
   if (knobs.asyncPollsUntilDone !== undefined) {
     record.settleLater(outcome, plan.outputNodes, { polls: knobs.asyncPollsUntilDone });
   } else {
-    record.settleLater(outcome, plan.outputNodes, { atMs: Date.now() + scaled(ctx, knobs.asyncDurationMs ?? plan.durationMs) });
+    const atMs = Date.now() + scaled(ctx, knobs.asyncDurationMs ?? plan.durationMs);
+    record.settleLater(outcome, plan.outputNodes, { atMs });
+    ctx.state.callbacks.settleAt(record, atMs);
   }
+}
+
+/** Start an async run. A callback workflow's HTTP node calls back when the outcome is due, and the
+ *  run ends after it ('early': the first try is made before the start request is answered). */
+async function startAsync(ctx: RequestContext, scenario: WorkflowScenario, request: RunRequest): Promise<void> {
+  const { record, plan } = startExecution(ctx, scenario, request, 2);
+  const earlyTry = ctx.state.callbacks.arm(record, ctx.knobs, asyncOutcome(ctx, plan));
+  settleAsync(ctx, record, plan);
+  await earlyTry;
+  ctx.reply.json(asyncAcceptedBody(ctx, record));
 }
 
 /** Wait like a sync call (dropping the connection at 90 s), then answer with the outcome. */
@@ -218,9 +234,7 @@ async function workflowRun(ctx: RequestContext): Promise<void> {
 
   if (request.isAsync) {
     if (!ctx.knobs.asyncAllowed) return ctx.reply.error(6003, MSG.asyncPremium);
-    const { record, plan } = startExecution(ctx, scenario, request, 2);
-    settleAsync(ctx, record, plan);
-    return ctx.reply.json(asyncAcceptedBody(ctx, record));
+    return startAsync(ctx, scenario, request);
   }
 
   const { record, plan } = startExecution(ctx, scenario, request, 0);

@@ -1,3 +1,4 @@
+import { callbackScenarios } from './callback-scenarios';
 import { chatflowScenarios } from './chat-catalogue';
 import { END_NODE } from './plan';
 import type { NodeRef, ParameterSchema, ScriptContext, ScriptStep, WorkflowScenario } from './scenario-model';
@@ -520,6 +521,7 @@ export function builtInScenarios(): WorkflowScenario[] {
     allInputTypes,
     versionedWorkflow,
     ...chatflowScenarios(),
+    ...callbackScenarios(),
   ];
   const team = Array.from({ length: 35 }, (_unused, i) => teamFlow(i + 1));
   return [...personal, ...team].map((s) => ({ ...s }));

@@ -2,25 +2,19 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TokenRegistry, type NamedTokens } from './auth';
+import { CallbackSender, type CallbackAttempt } from './callbacks';
 import type { EmulatorState, RequestContext, Route, UploadedFile } from './context';
 import { isRecord } from './context';
-import { BOT_ROUTES } from './bot-endpoints';
-import { CHAT_ROUTES } from './chat-endpoints';
 import { ChatStore } from './chat-state';
-import { CHATFLOW_ROUTES } from './chatflow-endpoint';
-import { CONVERSATION_ROUTES } from './conversation-endpoints';
-import { DISCOVERY_ROUTES } from './discovery-endpoints';
-import type { ExecutionRecord } from './executions';
-import { FILE_ROUTES } from './file-endpoints';
-import { HISTORY_ROUTES } from './history-endpoints';
+import type { ExecuteStatus, ExecutionRecord } from './executions';
 import { newId19, newLogid } from './ids';
 import { createJwtApp, type JwtApp } from './jwt';
 import { defaultKnobs, KnobQueue, mergeKnobs, parseKnobs, type Flavor, type Knobs, type ResolvedKnobs } from './knobs';
 import { LIMIT_MESSAGES, MSG, unknownEndpointMessage } from './messages';
 import { boundaryOf, parseMultipart } from './multipart';
-import { OAUTH_ROUTES } from './oauth-endpoint';
+import { countHistoryReads } from './history-endpoints';
 import { readBody, Reply } from './reply';
-import { RUN_ROUTES } from './run-endpoints';
+import { compileRoutes, matchRoute, type CompiledRoute } from './router';
 import { builtInScenarios } from './scenarios';
 import type { WorkflowScenario } from './scenario-model';
 import type { CozeEmulator, EmulatorOptions, RecordedRequest, SetKnobsOptions } from './types';
@@ -29,54 +23,10 @@ import type { CozeEmulator, EmulatorOptions, RecordedRequest, SetKnobsOptions } 
 // authenticates, and dispatches to the endpoint modules. Owns every socket and aborts every
 // request's work on close().
 
-const ALL_ROUTES: Route[] = [
-  ...RUN_ROUTES,
-  ...HISTORY_ROUTES,
-  ...DISCOVERY_ROUTES,
-  ...FILE_ROUTES,
-  ...OAUTH_ROUTES,
-  ...CHAT_ROUTES,
-  ...CHATFLOW_ROUTES,
-  ...CONVERSATION_ROUTES,
-  ...BOT_ROUTES,
-];
 const UPLOAD_PATH = '/v1/files/upload';
 /** Workflow APIs accept 20 MB bodies; a little slack before refusing. */
 const JSON_BODY_LIMIT = 25 * 1024 * 1024;
 const UPLOAD_BODY_LIMIT = 1024 * 1024 * 1024;
-
-interface CompiledRoute {
-  route: Route;
-  regex: RegExp;
-  names: string[];
-}
-
-function compileRoutes(flavor: Flavor): CompiledRoute[] {
-  return ALL_ROUTES.filter((r) => r.flavors.includes(flavor)).map((route) => {
-    const names: string[] = [];
-    const source = route.pattern
-      .split('/')
-      .map((segment) => {
-        if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        names.push(segment.slice(1));
-        return '([^/]+)';
-      })
-      .join('/');
-    return { route, regex: new RegExp(`^${source}$`), names };
-  });
-}
-
-function matchRoute(routes: CompiledRoute[], method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
-  for (const { route, regex, names } of routes) {
-    if (route.method !== method) continue;
-    const match = regex.exec(path);
-    if (!match) continue;
-    const params: Record<string, string> = {};
-    names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1] ?? '')));
-    return { route, params };
-  }
-  return undefined;
-}
 
 const HTML_PAGES: Record<number, string> = {
   502: '502 Bad Gateway',
@@ -120,6 +70,7 @@ export class EmulatorServer implements CozeEmulator {
   private readonly openByPath = new Map<string, number>();
   private readonly peakByPath = new Map<string, number>();
   private readonly closing = new AbortController();
+  private readonly callbackSender: CallbackSender;
   private readonly server: Server;
   private readonly routes: CompiledRoute[];
   private readonly flavor: Flavor;
@@ -134,6 +85,7 @@ export class EmulatorServer implements CozeEmulator {
     this.flavor = options.flavor ?? 'cloud';
     this.timeScale = options.timeScale ?? 1;
     if (!(this.timeScale > 0)) throw new Error('timeScale must be > 0');
+    this.callbackSender = new CallbackSender(this.timeScale);
     this.baseKnobs = parseKnobs(options.knobs ?? {});
     this.tokenRegistry = new TokenRegistry(options.token);
     this.tokens = this.tokenRegistry.named;
@@ -173,6 +125,7 @@ export class EmulatorServer implements CozeEmulator {
       startedRuns: emulator.startedRuns,
       userId: newId19('74'),
       chat: emulator.chatStore,
+      callbacks: emulator.callbackSender,
       closing: emulator.closing.signal,
     };
     return emulator;
@@ -206,6 +159,28 @@ export class EmulatorServer implements CozeEmulator {
     return count;
   }
 
+  callbacks(): CallbackAttempt[] {
+    return this.callbackSender.list();
+  }
+
+  waitForCallbacks(count: number, timeoutMs = 30_000): Promise<CallbackAttempt[]> {
+    return this.callbackSender.waitFor(count, timeoutMs);
+  }
+
+  waitForRunEnd(executeId: string, timeoutMs = 30_000): Promise<ExecuteStatus> {
+    const record = this.executions.get(executeId);
+    if (!record) return Promise.reject(new Error(`no execution ${executeId}`));
+    return this.callbackSender.waitForEnd(record, timeoutMs);
+  }
+
+  callbacksPending(): number {
+    return this.callbackSender.pending();
+  }
+
+  historyReads(executeId: string): number {
+    return countHistoryReads(this.requests, executeId);
+  }
+
   issuedTokens(): number {
     return this.tokenRegistry.issuedTotal;
   }
@@ -216,6 +191,7 @@ export class EmulatorServer implements CozeEmulator {
 
   async close(): Promise<void> {
     this.closing.abort();
+    this.callbackSender.close();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     this.server.closeAllConnections();
