@@ -80,8 +80,20 @@ export class CallbackSender {
   private readonly inFlight = new Set<ClientRequest>();
   private readonly waiters = new Set<Waiter>();
   private closed = false;
+  private gate: Promise<void> | undefined;
 
   constructor(private readonly timeScale: number) {}
+
+  /** Holds every try (first ones and retries) until the returned function is called, so a test can
+   *  let runs reach n8n only once the execution waits. Not for 'early', whose start waits for its try. */
+  hold(): () => void {
+    let release: () => void = () => undefined;
+    this.gate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
 
   /** Every attempt so far, oldest first. */
   list(): CallbackAttempt[] {
@@ -211,8 +223,12 @@ export class CallbackSender {
         this.notify();
         resolve();
       };
-      if (!isLoopback(plan.url.hostname)) return record(undefined, `not sent: ${plan.url.hostname} is not a loopback host`, false);
-      this.post(plan.url, JSON.stringify(base.body), record);
+      const send = (): void => {
+        if (!isLoopback(plan.url.hostname)) return record(undefined, `not sent: ${plan.url.hostname} is not a loopback host`, false);
+        this.post(plan.url, JSON.stringify(base.body), record);
+      };
+      if (this.gate) void this.gate.then(send);
+      else send();
     });
   }
 

@@ -163,6 +163,10 @@ export class EmulatorServer implements CozeEmulator {
     return this.callbackSender.list();
   }
 
+  holdCallbacks(): () => void {
+    return this.callbackSender.hold();
+  }
+
   waitForCallbacks(count: number, timeoutMs = 30_000): Promise<CallbackAttempt[]> {
     return this.callbackSender.waitFor(count, timeoutMs);
   }

@@ -83,6 +83,8 @@ export interface CozeEmulator {
   /** Resolves once `count` callback attempts have been recorded (rejects after `timeoutMs`,
    *  default 30 000 real ms, or when the emulator closes). */
   waitForCallbacks(count: number, timeoutMs?: number): Promise<CallbackAttempt[]>;
+  /** Holds every callback try until the returned function is called (not for 'early' runs). */
+  holdCallbacks(): () => void;
   /** Resolves with 'Success' or 'Fail' once the run has ended (rejects after `timeoutMs`, default
    *  30 000 real ms, or when the emulator closes). A callback run ends by itself; another async run
    *  ends when its history is read after its duration. */
