@@ -23,7 +23,7 @@ export class CozeWorkflow implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle:
-			'={{ $parameter["operation"] === "run" ? "Run (" + $parameter["mode"] + ")" : $parameter["operation"] === "chat" ? "Chat" : $parameter["operation"] === "resume" ? "Resume" : $parameter["operation"] === "uploadFile" ? "Upload File" : "Get Run" }}',
+			'={{ $parameter["operation"] === "run" ? "Run (" + $parameter["mode"] + ($parameter["mode"] === "async" && $parameter["waitForCallback"] === true ? ", callback" : "") + ")" : $parameter["operation"] === "chat" ? "Chat" : $parameter["operation"] === "resume" ? "Resume" : $parameter["operation"] === "uploadFile" ? "Upload File" : "Get Run" }}',
 		description: 'Run Coze workflows in stream, async or sync mode, chat with chatflows, resume interrupted runs and read runs',
 		defaults: { name: 'Coze Workflow' },
 		// Run, Async with Wait for Callback: the Coze workflow's call that resumes the waiting execution.

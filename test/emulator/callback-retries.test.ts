@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CALLBACK_WORKFLOWS, startEmulator, type CallbackAttempt, type CozeEmulator } from './index';
-import { CallbackReceiver, closedPort, startAsyncRun } from './callback-receiver';
+import { CallbackReceiver, closedPort, startAsyncRun, statusesSeenBy } from './callback-receiver';
 import { get, jsonOf } from './test-helpers';
 
 // Retries of a callback (like the HTTP node of the recipe), history read counts, and shutdown
-// with callbacks still scheduled or in flight.
+// with callbacks still scheduled or in flight. The run is Running until its delivery has finished,
+// retries included, whether it succeeded or was given up.
 
 const WF = CALLBACK_WORKFLOWS;
 
@@ -28,15 +29,18 @@ describe('callback retries', () => {
 
   it('409 is retried until a 2xx; every try is recorded', async () => {
     const receiver = await CallbackReceiver.start([409, 409, 200]);
+    const seen = statusesSeenBy(emu, receiver, WF.end);
     try {
       const { executeId, already } = await run(receiver.url());
-      const attempts = (await emu.waitForCallbacks(already + 3)).slice(already);
+      assert.equal(await emu.waitForRunEnd(executeId), 'Success');
+      const attempts = emu.callbacks().slice(already);
       assert.deepEqual(outcomes(attempts), [
         [1, 409],
         [2, 409],
         [3, 200],
       ]);
       assert.ok(attempts.every((a) => a.executeId === executeId && a.delivery === 1));
+      assert.deepEqual(seen, ['Running', 'Running', 'Running']);
       assert.equal(emu.callbacksPending(), 0);
       assert.equal(receiver.received.length, 3);
     } finally {
@@ -44,17 +48,20 @@ describe('callback retries', () => {
     }
   });
 
-  it('5xx is retried callbackRetries times (default 3), then given up', async () => {
+  it('5xx is retried callbackRetries times (default 3), then given up; the run ends all the same', async () => {
     const receiver = await CallbackReceiver.start([503, 500, 502, 504, 200]);
+    const seen = statusesSeenBy(emu, receiver, WF.end);
     try {
-      const { already } = await run(receiver.url());
-      const attempts = (await emu.waitForCallbacks(already + 4)).slice(already);
+      const { executeId, already } = await run(receiver.url());
+      assert.equal(await emu.waitForRunEnd(executeId), 'Success');
+      const attempts = emu.callbacks().slice(already);
       assert.deepEqual(outcomes(attempts), [
         [1, 503],
         [2, 500],
         [3, 502],
         [4, 504],
       ]);
+      assert.deepEqual(seen, ['Running', 'Running', 'Running', 'Running']);
       assert.equal(emu.callbacksPending(), 0);
       assert.equal(receiver.received.length, 4);
     } finally {
@@ -66,13 +73,15 @@ describe('callback retries', () => {
     const receiver = await CallbackReceiver.start([500, 500, 500]);
     try {
       const first = await run(receiver.url(), { callbackRetries: 1 });
-      assert.deepEqual(outcomes((await emu.waitForCallbacks(first.already + 2)).slice(first.already)), [
+      assert.equal(await emu.waitForRunEnd(first.executeId), 'Success');
+      assert.deepEqual(outcomes(emu.callbacks().slice(first.already)), [
         [1, 500],
         [2, 500],
       ]);
       assert.equal(emu.callbacksPending(), 0);
       const second = await run(receiver.url(), { callbackRetries: 0 });
-      assert.deepEqual(outcomes((await emu.waitForCallbacks(second.already + 1)).slice(second.already)), [[1, 500]]);
+      assert.equal(await emu.waitForRunEnd(second.executeId), 'Success');
+      assert.deepEqual(outcomes(emu.callbacks().slice(second.already)), [[1, 500]]);
       assert.equal(emu.callbacksPending(), 0);
     } finally {
       await receiver.close();
@@ -83,8 +92,9 @@ describe('callback retries', () => {
     const receiver = await CallbackReceiver.start([404, 401, 202]);
     try {
       for (const status of [404, 401, 202]) {
-        const { already } = await run(receiver.url());
-        assert.deepEqual(outcomes((await emu.waitForCallbacks(already + 1)).slice(already)), [[1, status]]);
+        const { executeId, already } = await run(receiver.url());
+        assert.equal(await emu.waitForRunEnd(executeId), 'Success');
+        assert.deepEqual(outcomes(emu.callbacks().slice(already)), [[1, status]]);
         assert.equal(emu.callbacksPending(), 0);
       }
     } finally {
@@ -94,8 +104,9 @@ describe('callback retries', () => {
 
   it('connection refused is retried, and recorded with its error', async () => {
     const port = await closedPort();
-    const { already } = await run(`http://127.0.0.1:${port}/hook`);
-    const attempts = (await emu.waitForCallbacks(already + 4)).slice(already);
+    const { executeId, already } = await run(`http://127.0.0.1:${port}/hook`);
+    assert.equal(await emu.waitForRunEnd(executeId), 'Success');
+    const attempts = emu.callbacks().slice(already);
     assert.deepEqual(
       outcomes(attempts).map(([n, outcome]) => [n, outcome]),
       [1, 2, 3, 4].map((n) => [n, 'ECONNREFUSED']),
@@ -122,19 +133,25 @@ describe('callback retries', () => {
     }
   });
 
-  it("'early' answered 409 (the caller is not waiting yet) is retried after the start was answered", async () => {
+  it("'early' answered 409 (the caller is not waiting yet) is retried after the start was answered; the run ends after the accepted retry", async () => {
     const receiver = await CallbackReceiver.start([409, 200]);
+    const seen = statusesSeenBy(emu, receiver, WF.early);
     try {
       const already = emu.callbacks().length;
       const executeId = await startAsyncRun(emu, WF.early, { callback_url: receiver.url() });
       // The retry may already be recorded too; the first try came before the answer.
       assert.deepEqual(outcomes(emu.callbacks().slice(already, already + 1)), [[1, 409]]);
-      const attempts = (await emu.waitForCallbacks(already + 2)).slice(already);
+      assert.equal(await emu.waitForRunEnd(executeId), 'Success');
+      const endedAt = Date.now();
+      const attempts = emu.callbacks().slice(already);
       assert.deepEqual(outcomes(attempts), [
         [1, 409],
         [2, 200],
       ]);
       assert.ok(attempts.every((a) => a.body.execute_id === executeId));
+      // The receiver read Running before answering each try, the accepted retry included.
+      assert.deepEqual(seen, ['Running', 'Running']);
+      assert.ok(endedAt >= (attempts[1]?.time ?? Infinity));
     } finally {
       await receiver.close();
     }
@@ -144,8 +161,9 @@ describe('callback retries', () => {
     const receiver = await CallbackReceiver.start([409, 200, 200]);
     try {
       const already = emu.callbacks().length;
-      await startAsyncRun(emu, WF.twice, { callback_url: receiver.url() }, { callbackRepeatDelayMs: 200_000 });
+      const executeId = await startAsyncRun(emu, WF.twice, { callback_url: receiver.url() }, { callbackRepeatDelayMs: 200_000 });
       const attempts = (await emu.waitForCallbacks(already + 3)).slice(already);
+      assert.equal(await emu.waitForRunEnd(executeId), 'Success');
       // Deliveries run side by side: compare them in a fixed order, not in arrival order.
       attempts.sort((a, b) => a.delivery - b.delivery || a.attempt - b.attempt);
       assert.deepEqual(
@@ -201,11 +219,13 @@ describe('shutdown', () => {
     const emu = await startEmulator({ timeScale: 1 });
     const receiver = await CallbackReceiver.start();
     try {
-      await startAsyncRun(emu, WF.delayed, { callback_url: receiver.url() });
+      const executeId = await startAsyncRun(emu, WF.delayed, { callback_url: receiver.url() });
       assert.equal(emu.callbacksPending(), 1);
       const waiting = emu.waitForCallbacks(1);
+      const ending = emu.waitForRunEnd(executeId);
       await emu.close();
       await assert.rejects(waiting, /closed/);
+      await assert.rejects(ending, /closed/);
       assert.equal(emu.callbacksPending(), 0);
       assert.equal(receiver.received.length, 0);
     } finally {
@@ -216,15 +236,16 @@ describe('shutdown', () => {
   it('close() aborts a callback request in flight', async () => {
     const emu = await startEmulator({ timeScale: 0.001 });
     const receiver = await CallbackReceiver.start();
-    receiver.hold = true;
-    const received = new Promise<void>((resolve) => (receiver.onRequest = () => resolve()));
+    const held = receiver.holdRequest(1);
     try {
-      await startAsyncRun(emu, WF.end, { callback_url: receiver.url() });
-      await received;
+      const executeId = await startAsyncRun(emu, WF.end, { callback_url: receiver.url() });
+      await held.arrived;
       assert.equal(emu.callbacksPending(), 1);
       await emu.close();
       assert.equal(emu.callbacksPending(), 0);
       assert.deepEqual(emu.callbacks(), []);
+      // The HTTP node never finished: the run never reached its End node.
+      assert.equal(emu.executions.get(executeId)?.status, 'Running');
     } finally {
       await receiver.close();
     }

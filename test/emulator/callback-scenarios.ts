@@ -1,33 +1,34 @@
 import type { CallbackMode, Knobs } from './knobs';
 import type { ParameterSchema, ScriptContext, ScriptStep, WorkflowScenario } from './scenario-model';
 
-// Workflows whose last node is an HTTP node calling back the URL in their `callback_url` input
-// when an async run ends (knob `callback`). Their output depends only on the inputs, so a
+// Workflows whose HTTP node, just before the End node, calls back the URL in their `callback_url`
+// input (knob `callback`): an async run is still Running when the callback arrives and ends
+// callbackToEndMs after the delivery has finished. Their output depends only on the inputs, so a
 // callback-resumed item can be compared with a polled one.
 
 export const CALLBACK_WORKFLOWS = {
-  /** Calls back once, 6 s (Coze time) after the start. */
+  /** Calls back once, 6 s (Coze time) after the start; ends after the delivery. */
   end: '7400000000000000030',
-  /** Ends at once and calls back before the start request is answered. */
+  /** Calls back before the start request is answered; ends after the delivery. */
   early: '7400000000000000031',
-  /** Calls back at the end (6 s), then again 1 s later. */
+  /** Calls back after 6 s, then again 1 s after that delivery started; ends after the first. */
   twice: '7400000000000000032',
   /** Ends after 6 s and never calls back. */
   never: '7400000000000000033',
-  /** Calls back at the end (6 s), naming a non-existent execute ID. */
+  /** Calls back after 6 s, naming a non-existent execute ID. */
   wrongExecuteId: '7400000000000000034',
   /** Calls back once, 20 s after the start. */
   delayed: '7400000000000000035',
-  /** Fails after 6 s (error 5000) and calls back with execute_status Fail. */
+  /** Calls back with execute_status Fail after 6 s, then fails (error 5000). */
   fail: '7400000000000000036',
 } as const;
 
-/** Coze time an 'end' callback workflow runs: long enough for n8n to park its execution. */
+/** Coze time an 'end' callback workflow works before its HTTP node: long enough for n8n to park its execution. */
 const RUN_MS = 6000;
 const DELAYED_RUN_MS = 20_000;
 
 const INPUT: Record<string, ParameterSchema> = {
-  callback_url: { type: 'string', required: true, description: 'URL the last HTTP node POSTs to when the run ends' },
+  callback_url: { type: 'string', required: true, description: 'URL the HTTP node before the End node POSTs to' },
   topic: { type: 'string', required: false, default_value: 'Coze' },
 };
 

@@ -1,13 +1,18 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { ExecutionRecord } from './executions';
+import type { ExecuteStatus, ExecutionRecord } from './executions';
 import { newId19 } from './ids';
 import type { CallbackMode, ResolvedKnobs } from './knobs';
+import type { RunOutcome } from './plan';
 
-// Callbacks are not a Coze API: they model a workflow whose last node is an HTTP node POSTing to a
-// URL given as one of the run's inputs, with that node's retries. Every timer and request is owned
-// here so close() can cancel them.
+// Callbacks are not a Coze API: they model a workflow whose HTTP node, the last before its End
+// node, POSTs to a URL given as one of the run's inputs, with that node's retries. The run is
+// Running while the node works: it ends callbackToEndMs after the delivery has finished (2xx, a
+// final answer, or the last retry failed). Every timer and request is owned here so close() can
+// cancel them.
 
+/** What the emulated workflow puts in its HTTP node's body (a real one sends whatever its author
+ *  wrote there). execute_status is the status the run is about to end with: the workflow knows. */
 export interface CallbackBody {
   execute_id: string;
   execute_status: 'Success' | 'Fail';
@@ -36,6 +41,7 @@ interface CallbackPlan {
   /** Real ms (knobs scaled by timeScale). */
   delayMs: number;
   repeatDelayMs: number;
+  toEndMs: number;
   retryDelayMs: number;
   retries: number;
   /** What 'wrongExecuteId' puts in the body. */
@@ -43,8 +49,8 @@ interface CallbackPlan {
 }
 
 interface Waiter {
-  count: number;
-  resolve: (attempts: CallbackAttempt[]) => void;
+  ready: () => boolean;
+  resolve: () => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -72,50 +78,65 @@ export class CallbackSender {
   private readonly attempts: CallbackAttempt[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<ClientRequest>();
-  private waiters: Waiter[] = [];
+  private readonly waiters = new Set<Waiter>();
   private closed = false;
+  private gate: Promise<void> | undefined;
 
   constructor(private readonly timeScale: number) {}
+
+  /** Holds every try (first ones and retries) until the returned function is called, so a test can
+   *  let runs reach n8n only once the execution waits. Not for 'early', whose start waits for its try. */
+  hold(): () => void {
+    let release: () => void = () => undefined;
+    this.gate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
 
   /** Every attempt so far, oldest first. */
   list(): CallbackAttempt[] {
     return [...this.attempts];
   }
 
-  /** Callback timers and requests not finished yet. */
+  /** Callback timers and requests not finished yet (a run's HTTP node still to come included). */
   pending(): number {
     return this.timers.size + this.inFlight.size;
   }
 
   /** Resolves once `count` attempts have been recorded. */
   waitFor(count: number, timeoutMs: number): Promise<CallbackAttempt[]> {
-    if (this.attempts.length >= count) return Promise.resolve(this.list());
-    if (this.closed) return Promise.reject(new Error('the emulator is closed'));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w.timer !== timer);
-        reject(new Error(`${count} callback attempts expected within ${timeoutMs} ms, got: ${JSON.stringify(this.attempts)}`));
-      }, timeoutMs);
-      this.waiters.push({ count, resolve, reject, timer });
+    const ready = (): boolean => this.attempts.length >= count;
+    const late = (): string => `${count} callback attempts expected within ${timeoutMs} ms, got: ${JSON.stringify(this.attempts)}`;
+    return this.waitUntil(ready, timeoutMs, late).then(() => this.list());
+  }
+
+  /** Resolves with Success or Fail once the run has ended (a run without timers ends when read). */
+  waitForEnd(record: ExecutionRecord, timeoutMs: number): Promise<ExecuteStatus> {
+    let ended = false;
+    record.onceEnded(() => {
+      ended = true;
+      this.notify();
     });
+    const late = (): string => `run ${record.executeId} still ${record.status} after ${timeoutMs} ms`;
+    return this.waitUntil(() => ended, timeoutMs, late).then(() => record.status);
   }
 
-  /** Modes other than 'early': call back once the record ends, however it comes to end. */
-  arm(record: ExecutionRecord, knobs: ResolvedKnobs): void {
+  /** Give an async run its HTTP node (every mode but 'never'). 'early' makes the first try now:
+   *  the promise resolves once it is recorded. The other modes call back when the run's outcome
+   *  is due (arm before settling the run, so an outcome due at once waits for the node too). */
+  arm(record: ExecutionRecord, knobs: ResolvedKnobs, outcome: RunOutcome): Promise<void> {
     const plan = this.planFor(record, knobs);
-    if (!plan || plan.mode === 'early' || plan.mode === 'never') return;
-    record.onEnd = () => this.afterEnd(record, plan);
+    if (!plan) return Promise.resolve();
+    if (plan.mode === 'early') return this.early(record, plan, outcome);
+    record.beforeEnd = (due, end) => this.atHttpNode(record, plan, due, end);
+    return Promise.resolve();
   }
 
-  /** An armed record settles at `atMs` even if nobody reads its history. */
+  /** A run whose HTTP node waits for its outcome to be due at `atMs` gets there even if nobody reads it. */
   settleAt(record: ExecutionRecord, atMs: number): void {
-    if (record.onEnd) this.later(atMs - Date.now(), () => record.settleDue(atMs));
-  }
-
-  /** 'early': the first try of the callback of an ended record (retries go on in the background). */
-  async sendNow(record: ExecutionRecord, knobs: ResolvedKnobs): Promise<void> {
-    const plan = this.planFor(record, knobs);
-    if (plan) await this.deliver(record, plan, 1);
+    if (record.beforeEnd) this.later(atMs - Date.now(), () => record.settleDue(atMs));
   }
 
   close(): void {
@@ -126,9 +147,9 @@ export class CallbackSender {
     this.inFlight.clear();
     for (const waiter of this.waiters) {
       clearTimeout(waiter.timer);
-      waiter.reject(new Error('the emulator closed before the callbacks came'));
+      waiter.reject(new Error('the emulator closed before the callbacks came or the run ended'));
     }
-    this.waiters = [];
+    this.waiters.clear();
   }
 
   private planFor(record: ExecutionRecord, knobs: ResolvedKnobs): CallbackPlan | undefined {
@@ -144,42 +165,70 @@ export class CallbackSender {
       url,
       delayMs: (knobs.callbackDelayMs ?? 0) * this.timeScale,
       repeatDelayMs: (knobs.callbackRepeatDelayMs ?? 1000) * this.timeScale,
+      toEndMs: (knobs.callbackToEndMs ?? 300) * this.timeScale,
       retryDelayMs: (knobs.callbackRetryDelayMs ?? 1000) * this.timeScale,
       retries: knobs.callbackRetries ?? 3,
       bodyExecuteId: mode === 'wrongExecuteId' ? newId19('79') : undefined,
     };
   }
 
-  private afterEnd(record: ExecutionRecord, plan: CallbackPlan): void {
+  /** The run reached its HTTP node: call back, then go on to the End node. 'twice' sends a
+   *  duplicate repeatDelayMs after the first delivery started; the run does not wait for it. */
+  private atHttpNode(record: ExecutionRecord, plan: CallbackPlan, outcome: RunOutcome, end: () => void): void {
     this.later(plan.delayMs, () => {
-      void this.deliver(record, plan, 1);
-      if (plan.mode === 'twice') this.later(plan.repeatDelayMs, () => void this.deliver(record, plan, 2));
+      void this.deliver(record, plan, outcome, 1, () => this.later(plan.toEndMs, end));
+      if (plan.mode === 'twice') this.later(plan.repeatDelayMs, () => void this.deliver(record, plan, outcome, 2, () => {}));
     });
   }
 
-  private deliver(record: ExecutionRecord, plan: CallbackPlan, delivery: number): Promise<void> {
-    const body: CallbackBody = {
-      execute_id: plan.bodyExecuteId ?? record.executeId,
-      execute_status: record.status === 'Fail' ? 'Fail' : 'Success',
+  /** 'early': an HTTP node before the work. The run ends at its planned time, but not before the
+   *  delivery has finished and callbackToEndMs passed. */
+  private early(record: ExecutionRecord, plan: CallbackPlan, outcome: RunOutcome): Promise<void> {
+    let delivered = false;
+    let waiting: (() => void) | undefined;
+    record.beforeEnd = (_due, end) => {
+      if (delivered) end();
+      else waiting = end;
     };
-    return this.attempt({ executeId: record.executeId, url: plan.url.href, body, delivery, attempt: 1 }, plan);
+    return this.deliver(record, plan, outcome, 1, () =>
+      this.later(plan.toEndMs, () => {
+        delivered = true;
+        waiting?.();
+      }),
+    );
   }
 
-  /** One try; resolves when it is recorded. A retry is scheduled before waiters hear of it. */
-  private attempt(base: Omit<CallbackAttempt, 'status' | 'error' | 'time'>, plan: CallbackPlan): Promise<void> {
+  /** Resolves once the first try is recorded; `finished` runs when the delivery is over. */
+  private deliver(record: ExecutionRecord, plan: CallbackPlan, outcome: RunOutcome, delivery: number, finished: () => void): Promise<void> {
+    const body: CallbackBody = {
+      execute_id: plan.bodyExecuteId ?? record.executeId,
+      execute_status: outcome.status === 'fail' ? 'Fail' : 'Success',
+    };
+    return this.attempt({ executeId: record.executeId, url: plan.url.href, body, delivery, attempt: 1 }, plan, finished);
+  }
+
+  /** One try; resolves when it is recorded. What follows (a retry, or the end of the delivery) is
+   *  scheduled before waiters hear of it. */
+  private attempt(base: Omit<CallbackAttempt, 'status' | 'error' | 'time'>, plan: CallbackPlan, finished: () => void): Promise<void> {
     return new Promise((resolve) => {
       if (this.closed) return resolve();
       const record = (status: number | undefined, error: string | undefined, mayRetry = true): void => {
         if (this.closed) return resolve();
         this.attempts.push({ ...base, status, error, time: Date.now() });
         if (mayRetry && retryable(status) && base.attempt <= plan.retries) {
-          this.later(plan.retryDelayMs, () => void this.attempt({ ...base, attempt: base.attempt + 1 }, plan));
+          this.later(plan.retryDelayMs, () => void this.attempt({ ...base, attempt: base.attempt + 1 }, plan, finished));
+        } else {
+          finished();
         }
         this.notify();
         resolve();
       };
-      if (!isLoopback(plan.url.hostname)) return record(undefined, `not sent: ${plan.url.hostname} is not a loopback host`, false);
-      this.post(plan.url, JSON.stringify(base.body), record);
+      const send = (): void => {
+        if (!isLoopback(plan.url.hostname)) return record(undefined, `not sent: ${plan.url.hostname} is not a loopback host`, false);
+        this.post(plan.url, JSON.stringify(base.body), record);
+      };
+      if (this.gate) void this.gate.then(send);
+      else send();
     });
   }
 
@@ -219,12 +268,29 @@ export class CallbackSender {
     this.timers.add(timer);
   }
 
+  private waitUntil(ready: () => boolean, timeoutMs: number, late: () => string): Promise<void> {
+    if (ready()) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error('the emulator is closed'));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        ready,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new Error(late()));
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
   private notify(): void {
-    const ready = this.waiters.filter((w) => w.count <= this.attempts.length);
-    this.waiters = this.waiters.filter((w) => w.count > this.attempts.length);
-    for (const waiter of ready) {
+    for (const waiter of this.waiters) {
+      if (!waiter.ready()) continue;
+      this.waiters.delete(waiter);
       clearTimeout(waiter.timer);
-      waiter.resolve(this.list());
+      waiter.resolve();
     }
   }
 }

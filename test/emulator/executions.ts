@@ -5,6 +5,8 @@ import type { Usage } from './scenario-model';
 // What the emulator remembers about each execution: the data behind run histories, execute_nodes
 // and resumes. Pending outcomes settle lazily (on read, by wall-clock time or by the number of
 // history polls) so no timer is needed to finish an async run or a run whose client went away.
+// A run with a callback is the exception: its HTTP node runs when the outcome is due, and the
+// outcome shows only once that node lets the run go on to its End node (beforeEnd).
 
 export type ExecuteStatus = 'Running' | 'Success' | 'Fail';
 /** 0 sync, 1 stream, 2 async (run_mode on the wire). */
@@ -17,7 +19,12 @@ interface PendingSettlement {
   atMs: number | undefined;
   /** Applies on the poll after this many more Running polls. */
   pollsLeft: number | undefined;
+  /** Due, but beforeEnd has not let it apply yet: the run is Running. */
+  held?: boolean;
 }
+
+/** What runs between the last step and the End node: the workflow's HTTP node calling back. */
+export type BeforeEnd = (outcome: Extract<RunOutcome, { status: 'success' | 'fail' }>, end: () => void) => void;
 
 export interface ExecutionInit {
   executeId: string;
@@ -59,10 +66,12 @@ export class ExecutionRecord {
   interrupt: PendingInterrupt | undefined;
   /** Output (message) nodes that have run, for node_execute_status and execute_nodes. */
   outputNodes: OutputNodeText[] = [];
-  /** Called once, when the execution first ends (Success or Fail): a callback-armed run sends it. */
-  onEnd: (() => void) | undefined;
+  /** Called once, when a Success or Fail outcome is due: the run stays Running until it calls
+   *  `end` (a callback run's HTTP node; an interrupt outcome does not reach it). */
+  beforeEnd: BeforeEnd | undefined;
   private state: 'running' | 'interrupted' | 'success' | 'fail' = 'running';
   private pending: PendingSettlement | undefined;
+  private endListeners: Array<() => void> = [];
 
   constructor(init: ExecutionInit) {
     this.executeId = init.executeId;
@@ -89,6 +98,12 @@ export class ExecutionRecord {
   /** Finished (Success or Fail): resumes answer 4315. */
   get finished(): boolean {
     return this.status !== 'Running';
+  }
+
+  /** Calls `listener` once the execution has ended (Success or Fail), at once if it has. */
+  onceEnded(listener: () => void): void {
+    if (this.finished) listener();
+    else this.endListeners.push(listener);
   }
 
   /** The pending interrupt, if the execution is waiting for one now. */
@@ -121,9 +136,9 @@ export class ExecutionRecord {
         break;
     }
     if (this.state === 'success' || this.state === 'fail') {
-      const onEnd = this.onEnd;
-      this.onEnd = undefined;
-      onEnd?.();
+      const listeners = this.endListeners;
+      this.endListeners = [];
+      for (const listener of listeners) listener();
     }
   }
 
@@ -142,7 +157,7 @@ export class ExecutionRecord {
   /** Apply the outcome pending for `atMs`, if it still is: its timer may fire a millisecond early. */
   settleDue(atMs: number): void {
     const pending = this.pending;
-    if (pending?.atMs === atMs && pending.pollsLeft === undefined) this.settle(pending.outcome, pending.outputNodes);
+    if (pending?.atMs === atMs && pending.pollsLeft === undefined && !pending.held) this.applyDue(pending);
   }
 
   /** The execution continues (a resume started); it is Running until settled again. */
@@ -155,16 +170,29 @@ export class ExecutionRecord {
   /** A run-history poll: counts towards asyncPollsUntilDone. */
   notePoll(): void {
     const pending = this.pending;
-    if (pending?.pollsLeft === undefined) return;
-    if (pending.pollsLeft === 0) this.settle(pending.outcome, pending.outputNodes);
+    if (pending?.pollsLeft === undefined || pending.held) return;
+    if (pending.pollsLeft === 0) this.applyDue(pending);
     else pending.pollsLeft -= 1;
   }
 
   private settleIfDue(): void {
     const pending = this.pending;
-    if (pending?.atMs !== undefined && pending.pollsLeft === undefined && Date.now() >= pending.atMs) {
-      this.settle(pending.outcome, pending.outputNodes);
+    if (pending?.atMs !== undefined && pending.pollsLeft === undefined && !pending.held && Date.now() >= pending.atMs) {
+      this.applyDue(pending);
     }
+  }
+
+  /** A due outcome applies now, or, if beforeEnd wants to run first, when it says so. */
+  private applyDue(pending: PendingSettlement): void {
+    const { outcome } = pending;
+    const beforeEnd = this.beforeEnd;
+    if (!beforeEnd || outcome.status === 'interrupt') return this.settle(outcome, pending.outputNodes);
+    this.beforeEnd = undefined;
+    pending.held = true;
+    beforeEnd(outcome, () => {
+      // A resume (markRunning) may have replaced what was held.
+      if (this.pending === pending) this.settle(outcome, pending.outputNodes);
+    });
   }
 }
 

@@ -121,18 +121,21 @@ export interface Knobs {
   chatflowInterrupt: 'A' | 'B' | 'C';
 
   // ---- callbacks: what a workflow's last HTTP node does (not a Coze API) ---------------------
-  /** An async run POSTs `{"execute_id","execute_status"}` to the URL in its `callbackParameter`
-   *  input: 'end' once the run has ended (its history shows Success/Fail); 'early' at once, the run
-   *  ending at the start and the callback sent before the start request is answered; 'twice' at
-   *  the end and again `callbackRepeatDelayMs` later; 'wrongExecuteId' at the end, naming an
-   *  execute_id that does not exist; 'never' not at all. Unset: no callback. */
+  /** An async run's HTTP node POSTs `{"execute_id","execute_status"}` to the URL in its
+   *  `callbackParameter` input, and the run stays Running until that delivery has finished, then
+   *  `callbackToEndMs` more. 'end' when the run's outcome is due (its duration or last poll);
+   *  'early' at once, before the start request is answered; 'twice' like 'end', plus a duplicate
+   *  `callbackRepeatDelayMs` after the first delivery started; 'wrongExecuteId' like 'end', naming
+   *  an execute_id that does not exist; 'never' not at all. Unset: no callback. */
   callback: CallbackMode;
   /** The run input holding the callback URL (default `callback_url`). */
   callbackParameter: string;
-  /** Extra delay between the end and the callback (every mode but 'early'; default 0). */
+  /** Extra delay between the outcome being due and the callback (every mode but 'early'; default 0). */
   callbackDelayMs: number;
-  /** 'twice': delay between the two callbacks (default 1000). */
+  /** 'twice': delay between the starts of the two deliveries (default 1000). */
   callbackRepeatDelayMs: number;
+  /** Running time left after the (first) delivery has finished: the End node (default 300). */
+  callbackToEndMs: number;
   /** Retries after a 409, a 5xx or a connection error (default 3; other answers are final). */
   callbackRetries: number;
   /** Delay before each retry (default 1000). */
@@ -234,6 +237,7 @@ const KNOB_KINDS: { [K in keyof Knobs]-?: KnobKind } = {
   callbackParameter: 'string',
   callbackDelayMs: 'number',
   callbackRepeatDelayMs: 'number',
+  callbackToEndMs: 'number',
   callbackRetries: 'number',
   callbackRetryDelayMs: 'number',
 };

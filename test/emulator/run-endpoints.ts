@@ -137,17 +137,13 @@ function settleAsync(ctx: RequestContext, record: ExecutionRecord, plan: RunPlan
   }
 }
 
-/** Start an async run; a callback workflow calls back when it ends (or, 'early', before the answer). */
+/** Start an async run. A callback workflow's HTTP node calls back when the outcome is due, and the
+ *  run ends after it ('early': the first try is made before the start request is answered). */
 async function startAsync(ctx: RequestContext, scenario: WorkflowScenario, request: RunRequest): Promise<void> {
   const { record, plan } = startExecution(ctx, scenario, request, 2);
-  const { callbacks } = ctx.state;
-  if (ctx.knobs.callback === 'early') {
-    record.settle(asyncOutcome(ctx, plan), plan.outputNodes);
-    await callbacks.sendNow(record, ctx.knobs);
-  } else {
-    callbacks.arm(record, ctx.knobs);
-    settleAsync(ctx, record, plan);
-  }
+  const earlyTry = ctx.state.callbacks.arm(record, ctx.knobs, asyncOutcome(ctx, plan));
+  settleAsync(ctx, record, plan);
+  await earlyTry;
   ctx.reply.json(asyncAcceptedBody(ctx, record));
 }
 

@@ -6,7 +6,7 @@ import { CallbackSender, type CallbackAttempt } from './callbacks';
 import type { EmulatorState, RequestContext, Route, UploadedFile } from './context';
 import { isRecord } from './context';
 import { ChatStore } from './chat-state';
-import type { ExecutionRecord } from './executions';
+import type { ExecuteStatus, ExecutionRecord } from './executions';
 import { newId19, newLogid } from './ids';
 import { createJwtApp, type JwtApp } from './jwt';
 import { defaultKnobs, KnobQueue, mergeKnobs, parseKnobs, type Flavor, type Knobs, type ResolvedKnobs } from './knobs';
@@ -163,8 +163,18 @@ export class EmulatorServer implements CozeEmulator {
     return this.callbackSender.list();
   }
 
+  holdCallbacks(): () => void {
+    return this.callbackSender.hold();
+  }
+
   waitForCallbacks(count: number, timeoutMs = 30_000): Promise<CallbackAttempt[]> {
     return this.callbackSender.waitFor(count, timeoutMs);
+  }
+
+  waitForRunEnd(executeId: string, timeoutMs = 30_000): Promise<ExecuteStatus> {
+    const record = this.executions.get(executeId);
+    if (!record) return Promise.reject(new Error(`no execution ${executeId}`));
+    return this.callbackSender.waitForEnd(record, timeoutMs);
   }
 
   callbacksPending(): number {

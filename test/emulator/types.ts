@@ -1,7 +1,7 @@
 import type { NamedTokens } from './auth';
 import type { CallbackAttempt } from './callbacks';
 import type { Region, UploadedFile } from './context';
-import type { ExecutionRecord } from './executions';
+import type { ExecuteStatus, ExecutionRecord } from './executions';
 import type { JwtApp } from './jwt';
 import type { Flavor, Knobs } from './knobs';
 import type { WorkflowScenario } from './scenario-model';
@@ -83,8 +83,15 @@ export interface CozeEmulator {
   /** Resolves once `count` callback attempts have been recorded (rejects after `timeoutMs`,
    *  default 30 000 real ms, or when the emulator closes). */
   waitForCallbacks(count: number, timeoutMs?: number): Promise<CallbackAttempt[]>;
-  /** Callback timers and requests not finished yet, including the end of a callback run still
-   *  running (one that ends by history polls counts only from the poll that ends it). */
+  /** Holds every callback try until the returned function is called (not for 'early' runs). */
+  holdCallbacks(): () => void;
+  /** Resolves with 'Success' or 'Fail' once the run has ended (rejects after `timeoutMs`, default
+   *  30 000 real ms, or when the emulator closes). A callback run ends by itself; another async run
+   *  ends when its history is read after its duration. */
+  waitForRunEnd(executeId: string, timeoutMs?: number): Promise<ExecuteStatus>;
+  /** Callback timers and requests not finished yet, including the HTTP node and the end of a
+   *  callback run still running (one that ends by history polls counts only from the poll that
+   *  brings it to its HTTP node). */
   callbacksPending(): number;
   /** GET requests for this execution's run history (cloud run_histories path or Studio
    *  get_run_history), whatever they were answered. */

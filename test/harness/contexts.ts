@@ -20,10 +20,10 @@ import {
 	type NodeExecutionHint,
 	type WorkflowExecuteMode,
 	type IWebhookData,
-	type IWebhookDescription,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { answerLikeN8n, fakeHttpResponse, type SentResponse, type WebhookAnswer } from './answers';
 import type { TestCredentialsHelper } from './credentials';
 import { nodeType, nodeTypes, PACKAGE_NAME } from './registry';
 
@@ -89,7 +89,7 @@ export interface NodeRunResult {
 }
 
 /** The URLs n8n's additional data carries; the nodes under test never call them. */
-const INSTANCE_URLS = {
+export const INSTANCE_URLS = {
 	restApiUrl: 'http://localhost/rest',
 	instanceBaseUrl: 'http://localhost',
 	webhookBaseUrl: 'http://localhost/webhook',
@@ -176,6 +176,30 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	};
 }
 
+/** n8n's additional data for one execution: its ID, lifecycle hooks and the credentials helper. */
+export function executionAdditionalData(
+	executionId: string,
+	hooks: ExecutionLifecycleHooks,
+	credentials: TestCredentialsHelper,
+	streaming = false,
+): IWorkflowExecuteAdditionalData {
+	return {
+		executionId,
+		hooks,
+		streamingEnabled: streaming,
+		credentialsHelper: credentials,
+		...INSTANCE_URLS,
+		currentNodeParameters: undefined,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
 /** One execution in `WorkflowExecute`, with `start` first on the stack and `items` as its input. */
 async function execute(
 	nodes: INode[],
@@ -199,21 +223,7 @@ async function execute(
 	const finished = new Promise<IRun>((r) => (finish = r));
 	hooks.addHandler('workflowExecuteAfter', (run: IRun) => finish(run));
 
-	const additionalData = {
-		executionId: 'exec-test',
-		hooks,
-		streamingEnabled: options.streaming === true,
-		credentialsHelper: options.credentials,
-		...INSTANCE_URLS,
-		currentNodeParameters: undefined,
-		executeWorkflow: async () => {
-			throw new Error('not used');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => {},
-		setExecutionStatus: () => {},
-		sendDataToUI: () => {},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = executionAdditionalData('exec-test', hooks, options.credentials, options.streaming === true);
 
 	const runExecutionData = {
 		startData: {},
@@ -293,60 +303,16 @@ export interface WebhookCall {
 	nodeId?: string;
 }
 
-/** An HTTP answer as the caller receives it. */
-export interface WebhookAnswer {
-	status: number;
-	contentType: string;
-	body: unknown;
-}
-
 export interface WebhookOutcome {
 	result: IWebhookResponseData;
 	/** What the node wrote to the response itself (a rejection), if anything. */
-	sent?: { status: number; body: unknown };
+	sent?: SentResponse;
 	/**
 	 * The answer the caller gets, built from `result` and the webhook description as n8n's webhook
 	 * helpers build it; in "When Last Node Finishes" mode the trigger is taken as the last node.
 	 * `respondToWebhookNode`: the answer is left to a Respond to Webhook node.
 	 */
 	answer: WebhookAnswer | 'respondToWebhookNode';
-}
-
-// Express's res.send(string) and res.json(value).
-const HTML = 'text/html; charset=utf-8';
-const JSON_TYPE = 'application/json; charset=utf-8';
-const staticAnswer = (status: number, body: unknown): WebhookAnswer =>
-	typeof body === 'string' ? { status, contentType: HTML, body } : { status, contentType: JSON_TYPE, body };
-
-/**
- * n8n's answer to a webhook call (webhook-helpers executeWebhook): what the node sent itself; else in
- * "onReceived" mode a truthy `responseData` as is, then the node's `webhookResponse`, then a
- * default message; in "lastNode" mode the last node's first item (`firstEntryJson`) or all items.
- */
-function answerLikeN8n(workflow: Workflow, node: INode, description: IWebhookDescription, result: IWebhookResponseData, sent: WebhookOutcome['sent']): WebhookOutcome['answer'] {
-	if (result.noWebhookResponse === true) {
-		if (!sent) throw new Error('noWebhookResponse without an answer: the caller would wait forever');
-		return { status: sent.status, contentType: JSON_TYPE, body: sent.body };
-	}
-	const evaluate = (value: unknown, fallback: string) =>
-		value === undefined ? fallback : workflow.expression.getComplexParameterValue(node, value as string, 'webhook', {}, undefined, fallback);
-	const responseMode = evaluate(description.responseMode, 'onReceived');
-	const responseData = evaluate(description.responseData, 'firstEntryJson');
-	if (result.workflowData === undefined) return staticAnswer(200, result.webhookResponse ?? { message: 'Webhook call received' });
-	if (responseMode === 'onReceived') {
-		if (responseData === 'noData') return { status: 200, contentType: '', body: undefined };
-		if (responseData) return staticAnswer(200, responseData);
-		return staticAnswer(200, result.webhookResponse ?? { message: 'Workflow was started' });
-	}
-	if (responseMode === 'responseNode') return 'respondToWebhookNode';
-	if (responseMode !== 'lastNode') throw new Error(`The response mode '${String(responseMode)}' is not valid!`);
-	const items = result.workflowData[0] ?? [];
-	if (responseData === 'firstEntryJson') {
-		if (items.length === 0) throw new Error('No item to return was found');
-		return { status: 200, contentType: JSON_TYPE, body: items[0].json };
-	}
-	if (responseData === 'noData') return { status: 200, contentType: '', body: undefined };
-	return { status: 200, contentType: JSON_TYPE, body: items.map((item) => item.json) };
 }
 
 /** Calls a webhook trigger's \`webhook()\` in n8n-core's WebhookContext with a request as n8n hands it over. */
@@ -363,29 +329,7 @@ export async function callWebhook(call: WebhookCall): Promise<WebhookOutcome> {
 	} catch {}
 	const headers = Object.fromEntries(Object.entries(call.headers).map(([k, v]) => [k.toLowerCase(), v]));
 	const request = { method: 'POST', headers, body: parsed, rawBody: call.rawBody, query: call.query ?? {}, params: {} };
-	let sent: WebhookOutcome['sent'];
-	const response = {
-		statusCode: 200,
-		status(code: number) {
-			this.statusCode = code;
-			return this;
-		},
-		json(body: unknown) {
-			sent = { status: this.statusCode, body };
-			return this;
-		},
-		send(body: unknown) {
-			sent = { status: this.statusCode, body };
-			return this;
-		},
-		end() {
-			sent ??= { status: this.statusCode, body: undefined };
-			return this;
-		},
-		setHeader() {
-			return this;
-		},
-	};
+	const { response, sent } = fakeHttpResponse();
 	const additionalData = { ...INSTANCE_URLS, credentialsHelper: call.credentials, httpRequest: request, httpResponse: response } as unknown as IWorkflowExecuteAdditionalData;
 	const type = nodeType(call.node);
 	const webhookData = {
@@ -399,7 +343,7 @@ export async function callWebhook(call: WebhookCall): Promise<WebhookOutcome> {
 	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
 	if (!type.webhook) throw new Error(`${call.node} has no webhook()`);
 	const result = await type.webhook.call(context);
-	return { result, sent, answer: answerLikeN8n(workflow, workflow.nodes[node.name], type.description.webhooks![0], result, sent) };
+	return { result, sent: sent(), answer: answerLikeN8n(workflow, workflow.nodes[node.name], type.description.webhooks![0], result, sent()) };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 
-import type { ICredentialType, INodeType, INodeTypes } from 'n8n-workflow';
+import { isNodeClassInstance, type ICredentialType, type IExecuteFunctions, type INodeType, type INodeTypes } from 'n8n-workflow';
 
 export const PACKAGE_NAME = 'n8n-nodes-coze-openclaw';
 const DIST = resolve(__dirname, '../../dist');
@@ -49,6 +49,14 @@ export function nodeType(name: string): INodeType {
 	return instance;
 }
 
+/**
+ * Adds a node type that exists only in tests (e.g. to exercise the harness itself), under `name`
+ * with or without the package prefix.
+ */
+export function registerTestNodeType(name: string, type: INodeType): void {
+	nodeInstances.set(name, type);
+}
+
 export const nodeTypes: INodeTypes = {
 	getByName: (type: string) => nodeType(type.replace(`${PACKAGE_NAME}.`, '')),
 	getByNameAndVersion: (type: string) => nodeType(type.replace(`${PACKAGE_NAME}.`, '')),
@@ -59,4 +67,28 @@ export function credentialType(name: string): ICredentialType {
 	const make = credentialClasses[name];
 	if (!make) throw new Error(`unknown credential ${name}`);
 	return new (make())();
+}
+
+/** The registry's node types, each execute() and webhook() counted per node name. */
+export function countingNodeTypes(calls: { execute: Record<string, number>; webhook: Record<string, number> }): INodeTypes {
+	const wrapped = new Map<string, INodeType>();
+	const counted = (type: INodeType, method: 'execute' | 'webhook', counts: Record<string, number>) =>
+		function (this: unknown, ...args: unknown[]) {
+			const context = (isNodeClassInstance(type) ? args[0] : this) as IExecuteFunctions;
+			const name = context.getNode().name;
+			counts[name] = (counts[name] ?? 0) + 1;
+			return (type[method] as (...a: unknown[]) => unknown).apply(this, args);
+		};
+	const get = (name: string): INodeType => {
+		let type = wrapped.get(name);
+		if (!type) {
+			const base = nodeTypes.getByName(name) as INodeType;
+			type = Object.create(base) as INodeType;
+			if (base.execute) type.execute = counted(base, 'execute', calls.execute) as INodeType['execute'];
+			if (base.webhook) type.webhook = counted(base, 'webhook', calls.webhook) as INodeType['webhook'];
+			wrapped.set(name, type);
+		}
+		return type;
+	};
+	return { ...nodeTypes, getByName: get, getByNameAndVersion: get } as INodeTypes;
 }

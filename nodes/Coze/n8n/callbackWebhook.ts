@@ -16,8 +16,14 @@ import { runOptionsFrom, type RunOptions } from './params';
  */
 const READ_SCHEDULE_MS = [1000, 2000, 4000, 8000, 15_000, 30_000, 30_000, 30_000];
 
-/** Executions whose callback is being handled in this process: a second callback meanwhile reads nothing. */
+/** Runs whose callback is being handled in this process: the same callback again meanwhile reads nothing. */
 const handling = new Set<string>();
+/**
+ * Waits this process has resumed. n8n 2.x lets only one resume win, n8n 1.x does not check: two
+ * callbacks (of two items' runs) that both find every run ended must not both continue the workflow.
+ */
+const resumed = new Map<string, number>();
+const RESUMED_KEPT_MS = 3_600_000;
 
 /**
  * The Coze workflow's callback: only a doorbell. Whatever its body says, the results come from
@@ -41,7 +47,8 @@ export async function cozeCallbackWebhook(this: IWebhookFunctions): Promise<IWeb
 		return refused(`Execute ID ${named} is not the run this callback URL belongs to.`);
 	}
 	const id = String(this.evaluateExpression('{{ $execution.id }}', 0));
-	const execution = /^\d+$/.test(id) ? `${id}:${this.getNode().id}` : undefined;
+	const wait = /^\d+$/.test(id) ? `${id}:${pending.map((index) => String(items[index].json.executeId)).join(',')}` : undefined;
+	const execution = wait === undefined ? undefined : `${wait}:${callers.join(',')}`;
 	if (execution !== undefined && handling.has(execution)) return { webhookResponse: { accepted: true, duplicate: true } };
 
 	if (execution !== undefined) handling.add(execution);
@@ -69,6 +76,12 @@ export async function cozeCallbackWebhook(this: IWebhookFunctions): Promise<IWeb
 		await readEach(pending);
 		// Runs of other items still going on: their own callbacks will resume the execution.
 		if (!pending.every((index) => ended.has(index))) return { noWebhookResponse: true };
+		if (wait !== undefined) {
+			const now = Date.now();
+			for (const [key, at] of resumed) if (now - at > RESUMED_KEPT_MS) resumed.delete(key);
+			if (resumed.has(wait)) return { noWebhookResponse: true };
+			resumed.set(wait, now);
+		}
 		const output = items.map((item, index) => ({ json: ended.get(index) ?? item.json, pairedItem: item.pairedItem ?? { item: index } }));
 		return { noWebhookResponse: true, workflowData: [output] };
 	} finally {
