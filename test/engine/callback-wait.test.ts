@@ -39,9 +39,9 @@ function callbackParams(id: string, topic: string, options: IDataObject = {}): I
 }
 
 /** Coze Workflow (Run, Async, Wait for Callback) → Coze Workflow (Get Run, Wait for Completion). */
-function callbackWorkflow(parameters: INodeParameters): WorkflowJson {
+function callbackWorkflow(parameters: INodeParameters, typeVersion = 1): WorkflowJson {
 	// The credential is shown for this authentication; n8n's editor saves the default with the node.
-	const coze = nodeUnderTest('cozeWorkflow', { authentication: 'accessToken', ...parameters }, ['cozeAccessTokenApi'], { id: 'coze-wait-node', name: COZE });
+	const coze = nodeUnderTest('cozeWorkflow', { authentication: 'accessToken', ...parameters }, ['cozeAccessTokenApi'], { id: 'coze-wait-node', name: COZE, typeVersion });
 	const getRun = nodeUnderTest(
 		'cozeWorkflow',
 		{ authentication: 'accessToken', operation: 'getRun', workflowId: '={{ $json.workflowId }}', executeId: '={{ $json.executeId }}', waitForCompletion: true, options: FAST_POLL },
@@ -55,18 +55,18 @@ function callbackWorkflow(parameters: INodeParameters): WorkflowJson {
  * Starts the execution and lets the runs call back only once it waits (or has ended): the emulated
  * runs are short, and a callback before the wait is saved is a case of its own.
  */
-async function park(emu: CozeEmulator, parameters: INodeParameters, items: IDataObject[] = [{}]): Promise<WaitingExecution> {
+async function park(emu: CozeEmulator, parameters: INodeParameters, items: IDataObject[] = [{}], typeVersion = 1): Promise<WaitingExecution> {
 	const release = emu.holdCallbacks();
 	try {
-		return await startUnheld(emu, parameters, items);
+		return await startUnheld(emu, parameters, items, typeVersion);
 	} finally {
 		release();
 	}
 }
 
-async function startUnheld(emu: CozeEmulator, parameters: INodeParameters, items: IDataObject[] = [{}]): Promise<WaitingExecution> {
+async function startUnheld(emu: CozeEmulator, parameters: INodeParameters, items: IDataObject[] = [{}], typeVersion = 1): Promise<WaitingExecution> {
 	return await startExecution({
-		workflow: callbackWorkflow(parameters),
+		workflow: callbackWorkflow(parameters, typeVersion),
 		startNode: COZE,
 		items,
 		credentials: accessTokenCredentials(emu.baseUrl, emu.token),
@@ -218,6 +218,17 @@ describe('Coze Workflow: Run, Async, Wait for Callback', () => {
 			assert.deepEqual(execution.items[COZE].map((i) => i.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
 			assert.equal(execution.calls.execute[GET_RUN], 1, 'one continuation');
 			assert.equal(emu.runsStarted(CALLBACK_WORKFLOWS.end), 3);
+		});
+	});
+
+	it('version 1.1 fills the callback input itself: Inputs (JSON) is checked without it, though the workflow requires it', async () => {
+		await withEmulator(async (emu) => {
+			const execution = await park(emu, { ...callbackParams(CALLBACK_WORKFLOWS.end, 'ferns'), inputMode: 'json' }, [{}], 1.1);
+			assert.equal(execution.status, 'waiting', execution.error?.message);
+			const [callback] = await emu.waitForCallbacks(1);
+			assert.match(callback.url, /\/coze-callback\?signature=/);
+			await finished(execution);
+			assert.equal(execution.items[COZE][0].json.status, 'succeeded', execution.error?.message);
 		});
 	});
 

@@ -65,9 +65,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 	const workflowId = readWorkflowId(this, itemIndex);
 	const mode = this.getNodeParameter('mode', itemIndex, 'stream') as RunMode;
 	const options = readRunOptions(this, itemIndex);
+	// The node fills this input with the callback URL: a required one is neither asked for nor checked.
+	const waits = mode === 'async' && this.getNodeParameter('waitForCallback', itemIndex, false) === true && !runsAsTool(this);
+	const callbackInput = waits ? readCallbackInput(this, itemIndex) : undefined;
 	const request: RunRequest = {
 		workflowId,
-		parameters: await readRunParameters(this, itemIndex, client, workflowId, schemas),
+		parameters: await readRunParameters(this, itemIndex, client, workflowId, schemas, new Set(callbackInput === undefined ? [] : [callbackInput])),
 		botId: options.botId,
 		appId: options.appId,
 		workflowVersion: options.workflowVersion,
@@ -89,11 +92,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 	} else if (mode === 'sync') {
 		result = await client.runSync(request, options.requestTimeoutMs);
 	} else if (mode === 'async') {
-		const callback = this.getNodeParameter('waitForCallback', itemIndex, false) === true && !runsAsTool(this) ? callbackUrl(this, itemIndex) : undefined;
+		const callback = waits ? callbackUrl(this, itemIndex) : undefined;
 		if (callback === null) {
 			throw new CozeInputError('Wait for Callback', 'This execution has no resume URL to hand to Coze (it has no execution ID): turn Wait for Callback off to poll instead.');
 		}
-		if (callback) request.parameters = { ...request.parameters, [readCallbackInput(this, itemIndex)]: callback };
+		if (callback && callbackInput) request.parameters = { ...request.parameters, [callbackInput]: callback };
 		const started = await settle(async () => await client.startAsync(request, options.requestTimeoutMs));
 		// 6003 is refused before any run starts, so running in stream mode instead cannot run it twice.
 		const fallBack = options.fallbackToStream && started instanceof CozeApiError && started.code === ASYNC_NEEDS_PAID_PLAN_CODE;
