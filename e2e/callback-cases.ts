@@ -19,6 +19,7 @@ import {
 	parked,
 	resumed,
 	runCounts,
+	startParked,
 	startRun,
 	status,
 	type CallbackContext,
@@ -30,8 +31,7 @@ import { check } from './checks';
 export async function wrongExecuteId(ctx: CallbackContext, base: string): Promise<string> {
 	const { setup, emu } = ctx;
 	const tag = newTag('wrong-id');
-	await startRun(base, CALLBACK_PATHS.callback, tag, 'wrongExecuteId');
-	const { row, executeId } = await parked(setup, tag);
+	const { row, executeId } = await startParked(ctx, base, tag, 'wrongExecuteId');
 	const [wrong] = await waitFor('the wrong callback', 60_000, () => {
 		const attempts = attemptsOf(emu, executeId);
 		return attempts.length > 0 ? attempts : undefined;
@@ -63,8 +63,7 @@ export async function secondCallback(ctx: CallbackContext, base: string): Promis
 	const { setup, emu } = ctx;
 	const tag = newTag('twice');
 	nextRunKnobs(emu, 'twice', { callbackRepeatDelayMs: 10_000 });
-	await startRun(base, CALLBACK_PATHS.callback, tag, 'twice');
-	const { row, executeId } = await parked(setup, tag);
+	const { row, executeId } = await startParked(ctx, base, tag, 'twice');
 	const { row: done } = await explained(emu, executeId, resumed(setup, tag, executeId));
 	// The second is sent 1 s (Coze time) after the first and retried after a 409: wait until its tries are over.
 	const attempts = await waitFor('the second callback and its retries', 60_000, () => {

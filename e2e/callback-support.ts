@@ -77,6 +77,23 @@ export async function parked(setup: N8nSetup, tag: string, node = CALLBACK_NODES
 	return { row, executeId: pending.executeId };
 }
 
+/**
+ * Starts a run and holds the emulator's callbacks until its execution waits: the emulated runs are
+ * short, and a callback before the waiting state is saved is a case of its own. `whileHeld` runs
+ * before the callbacks go (e.g. stopping n8n).
+ */
+export async function startParked(ctx: CallbackContext, base: string, tag: string, workflow: CozeCallbackWorkflow, whileHeld?: () => Promise<void>): Promise<{ row: ExecutionRow; executeId: string }> {
+	const release = ctx.emu.holdCallbacks();
+	try {
+		await startRun(base, CALLBACK_PATHS.callback, tag, workflow);
+		const parkedRun = await parked(ctx.setup, tag);
+		await whileHeld?.();
+		return parkedRun;
+	} finally {
+		release();
+	}
+}
+
 /** The resumed execution: success, the Coze node ran once (not again on the resume) and its item is the run's result. */
 export async function resumed(setup: N8nSetup, tag: string, executeId: string, timeoutMs = 120_000): Promise<{ row: ExecutionRow; result: Record<string, unknown> }> {
 	const row = await execution(setup, tag, 'to end', finished, timeoutMs);

@@ -27,6 +27,7 @@ import {
 	parked,
 	resumed,
 	sortKeys,
+	startParked,
 	startRun,
 	status,
 	trigger,
@@ -107,50 +108,58 @@ export async function runCallbackLine(ctx: CallbackContext, withQueue: boolean):
 	if (withQueue && ctx.line === 'v2') await ctx.scenario(CALLBACK_NAMES.queue, async () => await inQueueMode(ctx));
 }
 
-/** Parked while another workflow runs in the only slot, resumed by the callback; a polled run of the same inputs gives the same item. */
+/**
+ * Parked while another workflow runs in the only slot, resumed by the callback; a polled run of the
+ * same inputs gives the same item. The emulator holds its callbacks until the checks that need the
+ * runs unfinished are done: nothing here depends on how fast n8n is.
+ */
 async function parkedAndCompared(ctx: CallbackContext, base: string): Promise<string> {
 	const { setup, emu } = ctx;
 	const tag = newTag('parked');
-	// 'delayed' calls back 10 s after the start: time for the other execution to run meanwhile.
-	await startRun(base, CALLBACK_PATHS.callback, tag, 'delayed');
-	const { row: waiting, executeId } = await parked(setup, tag);
-	const readsParked = emu.historyReads(executeId);
+	const polledTag = newTag('polled');
+	const release = emu.holdCallbacks();
+	let polledAnswer: Promise<unknown> = Promise.resolve();
+	let queuedAnswer: Promise<unknown> = Promise.resolve();
+	const seen: string[] = [];
+	let executeId = '';
+	try {
+		await startRun(base, CALLBACK_PATHS.callback, tag, 'end');
+		const { row: waiting, executeId: run } = await parked(setup, tag);
+		executeId = run;
+		// One slot only: if the parked execution held it, the other one could not run.
+		const otherTag = newTag('other');
+		await trigger(base, CALLBACK_PATHS.other, { tag: otherTag });
+		const other = await execution(setup, otherTag, 'to end', finished, 60_000, N8N_WORKFLOWS.other);
+		const meanwhile = await status(setup, tag);
+		check(other.status === 'success' && meanwhile === 'waiting', `the other workflow's execution ${other.id} ended ${other.status} while execution ${waiting.id} was ${meanwhile}`);
+		seen.push(`execution ${waiting.id} waiting (run ${executeId}, Coze read ${emu.historyReads(executeId)}×) while execution ${other.id} of another workflow ran to success in the only slot`);
 
-	// One slot only: if the parked execution held it, the other one could not run.
-	const otherTag = newTag('other');
-	await trigger(base, CALLBACK_PATHS.other, { tag: otherTag });
-	const other = await execution(setup, otherTag, 'to end', finished, 60_000, N8N_WORKFLOWS.other);
-	const meanwhile = await status(setup, tag);
-	check(other.status === 'success', `the other workflow's execution ${other.id} is ${other.status}`);
-	check(meanwhile === 'waiting' && attemptsOf(emu, executeId).length === 0, `execution ${waiting.id} was ${meanwhile} when the other one ended, with ${attemptsOf(emu, executeId).length} callbacks sent`);
-
+		// The control: a polled run holds the slot while it polls (its run cannot end while the callbacks are held).
+		polledAnswer = startRun(base, CALLBACK_PATHS.polled, polledTag, 'end').catch((error: unknown) => error);
+		const polling = await execution(setup, polledTag, 'to poll', (r) => r.status === 'running');
+		const queuedTag = newTag('queued');
+		queuedAnswer = trigger(base, CALLBACK_PATHS.other, { tag: queuedTag }).catch((error: unknown) => error);
+		const queued = await execution(setup, queuedTag, 'to be received', () => true, 60_000, N8N_WORKFLOWS.other);
+		const pollingNow = await status(setup, polledTag);
+		check(queued.status === 'new' && pollingNow === 'running', `while execution ${polling.id} was ${pollingNow}, execution ${queued.id} was ${queued.status}, not new (queued for the slot)`);
+		seen.push(`control: while polled execution ${polling.id} ran, execution ${queued.id} of the other workflow stayed queued (new)`);
+	} finally {
+		release();
+	}
 	const { row, result } = await explained(emu, executeId, resumed(setup, tag, executeId));
 	const attempts = attemptsOf(emu, executeId);
 	const reads = emu.historyReads(executeId);
 	check(attempts.length === 1 && attempts[0].status === 200, `callbacks: ${JSON.stringify(attempts)}`);
-	check(readsParked === 1 && reads === 2, `history reads: ${readsParked} before parking, ${reads} in all (expected 1 and 2)`);
-
-	// The control: a polled run holds the slot while it polls, so another execution has to wait for it.
-	const polledTag = newTag('polled');
-	const polledAnswer = startRun(base, CALLBACK_PATHS.polled, polledTag, 'delayed').catch((error: unknown) => error);
-	const polling = await execution(setup, polledTag, 'to poll', (r) => r.status === 'running');
-	const queuedTag = newTag('queued');
-	const queuedAnswer = trigger(base, CALLBACK_PATHS.other, { tag: queuedTag }).catch((error: unknown) => error);
-	const queued = await execution(setup, queuedTag, 'to be received', () => true, 60_000, N8N_WORKFLOWS.other);
-	const pollingNow = await status(setup, polledTag);
-	check(queued.status === 'new' && pollingNow === 'running', `while execution ${polling.id} was ${pollingNow}, execution ${queued.id} was ${queued.status}, not new (queued for the slot)`);
+	check(reads === 2, `history reads: ${reads} (expected 1 before parking and 1 on the resume)`);
 	const polled = await execution(setup, polledTag, 'to end', finished);
-	const queuedDone = await execution(setup, queuedTag, 'to end', finished, 60_000, N8N_WORKFLOWS.other);
 	await Promise.all([polledAnswer, queuedAnswer]);
-	check(polled.status === 'success' && queuedDone.status === 'success', `the polled execution ${polled.id} ended ${polled.status}, the queued one ${queuedDone.status}`);
+	check(polled.status === 'success', `the polled execution ${polled.id} ended ${polled.status}: ${polled.error ?? ''}`);
 
 	const polledItem = item(polled, CALLBACK_NODES.polled) ?? {};
 	const [mine, theirs] = [JSON.stringify(sortKeys(withoutIds(result))), JSON.stringify(sortKeys(withoutIds(polledItem)))];
 	check(mine === theirs, `the callback item ${mine.slice(0, 400)} differs from the polled item ${theirs.slice(0, 400)}`);
 	return (
-		`execution ${waiting.id} waiting (run ${executeId}) while execution ${other.id} of another workflow ran to success in the only slot; ` +
-		`callback answered ${answers(attempts)}, execution ${row.id} resumed to ${row.status}; history reads ${readsParked} before parking, ${reads} in all; ` +
-		`control: polled execution ${polled.id} kept execution ${queued.id} queued (new) while it polled; ` +
+		`${seen[0]}; callback answered ${answers(attempts)}, execution ${row.id} resumed to ${row.status}; history reads ${reads} (1 before parking, 1 on the resume); ${seen[1]}; ` +
 		`callback item = polled item in all ${Object.keys(withoutIds(result)).length} fields but executeId/debugUrl/logId (status ${String(result.status)})`
 	);
 }
@@ -163,14 +172,14 @@ async function acrossRestart(ctx: CallbackContext, base: string, n8n: RunningN8n
 	const { setup, emu } = ctx;
 	const tag = newTag('restart');
 	// Retries every 2 s for a minute: n8n takes about 20 s to start again.
-	nextRunKnobs(emu, 'delayed', { callbackRetries: 30, callbackRetryDelayMs: 4000 });
-	await startRun(base, CALLBACK_PATHS.callback, tag, 'delayed');
-	const { row, executeId } = await parked(setup, tag);
+	nextRunKnobs(emu, 'end', { callbackRetries: 30, callbackRetryDelayMs: 4000 });
 	const stoppedPid = n8n.pid;
-	await front.close();
-	await n8n.stop();
-	check(attemptsOf(emu, executeId).length === 0, `the callback came before n8n stopped: ${JSON.stringify(attemptsOf(emu, executeId))}`);
-	const whileDown = await status(setup, tag);
+	let whileDown = '';
+	const { row, executeId } = await startParked(ctx, base, tag, 'end', async () => {
+		await front.close();
+		await n8n.stop();
+		whileDown = await status(setup, tag);
+	});
 	const refused = await waitFor('a callback refused while n8n is down', 60_000, () => (attemptsOf(emu, executeId).some((a) => a.status === undefined) ? true : undefined), 250);
 	const restarted = await restart();
 	await front.open();
@@ -204,10 +213,7 @@ async function inQueueMode(ctx: CallbackContext): Promise<string> {
 		});
 		processes.push(worker);
 		const tag = newTag('queue');
-		// A callback that comes before the worker saved the waiting state gets a 409 and is sent again.
-		nextRunKnobs(emu, 'end', { callbackRetries: 20, callbackRetryDelayMs: 2000 });
-		await startRun(base, CALLBACK_PATHS.callback, tag, 'end');
-		const { row, executeId } = await parked(setup, tag);
+		const { row, executeId } = await startParked(ctx, base, tag, 'end');
 		const { row: done } = await explained(emu, executeId, resumed(setup, tag, executeId));
 		const id = done.id;
 		const started = [...worker.log().matchAll(new RegExp(`started execution ${id} \\(job (\\d+)\\)`, 'gi'))].map((m) => m[1]);
