@@ -1,6 +1,6 @@
 /**
  * Coze Workflow → Run → Async with "Wait for Callback" in real n8n: the execution parks (status
- * `waiting`, no execution slot held), the emulator's run POSTs the callback URL when it ends, and
+ * `waiting`, no execution slot held), the emulator's run POSTs the callback URL from its HTTP node, and
  * n8n resumes the execution with the run's result. Also after an n8n restart and in queue mode;
  * the wrong, second and early callbacks and the time-out are in callback-cases.ts.
  *
