@@ -1,8 +1,9 @@
 /**
  * A loopback port that forwards TCP connections to n8n only while it is open: the load balancer in
  * front of n8n that sends no traffic to an instance that is stopping or not ready yet. n8n listens
- * long before it has mounted its routes, and answers 404 until then: a caller that takes the 404
- * as final (as the Coze callback does) would lose its callback.
+ * seconds before it has mounted /webhook-waiting, and answers a callback 200 "n8n is starting up.
+ * Please wait", then 404, until then: a caller that takes either as final (as the Coze callback
+ * does) loses its callback.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
