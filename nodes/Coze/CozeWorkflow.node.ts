@@ -6,6 +6,7 @@ import { inputsProperties } from './descriptions/inputs';
 import { optionsProperty } from './descriptions/options';
 import { cozeAccessTokenTest } from './n8n/credentialTest';
 import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './n8n/methods';
+import { singleResource } from '../shared/descriptions';
 
 export class CozeWorkflow implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,7 +27,7 @@ export class CozeWorkflow implements INodeType {
 		defaults: { name: 'Coze Workflow' },
 		properties: [
 			authenticationProperty,
-			operationProperty,
+			...singleResource('workflow', operationProperty),
 			workflowIdProperty,
 			workflowOfRunProperty,
 			...Object.values(operations).flatMap((operation) => operation.description),
