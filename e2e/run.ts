@@ -37,7 +37,9 @@ import {
 	type RunningN8n,
 } from './n8n';
 import { startRedis } from './redis';
+import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, startToolsModel, toolsCredential, TOOLS_NAMES } from './tools';
 import { checkTriggerAnswers, RESPOND_MODES, respondNodeWorkflow } from './trigger-answers';
+import type { ScriptedModel } from '../test/support/scripted-model';
 
 const ROOT = join(__dirname, '..');
 const CACHE = join(ROOT, '.cache', 'e2e');
@@ -68,7 +70,14 @@ const CHAT_SCENARIOS = [
 	{ name: CHAT_NAMES.agent, run: agentMemory },
 	{ name: CHAT_NAMES.question, run: questionAnswered },
 ];
-const START_NAMES = [NAMES.stream, ...RESPOND_MODES.map((m) => NAMES.respond(m.label)), NAMES.openClawTrigger, ...CHAT_SCENARIOS.map((c) => c.name), NAMES.load];
+const START_NAMES = [
+	NAMES.stream,
+	...RESPOND_MODES.map((m) => NAMES.respond(m.label)),
+	NAMES.openClawTrigger,
+	...CHAT_SCENARIOS.map((c) => c.name),
+	TOOLS_NAMES.cozeTool,
+	NAMES.load,
+];
 
 interface Outcome {
 	line: string;
@@ -131,7 +140,7 @@ async function waitForWebhooks(n8n: RunningN8n, secret: string): Promise<void> {
 	}, 500);
 }
 
-async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gateway: RunningGateway, pushSecret: string): Promise<N8nSetup> {
+async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gateway: RunningGateway, pushSecret: string, model: ScriptedModel): Promise<N8nSetup> {
 	const route = gateway.routes[`e2e-${line}`];
 	const install = await ensureN8n(line, { log: (l) => log(`  ${l}`) });
 	log(`== n8n ${install.version} (${line}) on Node ${execFileSync(install.nodeBin, ['--version']).toString().trim()}`);
@@ -141,8 +150,10 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 	writeFileSync(respondNode, JSON.stringify(respondNodeWorkflow('cozePushSecret001')));
 	const questionChat = join(CACHE, 'coze-chat-question.json');
 	writeFileSync(questionChat, JSON.stringify(questionChatWorkflow('cozeEmulatorToken')));
-	await importAll(setup, credentials(emu, gateway, route, pushSecret), [...examples, respondNode, questionChat]);
-	log(`  imported ${examples.length} example workflows, 2 e2e workflows and 3 credentials into ${setup.userFolder}`);
+	const agentTool = join(CACHE, 'ai-agent-coze-tool.json');
+	writeFileSync(agentTool, JSON.stringify(agentToolWorkflow('cozeEmulatorToken')));
+	await importAll(setup, [...credentials(emu, gateway, route, pushSecret), toolsCredential(model)], [...examples, respondNode, questionChat, agentTool]);
+	log(`  imported ${examples.length} example workflows, 3 e2e workflows and 4 credentials into ${setup.userFolder}`);
 
 	await scenario(line, NAMES.execute, async () => {
 		const result = await execute(setup, WORKFLOWS.handOff, { port: await freePort(), brokerPort: await freePort() });
@@ -158,7 +169,8 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 
 	if (!START_NAMES.some(wanted) && !wanted(NAMES.queue)) return setup;
 	const chats = CHAT_SCENARIOS.some((c) => wanted(c.name)) ? [CHATFLOW_CHAT, AGENT_CHAT, QUESTION_CHAT].map((c) => c.workflowId) : [];
-	for (const id of [WORKFLOWS.stream, WORKFLOWS.reply, WORKFLOWS.run, WORKFLOWS.finished, RESPOND_MODES[2].workflowId, ...chats]) await activate(setup, id);
+	const tools = wanted(TOOLS_NAMES.cozeTool) ? [AGENT_TOOL_CHAT.workflowId] : [];
+	for (const id of [WORKFLOWS.stream, WORKFLOWS.reply, WORKFLOWS.run, WORKFLOWS.finished, RESPOND_MODES[2].workflowId, ...chats, ...tools]) await activate(setup, id);
 	if (!START_NAMES.some(wanted)) return setup;
 	// A flow that exists before activation is in the trigger's first (silent) poll; finishing it later is a transition.
 	const watched = (await gatewayAction(route, { action: 'create_flow', goal: `e2e ${line}: finish me` })).flow as { flowId: string; revision: number };
@@ -198,6 +210,8 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 		});
 
 		for (const chat of CHAT_SCENARIOS) await scenario(line, chat.name, async () => await chat.run(setup, base, line));
+
+		await scenario(line, TOOLS_NAMES.cozeTool, async () => await agentUsesCozeTool(setup, base, emu, model));
 
 		if (!args.includes('--skip-load')) {
 			await scenario(line, NAMES.load, async () => {
@@ -324,14 +338,16 @@ async function main(): Promise<void> {
 	// On a loaded machine the gateway has taken close to its default 120 s to start.
 	const gateway = await startGateway({ routeIds: ['e2e-v2', 'e2e-v1', 'e2e-browser'], log: (l) => log(`  ${l}`), startTimeoutMs: 300_000 });
 	const pushSecret = randomBytes(24).toString('hex');
+	const model = await startToolsModel();
 	try {
 		for (const line of LINES) {
 			const lineNames = [NAMES.execute, ...START_NAMES, ...(line === 'v2' && !args.includes('--skip-queue') ? [NAMES.queue] : [])];
-			const setup = lineNames.some(wanted) ? await runLine(line, tarball, emu, gateway, pushSecret) : undefined;
+			const setup = lineNames.some(wanted) ? await runLine(line, tarball, emu, gateway, pushSecret, model) : undefined;
 			if (setup && line === 'v2' && !args.includes('--skip-queue')) await runQueue(setup, pushSecret);
 			if (line === 'v2' && !args.includes('--skip-browser') && Object.values(BROWSER_STEPS).some(wanted)) await runBrowser(tarball, emu, gateway);
 		}
 	} finally {
+		await model.close();
 		await gateway.stop();
 		await emu.close();
 	}
