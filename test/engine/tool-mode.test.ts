@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 
 import { NodeHelpers, type IDataObject, type INode, type INodeParameters, type INodePropertyOptions } from 'n8n-workflow';
 
+import { runItems } from '../../nodes/shared/itemRunner';
 import { isToolMode } from '../../nodes/shared/toolMode';
 import { CHAT_IDS } from '../emulator';
 import { nodeType, runNode, TestCredentialsHelper } from '../harness/engine';
@@ -27,6 +28,28 @@ describe('tool mode', () => {
 		assert.equal(isToolMode({ getNode: node('n8n-nodes-coze-openclaw.cozeWorkflowTool'), isToolExecution: () => false }), true);
 		assert.equal(isToolMode({ getNode: node('n8n-nodes-coze-openclaw.cozeWorkflow'), isToolExecution: () => false }), false);
 		assert.equal(isToolMode({ getNode: node('n8n-nodes-coze-openclaw.cozeWorkflow') }), false);
+	});
+
+	it('an MCP tool call (no execution ID) with Retry On Fail is not taken for a retry of the call before it', async () => {
+		// As the MCP Server Trigger runs a tool: inline, before any execution exists.
+		const context = {
+			getNode: () => ({ name: 'Coze Workflow', type: 'n8n-nodes-coze-openclaw.cozeWorkflowTool', retryOnFail: true, maxTries: 3 }),
+			getExecutionId: () => undefined,
+			getInputData: () => [{ json: {} }],
+			continueOnFail: () => true,
+		} as never;
+		const runner = (perItem: () => Promise<IDataObject>) => ({
+			perItem,
+			errorJson: (error: unknown) => ({ error: (error as Error).message }),
+			toNodeError: () => {
+				throw new Error('not expected');
+			},
+			retries: { mayHaveActed: () => true, notRepeated: () => new Error('not repeated') },
+		});
+		const failed = await runItems(context, runner(async () => Promise.reject(new Error('the run may have started'))));
+		assert.deepEqual(failed[0].json, { error: 'the run may have started' });
+		const next = await runItems(context, runner(async () => ({ status: 'succeeded' })));
+		assert.deepEqual(next[0].json, { status: 'succeeded' });
 	});
 });
 
