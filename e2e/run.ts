@@ -37,6 +37,7 @@ import {
 	type RunningN8n,
 } from './n8n';
 import { startRedis } from './redis';
+import { MCP_NAMES, MCP_WORKFLOW_ID, mcpCallsCozeTool, mcpToolWorkflow } from './mcp';
 import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, startToolsModel, toolsCredential, TOOLS_NAMES } from './tools';
 import { checkTriggerAnswers, RESPOND_MODES, respondNodeWorkflow } from './trigger-answers';
 import type { ScriptedModel } from '../test/support/scripted-model';
@@ -76,6 +77,7 @@ const START_NAMES = [
 	NAMES.openClawTrigger,
 	...CHAT_SCENARIOS.map((c) => c.name),
 	TOOLS_NAMES.cozeTool,
+	MCP_NAMES.cozeTool,
 	NAMES.load,
 ];
 
@@ -152,8 +154,11 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 	writeFileSync(questionChat, JSON.stringify(questionChatWorkflow('cozeEmulatorToken')));
 	const agentTool = join(CACHE, 'ai-agent-coze-tool.json');
 	writeFileSync(agentTool, JSON.stringify(agentToolWorkflow('cozeEmulatorToken')));
-	await importAll(setup, [...credentials(emu, gateway, route, pushSecret), toolsCredential(model)], [...examples, respondNode, questionChat, agentTool]);
-	log(`  imported ${examples.length} example workflows, 3 e2e workflows and 4 credentials into ${setup.userFolder}`);
+	const mcpTool = join(CACHE, 'mcp-coze-tool.json');
+	writeFileSync(mcpTool, JSON.stringify(mcpToolWorkflow('cozeEmulatorToken')));
+	const e2eWorkflows = [respondNode, questionChat, agentTool, mcpTool];
+	await importAll(setup, [...credentials(emu, gateway, route, pushSecret), toolsCredential(model)], [...examples, ...e2eWorkflows]);
+	log(`  imported ${examples.length} example workflows, ${e2eWorkflows.length} e2e workflows and 4 credentials into ${setup.userFolder}`);
 
 	await scenario(line, NAMES.execute, async () => {
 		const result = await execute(setup, WORKFLOWS.handOff, { port: await freePort(), brokerPort: await freePort() });
@@ -169,7 +174,7 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 
 	if (!START_NAMES.some(wanted) && !wanted(NAMES.queue)) return setup;
 	const chats = CHAT_SCENARIOS.some((c) => wanted(c.name)) ? [CHATFLOW_CHAT, AGENT_CHAT, QUESTION_CHAT].map((c) => c.workflowId) : [];
-	const tools = wanted(TOOLS_NAMES.cozeTool) ? [AGENT_TOOL_CHAT.workflowId] : [];
+	const tools = [...(wanted(TOOLS_NAMES.cozeTool) ? [AGENT_TOOL_CHAT.workflowId] : []), ...(wanted(MCP_NAMES.cozeTool) ? [MCP_WORKFLOW_ID] : [])];
 	for (const id of [WORKFLOWS.stream, WORKFLOWS.reply, WORKFLOWS.run, WORKFLOWS.finished, RESPOND_MODES[2].workflowId, ...chats, ...tools]) await activate(setup, id);
 	if (!START_NAMES.some(wanted)) return setup;
 	// A flow that exists before activation is in the trigger's first (silent) poll; finishing it later is a transition.
@@ -212,6 +217,7 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 		for (const chat of CHAT_SCENARIOS) await scenario(line, chat.name, async () => await chat.run(setup, base, line));
 
 		await scenario(line, TOOLS_NAMES.cozeTool, async () => await agentUsesCozeTool(setup, base, emu, model));
+		await scenario(line, MCP_NAMES.cozeTool, async () => await mcpCallsCozeTool(base, emu));
 
 		if (!args.includes('--skip-load')) {
 			await scenario(line, NAMES.load, async () => {

@@ -20,10 +20,10 @@ export const TOOLS_NAMES = {
 
 /** The workflow of the scenario; its answer streams from the AI Agent. */
 export const AGENT_TOOL_CHAT: ChatWorkflow = { workflowId: 'e2eAgentCozeTool', webhookId: '5b0e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a21', answeringNode: 'AI Agent' };
-const TOOL_NODE = 'Coze Workflow';
+export const TOOL_NODE = 'Coze Workflow';
 const OPENAI_CREDENTIAL = { id: 'scriptedOpenAi01', name: 'Scripted model' };
 /** An emulator workflow whose answer text quotes its `question` input and streams in chunks (which a tool must not forward). */
-const WORKFLOW = '7400000000000000011';
+export const WORKFLOW = '7400000000000000011';
 
 /** What the model asks the tool: unique per run, so the emulator's requests show it came from this model turn. */
 export const TOOL_QUESTION = `Why is the sky blue? (e2e ${randomBytes(4).toString('hex')})`;
@@ -36,6 +36,33 @@ export async function startToolsModel(): Promise<ScriptedModel> {
 /** n8n's OpenAI credential pointed at the scripted model. */
 export function toolsCredential(model: ScriptedModel): object {
 	return { ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-scripted-not-a-secret', url: model.baseUrl } };
+}
+
+/** The Coze Workflow node's Tool variant: Run (Stream) on the emulator workflow, its input from the model. */
+export function cozeToolNode(cozeCredentialId: string, id: string): object {
+	return {
+		id,
+		name: TOOL_NODE,
+		type: 'n8n-nodes-coze-openclaw.cozeWorkflowTool',
+		typeVersion: 1.1,
+		position: [360, 220],
+		parameters: {
+			authentication: 'accessToken',
+			operation: 'run',
+			mode: 'stream',
+			workflowId: { __rl: true, mode: 'id', value: WORKFLOW },
+			inputMode: 'fields',
+			inputs: {
+				mappingMode: 'defineBelow',
+				value: { question: "={{ $fromAI('question', 'The question for the workflow to answer', 'string') }}" },
+				matchingColumns: [],
+				schema: [],
+			},
+			// On by default: the tool must not stream even so.
+			options: { streamToResponse: true },
+		},
+		credentials: { cozeAccessTokenApi: { id: cozeCredentialId, name: 'Coze emulator' } },
+	};
 }
 
 export function agentToolWorkflow(cozeCredentialId: string): object {
@@ -70,29 +97,7 @@ export function agentToolWorkflow(cozeCredentialId: string): object {
 				parameters: { model: { __rl: true, mode: 'id', value: SCRIPTED_MODEL_ID }, responsesApiEnabled: false, options: {} },
 				credentials: { openAiApi: OPENAI_CREDENTIAL },
 			},
-			{
-				id: '7d1a0c30-0000-4000-8000-000000000064',
-				name: TOOL_NODE,
-				type: 'n8n-nodes-coze-openclaw.cozeWorkflowTool',
-				typeVersion: 1.1,
-				position: [360, 220],
-				parameters: {
-					authentication: 'accessToken',
-					operation: 'run',
-					mode: 'stream',
-					workflowId: { __rl: true, mode: 'id', value: WORKFLOW },
-					inputMode: 'fields',
-					inputs: {
-						mappingMode: 'defineBelow',
-						value: { question: "={{ $fromAI('question', 'The question for the workflow to answer', 'string') }}" },
-						matchingColumns: [],
-						schema: [],
-					},
-					// On by default: the tool must not stream even so.
-					options: { streamToResponse: true },
-				},
-				credentials: { cozeAccessTokenApi: { id: cozeCredentialId, name: 'Coze emulator' } },
-			},
+			cozeToolNode(cozeCredentialId, '7d1a0c30-0000-4000-8000-000000000064'),
 		],
 		connections: {
 			[trigger]: { main: [[{ node: AGENT_TOOL_CHAT.answeringNode, type: 'main', index: 0 }]] },
