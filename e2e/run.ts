@@ -37,6 +37,7 @@ import {
 	type RunningN8n,
 } from './n8n';
 import { startRedis } from './redis';
+import { handOffTwice, OPENCLAW_TOOL_NAMES, openClawToolCredential, openClawToolWorkflow, startOpenClawToolModel } from './openclaw-tool';
 import { MCP_NAMES, MCP_WORKFLOW_ID, mcpCallsCozeTool, mcpToolWorkflow } from './mcp';
 import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, startToolsModel, toolsCredential, TOOLS_NAMES } from './tools';
 import { checkTriggerAnswers, RESPOND_MODES, respondNodeWorkflow } from './trigger-answers';
@@ -142,7 +143,13 @@ async function waitForWebhooks(n8n: RunningN8n, secret: string): Promise<void> {
 	}, 500);
 }
 
-async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gateway: RunningGateway, pushSecret: string, model: ScriptedModel): Promise<N8nSetup> {
+/** The scripted models of the tool scenarios: one script each. */
+interface ToolModels {
+	coze: ScriptedModel;
+	openClaw: ScriptedModel;
+}
+
+async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gateway: RunningGateway, pushSecret: string, models: ToolModels): Promise<N8nSetup> {
 	const route = gateway.routes[`e2e-${line}`];
 	const install = await ensureN8n(line, { log: (l) => log(`  ${l}`) });
 	log(`== n8n ${install.version} (${line}) on Node ${execFileSync(install.nodeBin, ['--version']).toString().trim()}`);
@@ -156,9 +163,12 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 	writeFileSync(agentTool, JSON.stringify(agentToolWorkflow('cozeEmulatorToken')));
 	const mcpTool = join(CACHE, 'mcp-coze-tool.json');
 	writeFileSync(mcpTool, JSON.stringify(mcpToolWorkflow('cozeEmulatorToken')));
-	const e2eWorkflows = [respondNode, questionChat, agentTool, mcpTool];
-	await importAll(setup, [...credentials(emu, gateway, route, pushSecret), toolsCredential(model)], [...examples, ...e2eWorkflows]);
-	log(`  imported ${examples.length} example workflows, ${e2eWorkflows.length} e2e workflows and 4 credentials into ${setup.userFolder}`);
+	const openClawTool = join(CACHE, 'ai-agent-openclaw-tool.json');
+	writeFileSync(openClawTool, JSON.stringify(openClawToolWorkflow('openClawLocalGw01')));
+	const e2eWorkflows = [respondNode, questionChat, agentTool, mcpTool, openClawTool];
+	const allCredentials = [...credentials(emu, gateway, route, pushSecret), toolsCredential(models.coze), openClawToolCredential(models.openClaw)];
+	await importAll(setup, allCredentials, [...examples, ...e2eWorkflows]);
+	log(`  imported ${examples.length} example workflows, ${e2eWorkflows.length} e2e workflows and ${allCredentials.length} credentials into ${setup.userFolder}`);
 
 	await scenario(line, NAMES.execute, async () => {
 		const result = await execute(setup, WORKFLOWS.handOff, { port: await freePort(), brokerPort: await freePort() });
@@ -171,6 +181,8 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 		check(flows.length === 1, `the gateway holds ${flows.length} flows for run ${String(coze.executeId)}`);
 		return `run ${String(coze.executeId)} handed off to flow ${String(handed.flowId)}; the gateway holds exactly one flow for it`;
 	});
+
+	await scenario(line, OPENCLAW_TOOL_NAMES.handOffTwice, async () => await handOffTwice(setup, models.openClaw, async () => await gatewayFlows(route)));
 
 	if (!START_NAMES.some(wanted) && !wanted(NAMES.queue)) return setup;
 	const chats = CHAT_SCENARIOS.some((c) => wanted(c.name)) ? [CHATFLOW_CHAT, AGENT_CHAT, QUESTION_CHAT].map((c) => c.workflowId) : [];
@@ -216,7 +228,7 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 
 		for (const chat of CHAT_SCENARIOS) await scenario(line, chat.name, async () => await chat.run(setup, base, line));
 
-		await scenario(line, TOOLS_NAMES.cozeTool, async () => await agentUsesCozeTool(setup, base, emu, model));
+		await scenario(line, TOOLS_NAMES.cozeTool, async () => await agentUsesCozeTool(setup, base, emu, models.coze));
 		await scenario(line, MCP_NAMES.cozeTool, async () => await mcpCallsCozeTool(base, emu));
 
 		if (!args.includes('--skip-load')) {
@@ -344,16 +356,17 @@ async function main(): Promise<void> {
 	// On a loaded machine the gateway has taken close to its default 120 s to start.
 	const gateway = await startGateway({ routeIds: ['e2e-v2', 'e2e-v1', 'e2e-browser'], log: (l) => log(`  ${l}`), startTimeoutMs: 300_000 });
 	const pushSecret = randomBytes(24).toString('hex');
-	const model = await startToolsModel();
+	const models: ToolModels = { coze: await startToolsModel(), openClaw: await startOpenClawToolModel() };
 	try {
 		for (const line of LINES) {
-			const lineNames = [NAMES.execute, ...START_NAMES, ...(line === 'v2' && !args.includes('--skip-queue') ? [NAMES.queue] : [])];
-			const setup = lineNames.some(wanted) ? await runLine(line, tarball, emu, gateway, pushSecret, model) : undefined;
+			const lineNames = [NAMES.execute, OPENCLAW_TOOL_NAMES.handOffTwice, ...START_NAMES, ...(line === 'v2' && !args.includes('--skip-queue') ? [NAMES.queue] : [])];
+			const setup = lineNames.some(wanted) ? await runLine(line, tarball, emu, gateway, pushSecret, models) : undefined;
 			if (setup && line === 'v2' && !args.includes('--skip-queue')) await runQueue(setup, pushSecret);
 			if (line === 'v2' && !args.includes('--skip-browser') && Object.values(BROWSER_STEPS).some(wanted)) await runBrowser(tarball, emu, gateway);
 		}
 	} finally {
-		await model.close();
+		await models.coze.close();
+		await models.openClaw.close();
 		await gateway.stop();
 		await emu.close();
 	}
