@@ -5,10 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { startScriptedModel, SCRIPTED_MODEL_ID, type ScriptedModel } from '../test/support/scripted-model';
+import { startScriptedModel, type ScriptedModel } from '../test/support/scripted-model';
 import { freePort } from '../test/support/processes';
 import { check } from './checks';
 import { execute, type N8nSetup } from './n8n';
+import { chatModelNode, scriptedModelCredential } from './tools';
 
 export const OPENCLAW_TOOL_NAMES = {
 	handOffTwice: 'AI Agent with the OpenClaw TaskFlow tool: a model that hands the same Coze run off twice leaves exactly one flow on the real gateway',
@@ -27,7 +28,7 @@ export async function startOpenClawToolModel(): Promise<ScriptedModel> {
 }
 
 export function openClawToolCredential(model: ScriptedModel): object {
-	return { ...CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-scripted-not-a-secret', url: model.baseUrl } };
+	return scriptedModelCredential(model, CREDENTIAL);
 }
 
 export function openClawToolWorkflow(openClawCredentialId: string): object {
@@ -46,15 +47,7 @@ export function openClawToolWorkflow(openClawCredentialId: string): object {
 				position: [240, 0],
 				parameters: { promptType: 'define', text: `Hand the Coze run ${EXECUTE_ID} off to OpenClaw.`, options: {} },
 			},
-			{
-				id: '7d1a0c30-0000-4000-8000-000000000083',
-				name: 'OpenAI Chat Model',
-				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
-				typeVersion: 1.3,
-				position: [160, 220],
-				parameters: { model: { __rl: true, mode: 'id', value: SCRIPTED_MODEL_ID }, responsesApiEnabled: false, options: {} },
-				credentials: { openAiApi: CREDENTIAL },
-			},
+			chatModelNode('7d1a0c30-0000-4000-8000-000000000083', CREDENTIAL),
 			{
 				id: '7d1a0c30-0000-4000-8000-000000000084',
 				name: TOOL_NODE,

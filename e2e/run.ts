@@ -39,7 +39,7 @@ import {
 import { startRedis } from './redis';
 import { handOffTwice, OPENCLAW_TOOL_NAMES, openClawToolCredential, openClawToolWorkflow, startOpenClawToolModel } from './openclaw-tool';
 import { MCP_NAMES, MCP_WORKFLOW_ID, mcpCallsCozeTool, mcpToolWorkflow } from './mcp';
-import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, startToolsModel, toolsCredential, TOOLS_NAMES } from './tools';
+import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, scriptedModelCredential, startToolsModel, TOOLS_NAMES } from './tools';
 import { checkTriggerAnswers, RESPOND_MODES, respondNodeWorkflow } from './trigger-answers';
 import type { ScriptedModel } from '../test/support/scripted-model';
 
@@ -166,7 +166,7 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 	const openClawTool = join(CACHE, 'ai-agent-openclaw-tool.json');
 	writeFileSync(openClawTool, JSON.stringify(openClawToolWorkflow('openClawLocalGw01')));
 	const e2eWorkflows = [respondNode, questionChat, agentTool, mcpTool, openClawTool];
-	const allCredentials = [...credentials(emu, gateway, route, pushSecret), toolsCredential(models.coze), openClawToolCredential(models.openClaw)];
+	const allCredentials = [...credentials(emu, gateway, route, pushSecret), scriptedModelCredential(models.coze), openClawToolCredential(models.openClaw)];
 	await importAll(setup, allCredentials, [...examples, ...e2eWorkflows]);
 	log(`  imported ${examples.length} example workflows, ${e2eWorkflows.length} e2e workflows and ${allCredentials.length} credentials into ${setup.userFolder}`);
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { CozeEmulator } from '../test/emulator';
 import { startScriptedModel, SCRIPTED_MODEL_ID, type ScriptedModel } from '../test/support/scripted-model';
-import type { ChatWorkflow } from './chat';
+import { chatTriggerNode, type ChatWorkflow } from './chat';
 import { check } from './checks';
 import { streamedChunks, webhookRequest, type N8nSetup } from './n8n';
 
@@ -33,9 +33,22 @@ export async function startToolsModel(): Promise<ScriptedModel> {
 	return await startScriptedModel({ calls: [{ arguments: { question: TOOL_QUESTION } }] });
 }
 
-/** n8n's OpenAI credential pointed at the scripted model. */
-export function toolsCredential(model: ScriptedModel): object {
-	return { ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-scripted-not-a-secret', url: model.baseUrl } };
+/** n8n's OpenAI credential pointed at a scripted model. */
+export function scriptedModelCredential(model: ScriptedModel, credential: { id: string; name: string } = OPENAI_CREDENTIAL): object {
+	return { ...credential, type: 'openAiApi', data: { apiKey: 'sk-scripted-not-a-secret', url: model.baseUrl } };
+}
+
+/** n8n's OpenAI Chat Model on a scripted model: Chat Completions (not the Responses API), as the scripted model answers. */
+export function chatModelNode(id: string, credential: { id: string; name: string } = OPENAI_CREDENTIAL): object {
+	return {
+		id,
+		name: 'OpenAI Chat Model',
+		type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+		typeVersion: 1.3,
+		position: [160, 220],
+		parameters: { model: { __rl: true, mode: 'id', value: SCRIPTED_MODEL_ID }, responsesApiEnabled: false, options: {} },
+		credentials: { openAiApi: credential },
+	};
 }
 
 /** The Coze Workflow node's Tool variant: Run (Stream) on the emulator workflow, its input from the model. */
@@ -71,15 +84,7 @@ export function agentToolWorkflow(cozeCredentialId: string): object {
 		id: AGENT_TOOL_CHAT.workflowId,
 		name: 'e2e: Chat Trigger → AI Agent with the Coze Workflow tool',
 		nodes: [
-			{
-				id: '7d1a0c30-0000-4000-8000-000000000061',
-				name: trigger,
-				type: '@n8n/n8n-nodes-langchain.chatTrigger',
-				typeVersion: 1.4,
-				position: [0, 0],
-				parameters: { public: true, mode: 'hostedChat', options: { responseMode: 'streaming' } },
-				webhookId: AGENT_TOOL_CHAT.webhookId,
-			},
+			chatTriggerNode('7d1a0c30-0000-4000-8000-000000000061', AGENT_TOOL_CHAT.webhookId),
 			{
 				id: '7d1a0c30-0000-4000-8000-000000000062',
 				name: AGENT_TOOL_CHAT.answeringNode,
@@ -88,15 +93,7 @@ export function agentToolWorkflow(cozeCredentialId: string): object {
 				position: [240, 0],
 				parameters: { options: {} },
 			},
-			{
-				id: '7d1a0c30-0000-4000-8000-000000000063',
-				name: 'OpenAI Chat Model',
-				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
-				typeVersion: 1.3,
-				position: [160, 220],
-				parameters: { model: { __rl: true, mode: 'id', value: SCRIPTED_MODEL_ID }, responsesApiEnabled: false, options: {} },
-				credentials: { openAiApi: OPENAI_CREDENTIAL },
-			},
+			chatModelNode('7d1a0c30-0000-4000-8000-000000000063'),
 			cozeToolNode(cozeCredentialId, '7d1a0c30-0000-4000-8000-000000000064'),
 		],
 		connections: {
