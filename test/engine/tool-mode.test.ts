@@ -156,6 +156,17 @@ describe('Coze Agent as a tool', () => {
 		});
 	});
 
+	it('an empty Message tells the user to let the model fill it', async () => {
+		await withEmulator(async (emu) => {
+			// The default Message ({{ $json.chatInput }}) on an input without it.
+			const tool = await runAgent(emu, agentChatParams(CHAT_IDS.agents.echo), { node: 'cozeAgentTool', items: [{}] });
+			assert.equal(tool.status, 'error');
+			assert.match(tool.error!.message, /\$fromAI\('message'/);
+			const plain = await runAgent(emu, agentChatParams(CHAT_IDS.agents.echo), { items: [{}] });
+			assert.doesNotMatch(plain.error!.message, /\$fromAI/);
+		});
+	});
+
 	it('an agent that calls its own tools gives the calls', async () => {
 		await withEmulator(async (emu) => {
 			const tool = await runAgent(emu, agentChatParams(CHAT_IDS.agents.tools, { message: 'What is the weather in Paris?' }), { node: 'cozeAgentTool' });
