@@ -8,7 +8,7 @@ import { runItems } from '../../nodes/shared/itemRunner';
 import { isToolMode } from '../../nodes/shared/toolMode';
 import { CHAT_IDS } from '../emulator';
 import { nodeType, runNode, TestCredentialsHelper } from '../harness/engine';
-import { agentChatParams, IDS, run, runAgent, runParams, withEmulator } from './helpers';
+import { agentChatParams, IDS, run, runAgent, runParams, withEmulator, workflow } from './helpers';
 import { fake, json } from './review/fake';
 
 /**
@@ -122,6 +122,21 @@ describe('Coze Workflow as a tool', () => {
 			assert.ok((item.question as string).length > 0);
 			assert.match((item.interrupt as IDataObject).eventId as string, /^\d+\/\d+$/);
 			assert.deepEqual(tool.chunks, []);
+		});
+	});
+
+	it('Get Run of a failed run gives its status, error and executeId, not its debug data', async () => {
+		await withEmulator(async (emu) => {
+			const failed = await run(emu, runParams(IDS.failing, { parametersJson: '{"query":"x"}' }), { continueOnFail: true });
+			const executeId = failed.items[0].json.executeId as string;
+			assert.match(executeId, /^\d+$/);
+			const read = await run(emu, { operation: 'getRun', workflowId: workflow(IDS.failing), executeId, options: {} }, { node: 'cozeWorkflowTool' });
+			assert.equal(read.status, 'success', read.error?.message);
+			const item = read.items[0].json;
+			assert.equal(item.status, 'failed');
+			assert.match(item.error as string, /720712000/);
+			assert.equal(item.executeId, executeId);
+			assert.ok(!('debugUrl' in item) && !('usage' in item) && !('logId' in item) && !('workflowId' in item));
 		});
 	});
 
