@@ -4,7 +4,8 @@ import type { CozeRunResult, RunRequest } from '../protocol/client';
 import { ASYNC_NEEDS_PAID_PLAN_CODE, CozeApiError, CozeInputError, markingOpenRun } from '../protocol/errors';
 import { settle } from '../../shared/settle';
 import type { CozeConnection } from '../n8n/connection';
-import { callbackUrl, pendingItem, readCallbackInput, runsAsTool } from '../n8n/callbackWait';
+import { callbackUrl, pendingItem, readCallbackInput } from '../n8n/callbackWait';
+import { isToolMode } from '../../shared/toolMode';
 import { liveChunkForwarder } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
 import { readRunParameters, type SchemaCache } from '../n8n/inputValues';
@@ -89,7 +90,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 	} else if (mode === 'sync') {
 		result = await client.runSync(request, options.requestTimeoutMs);
 	} else if (mode === 'async') {
-		const callback = this.getNodeParameter('waitForCallback', itemIndex, false) === true && !runsAsTool(this) ? callbackUrl(this, itemIndex) : undefined;
+		// A tool's caller (an AI agent, an MCP client) waits for the answer within its call: as a tool the run is polled.
+		const callback = this.getNodeParameter('waitForCallback', itemIndex, false) === true && !isToolMode(this) ? callbackUrl(this, itemIndex) : undefined;
 		if (callback === null) {
 			throw new CozeInputError('Wait for Callback', 'This execution has no resume URL to hand to Coze (it has no execution ID): turn Wait for Callback off to poll instead.');
 		}
