@@ -65,7 +65,7 @@ export function questionChatWorkflow(credentialId: string): object {
 }
 
 /** A public Chat Trigger (typeVersion 1.4: the newest that n8n 1.123 has) that streams its answer. */
-function chatTriggerNode(id: string, webhookId: string): object {
+export function chatTriggerNode(id: string, webhookId: string): object {
 	return {
 		id,
 		name: 'When chat message received',

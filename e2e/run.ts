@@ -38,7 +38,11 @@ import {
 	type RunningN8n,
 } from './n8n';
 import { startRedis } from './redis';
+import { handOffTwice, OPENCLAW_TOOL_NAMES, openClawToolCredential, openClawToolWorkflow, startOpenClawToolModel } from './openclaw-tool';
+import { MCP_NAMES, MCP_WORKFLOW_ID, mcpCallsCozeTool, mcpToolWorkflow } from './mcp';
+import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, scriptedModelCredential, startToolsModel, TOOLS_NAMES } from './tools';
 import { checkTriggerAnswers, RESPOND_MODES, respondNodeWorkflow } from './trigger-answers';
+import type { ScriptedModel } from '../test/support/scripted-model';
 
 const ROOT = join(__dirname, '..');
 const CACHE = join(ROOT, '.cache', 'e2e');
@@ -69,7 +73,15 @@ const CHAT_SCENARIOS = [
 	{ name: CHAT_NAMES.agent, run: agentMemory },
 	{ name: CHAT_NAMES.question, run: questionAnswered },
 ];
-const START_NAMES = [NAMES.stream, ...RESPOND_MODES.map((m) => NAMES.respond(m.label)), NAMES.openClawTrigger, ...CHAT_SCENARIOS.map((c) => c.name), NAMES.load];
+const START_NAMES = [
+	NAMES.stream,
+	...RESPOND_MODES.map((m) => NAMES.respond(m.label)),
+	NAMES.openClawTrigger,
+	...CHAT_SCENARIOS.map((c) => c.name),
+	TOOLS_NAMES.cozeTool,
+	MCP_NAMES.cozeTool,
+	NAMES.load,
+];
 
 interface Outcome {
 	line: string;
@@ -132,7 +144,13 @@ async function waitForWebhooks(n8n: RunningN8n, secret: string): Promise<void> {
 	}, 500);
 }
 
-async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gateway: RunningGateway, pushSecret: string): Promise<N8nSetup> {
+/** The scripted models of the tool scenarios: one script each. */
+interface ToolModels {
+	coze: ScriptedModel;
+	openClaw: ScriptedModel;
+}
+
+async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gateway: RunningGateway, pushSecret: string, models: ToolModels): Promise<N8nSetup> {
 	const route = gateway.routes[`e2e-${line}`];
 	const install = await ensureN8n(line, { log: (l) => log(`  ${l}`) });
 	log(`== n8n ${install.version} (${line}) on Node ${execFileSync(install.nodeBin, ['--version']).toString().trim()}`);
@@ -142,14 +160,21 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 	writeFileSync(respondNode, JSON.stringify(respondNodeWorkflow('cozePushSecret001')));
 	const questionChat = join(CACHE, 'coze-chat-question.json');
 	writeFileSync(questionChat, JSON.stringify(questionChatWorkflow('cozeEmulatorToken')));
+	const agentTool = join(CACHE, 'ai-agent-coze-tool.json');
+	writeFileSync(agentTool, JSON.stringify(agentToolWorkflow('cozeEmulatorToken')));
+	const mcpTool = join(CACHE, 'mcp-coze-tool.json');
+	writeFileSync(mcpTool, JSON.stringify(mcpToolWorkflow('cozeEmulatorToken')));
+	const openClawTool = join(CACHE, 'ai-agent-openclaw-tool.json');
+	writeFileSync(openClawTool, JSON.stringify(openClawToolWorkflow('openClawLocalGw01')));
 	const callbackFiles = [cozeCallbackWorkflow('cozeEmulatorToken'), otherWorkflow()].map((workflow, n) => {
 		const file = join(CACHE, `callback-${n}.json`);
 		writeFileSync(file, JSON.stringify(workflow));
 		return file;
 	});
-	const e2eWorkflows = [respondNode, questionChat, ...callbackFiles];
-	await importAll(setup, credentials(emu, gateway, route, pushSecret), [...examples, ...e2eWorkflows]);
-	log(`  imported ${examples.length} example workflows, ${e2eWorkflows.length} e2e workflows and 3 credentials into ${setup.userFolder}`);
+	const e2eWorkflows = [respondNode, questionChat, agentTool, mcpTool, openClawTool, ...callbackFiles];
+	const allCredentials = [...credentials(emu, gateway, route, pushSecret), scriptedModelCredential(models.coze), openClawToolCredential(models.openClaw)];
+	await importAll(setup, allCredentials, [...examples, ...e2eWorkflows]);
+	log(`  imported ${examples.length} example workflows, ${e2eWorkflows.length} e2e workflows and ${allCredentials.length} credentials into ${setup.userFolder}`);
 	// Activated now: activation is an n8n command, and n8n must not run while another command changes its database.
 	if (callbackNames(line, !args.includes('--skip-queue')).some(wanted)) for (const id of Object.values(CALLBACK_N8N_WORKFLOWS)) await activate(setup, id);
 
@@ -165,9 +190,12 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 		return `run ${String(coze.executeId)} handed off to flow ${String(handed.flowId)}; the gateway holds exactly one flow for it`;
 	});
 
+	await scenario(line, OPENCLAW_TOOL_NAMES.handOffTwice, async () => await handOffTwice(setup, models.openClaw, async () => await gatewayFlows(route)));
+
 	if (!START_NAMES.some(wanted) && !wanted(NAMES.queue)) return setup;
 	const chats = CHAT_SCENARIOS.some((c) => wanted(c.name)) ? [CHATFLOW_CHAT, AGENT_CHAT, QUESTION_CHAT].map((c) => c.workflowId) : [];
-	for (const id of [WORKFLOWS.stream, WORKFLOWS.reply, WORKFLOWS.run, WORKFLOWS.finished, RESPOND_MODES[2].workflowId, ...chats]) await activate(setup, id);
+	const tools = [...(wanted(TOOLS_NAMES.cozeTool) ? [AGENT_TOOL_CHAT.workflowId] : []), ...(wanted(MCP_NAMES.cozeTool) ? [MCP_WORKFLOW_ID] : [])];
+	for (const id of [WORKFLOWS.stream, WORKFLOWS.reply, WORKFLOWS.run, WORKFLOWS.finished, RESPOND_MODES[2].workflowId, ...chats, ...tools]) await activate(setup, id);
 	if (!START_NAMES.some(wanted)) return setup;
 	// A flow that exists before activation is in the trigger's first (silent) poll; finishing it later is a transition.
 	const watched = (await gatewayAction(route, { action: 'create_flow', goal: `e2e ${line}: finish me` })).flow as { flowId: string; revision: number };
@@ -207,6 +235,9 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 		});
 
 		for (const chat of CHAT_SCENARIOS) await scenario(line, chat.name, async () => await chat.run(setup, base, line));
+
+		await scenario(line, TOOLS_NAMES.cozeTool, async () => await agentUsesCozeTool(setup, base, emu, models.coze));
+		await scenario(line, MCP_NAMES.cozeTool, async () => await mcpCallsCozeTool(base, emu));
 
 		if (!args.includes('--skip-load')) {
 			await scenario(line, NAMES.load, async () => {
@@ -333,17 +364,20 @@ async function main(): Promise<void> {
 	// On a loaded machine the gateway has taken close to its default 120 s to start.
 	const gateway = await startGateway({ routeIds: ['e2e-v2', 'e2e-v1', 'e2e-browser'], log: (l) => log(`  ${l}`), startTimeoutMs: 300_000 });
 	const pushSecret = randomBytes(24).toString('hex');
+	const models: ToolModels = { coze: await startToolsModel(), openClaw: await startOpenClawToolModel() };
 	try {
 		for (const line of LINES) {
 			const queue = line === 'v2' && !args.includes('--skip-queue');
-			const lineNames = [NAMES.execute, ...START_NAMES, ...(queue ? [NAMES.queue] : []), ...callbackNames(line, queue)];
-			const setup = lineNames.some(wanted) ? await runLine(line, tarball, emu, gateway, pushSecret) : undefined;
+			const lineNames = [NAMES.execute, OPENCLAW_TOOL_NAMES.handOffTwice, ...START_NAMES, ...(queue ? [NAMES.queue] : []), ...callbackNames(line, queue)];
+			const setup = lineNames.some(wanted) ? await runLine(line, tarball, emu, gateway, pushSecret, models) : undefined;
 			if (setup && queue) await runQueue(setup, pushSecret);
 			const scenarioOfLine = async (name: string, body: () => Promise<string>) => await scenario(line, name, body);
 			if (setup) await runCallbackLine({ line, setup, emu, wanted, scenario: scenarioOfLine, log: (l) => log(`  ${l}`) }, queue);
 			if (line === 'v2' && !args.includes('--skip-browser') && Object.values(BROWSER_STEPS).some(wanted)) await runBrowser(tarball, emu, gateway);
 		}
 	} finally {
+		await models.coze.close();
+		await models.openClaw.close();
 		await gateway.stop();
 		await emu.close();
 	}

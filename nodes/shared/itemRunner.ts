@@ -45,9 +45,13 @@ const TRIES_KEPT_MS = 24 * 3_600_000;
 function countTry(context: IExecuteFunctions): { key: string; tries: Tries; last: boolean } | undefined {
 	const node = context.getNode();
 	if (node.retryOnFail !== true) return undefined;
+	// An MCP tool call runs before any execution exists: without an ID, two calls at once would
+	// share their tries and one could be given the other's output.
+	const executionId = context.getExecutionId();
+	if (!executionId) return undefined;
 	const now = Date.now();
 	for (const [key, entry] of TRIES) if (now - entry.at > TRIES_KEPT_MS) TRIES.delete(key);
-	const key = `${context.getExecutionId()}\u0000${node.name}`;
+	const key = `${executionId}\u0000${node.name}`;
 	const tries = TRIES.get(key) ?? { tries: 0, items: new Map(), at: now };
 	tries.tries++;
 	tries.at = now;

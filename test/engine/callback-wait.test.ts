@@ -248,4 +248,15 @@ describe('Coze Workflow: Run, Async, Wait for Callback', () => {
 			assert.equal(execution.status, 'waiting');
 		});
 	});
+
+	it('as a tool (an AI agent or MCP client waits within its call), the run is polled instead of parking', async () => {
+		await withEmulator(async (emu) => {
+			const result = await run(emu, callbackParams(CALLBACK_WORKFLOWS.never, 'sleet'), { node: 'cozeWorkflowTool' });
+			assert.equal(result.status, 'success', result.error?.message);
+			assert.equal(result.items[0].json.status, 'succeeded');
+			assert.equal(emu.callbacks().length, 0);
+			const start = emu.requests.find((r) => r.path === '/v1/workflow/run');
+			assert.ok(!JSON.stringify(start?.body).includes('webhook-waiting'), 'no callback URL is handed to Coze');
+		});
+	});
 });

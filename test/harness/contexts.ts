@@ -25,7 +25,7 @@ import {
 
 import { answerLikeN8n, fakeHttpResponse, type SentResponse, type WebhookAnswer } from './answers';
 import type { TestCredentialsHelper } from './credentials';
-import { nodeType, nodeTypes, PACKAGE_NAME } from './registry';
+import { baseKind, nodeType, nodeTypes, PACKAGE_NAME } from './registry';
 
 /**
  * The one node of a test workflow: this package's `kind` with `parameters` and a stored credential
@@ -102,7 +102,7 @@ export const INSTANCE_URLS = {
 const NODE_NAMES: Record<string, string> = { cozeWorkflow: 'Coze Workflow', cozeAgent: 'Coze Agent', openClawTaskFlow: 'OpenClaw TaskFlow' };
 
 export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
-	const NODE_NAME = NODE_NAMES[options.node ?? 'cozeWorkflow'] ?? 'Node';
+	const NODE_NAME = NODE_NAMES[baseKind(options.node ?? 'cozeWorkflow')] ?? 'Node';
 	const credentialTypes = options.credentialTypes ?? ['cozeAccessTokenApi'];
 	const node = nodeUnderTest(options.node ?? 'cozeWorkflow', options.parameters, credentialTypes, {
 		id: 'node-under-test',

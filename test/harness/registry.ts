@@ -37,8 +37,17 @@ const credentialClasses: Record<string, () => CredentialClass> = {
 /** The nodes of this package, by their type name without the package prefix. */
 export const NODE_KINDS = Object.keys(nodeClasses);
 
+/**
+ * The node kind behind a type name: `<name>Tool` is the variant n8n makes of a `usableAsTool` node
+ * (a copy of its description with an AI-tool output) and runs the same class.
+ */
+export function baseKind(name: string): string {
+	return !(name in nodeClasses) && name.endsWith('Tool') && name.slice(0, -'Tool'.length) in nodeClasses ? name.slice(0, -'Tool'.length) : name;
+}
+
 const nodeInstances = new Map<string, INodeType>();
-export function nodeType(name: string): INodeType {
+export function nodeType(type: string): INodeType {
+	const name = baseKind(type);
 	let instance = nodeInstances.get(name);
 	if (!instance) {
 		const make = nodeClasses[name];

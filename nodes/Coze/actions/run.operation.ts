@@ -4,7 +4,8 @@ import type { CozeRunResult, RunRequest } from '../protocol/client';
 import { ASYNC_NEEDS_PAID_PLAN_CODE, CozeApiError, CozeInputError, markingOpenRun } from '../protocol/errors';
 import { settle } from '../../shared/settle';
 import type { CozeConnection } from '../n8n/connection';
-import { callbackUrl, pendingItem, readCallbackInput, runsAsTool } from '../n8n/callbackWait';
+import { callbackUrl, pendingItem, readCallbackInput } from '../n8n/callbackWait';
+import { isToolMode } from '../../shared/toolMode';
 import { liveChunkForwarder } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
 import { readRunParameters, type SchemaCache } from '../n8n/inputValues';
@@ -65,8 +66,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 	const workflowId = readWorkflowId(this, itemIndex);
 	const mode = this.getNodeParameter('mode', itemIndex, 'stream') as RunMode;
 	const options = readRunOptions(this, itemIndex);
+	// A tool's caller (an AI agent, an MCP client) waits for the answer within its call: as a tool the run is polled.
+	const waits = mode === 'async' && this.getNodeParameter('waitForCallback', itemIndex, false) === true && !isToolMode(this);
 	// The node fills this input with the callback URL: a required one is neither asked for nor checked.
-	const waits = mode === 'async' && this.getNodeParameter('waitForCallback', itemIndex, false) === true && !runsAsTool(this);
 	const callbackInput = waits ? readCallbackInput(this, itemIndex) : undefined;
 	const request: RunRequest = {
 		workflowId,

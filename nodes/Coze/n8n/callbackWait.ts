@@ -108,13 +108,3 @@ export async function parkIfPending(context: IExecuteFunctions, output: INodeExe
 	await context.putExecutionToWait(new Date(Date.now() + maxWaitMs));
 	return true;
 }
-
-/**
- * Whether the node runs as a tool of an AI Agent or an MCP client, which wait for its answer within
- * the call: it polls then instead of parking. Under n8n's AI Agent the tool node runs as an
- * ordinary node (isToolExecution() is false there), but its type is the `…Tool` variant; n8n 1.x
- * has no isToolExecution().
- */
-export function runsAsTool(context: IExecuteFunctions): boolean {
-	return context.getNode().type.endsWith('Tool') || (typeof context.isToolExecution === 'function' && context.isToolExecution());
-}

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { CozeChatClient } from '../protocol/chat/client';
 import type { ChatAnswerDelta, ChatStreamOptions, CozeChatResult } from '../protocol/chat/types';
 import { CozeApiError, CozeInputError } from '../protocol/errors';
+import { isToolMode } from '../../shared/toolMode';
 import { digitsId, secondsOption, textOption } from './params';
 
 /** What the chat operations of both Coze nodes share: message, conversation, options and output. */
@@ -28,7 +29,7 @@ export function readMessage(context: IExecuteFunctions, itemIndex: number): stri
 	const message = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : JSON.stringify(raw);
 	if (message.trim() === '') {
 		// As an AI Agent's tool, the node's input is what the model passed, which fills only $fromAI() parameters.
-		const asTool = context.getNode().type.endsWith('Tool');
+		const asTool = isToolMode(context);
 		throw new CozeInputError(
 			'Message',
 			asTool

@@ -2,10 +2,12 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { runItems } from '../../shared/itemRunner';
 import { settleNow } from '../../shared/settle';
+import { isToolMode, withHintInMessage } from '../../shared/toolMode';
 import { CozeError } from '../protocol/errors';
 import { createCozeClient, type CozeAuthentication, type CozeConnection } from './connection';
 import { errorDetails, mayHaveActed, notRepeated, toNodeError } from './errors';
 import { readConcurrency } from './params';
+import { toolErrorItem, toolItem } from './toolOutput';
 
 /** One operation's work for one item, with the clients of the node's credential. */
 export type CozeItemWork = (itemIndex: number, connection: CozeConnection) => Promise<IDataObject | IDataObject[]>;
@@ -33,12 +35,23 @@ export async function runCozeItems(context: IExecuteFunctions, operation: string
 		});
 		return await connection;
 	};
+	// As a tool, items are built for a model: compact, and errors with their hint in the message.
+	const asTool = isToolMode(context);
+	const errorJson = (error: unknown, itemIndex: number): IDataObject =>
+		error instanceof CozeError ? errorDetails(error, host, secrets) : { error: toNodeError(context.getNode(), error, itemIndex, host, secrets).message };
 	const returnData = await runItems(context, {
 		concurrency,
-		perItem: async (itemIndex) => await work(itemIndex, await connect()),
-		errorJson: (error, itemIndex) =>
-			error instanceof CozeError ? errorDetails(error, host, secrets) : { error: toNodeError(context.getNode(), error, itemIndex, host, secrets).message },
-		toNodeError: (error, itemIndex) => toNodeError(context.getNode(), error, itemIndex, host, secrets),
+		perItem: async (itemIndex) => {
+			const output = await work(itemIndex, await connect());
+			if (!asTool) return output;
+			return Array.isArray(output) ? output.map((json) => toolItem(operation, json)) : toolItem(operation, output);
+		},
+		errorJson: (error, itemIndex) => (asTool ? toolErrorItem(errorJson(error, itemIndex)) : errorJson(error, itemIndex)),
+		toNodeError: (error, itemIndex) => {
+			const nodeError = toNodeError(context.getNode(), error, itemIndex, host, secrets);
+			if (!asTool || !(error instanceof CozeError)) return nodeError;
+			return withHintInMessage(nodeError, errorDetails(error, host, secrets).hint as string | null);
+		},
 		retries: { mayHaveActed: (error) => mayHaveActed(operation, error), notRepeated: (error) => notRepeated(operation, error) },
 	});
 	return [returnData];

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { LiveChunk } from '../protocol/assembler';
 import type { ChatAnswerDelta } from '../protocol/chat/types';
+import { isToolMode } from '../../shared/toolMode';
 
 export interface LiveChunkForwarder {
 	forward(chunk: LiveChunk): void;
@@ -16,10 +17,11 @@ interface LiveTextForwarder {
 /**
  * Forwards text into n8n's streaming response (Webhook or Chat Trigger in streaming mode) as it
  * arrives: `begin`, one `item` per piece, `end`. Returns `undefined` when the execution does not
- * stream, and on n8n versions without streaming, which then just get the final item.
+ * stream, and on n8n versions without streaming, which then just get the final item. A tool never
+ * streams: under an AI Agent its chunks would land in the user's chat between the agent's words.
  */
 function liveTextForwarder(context: IExecuteFunctions, itemIndex: number, streamToResponse: boolean): LiveTextForwarder | undefined {
-	if (!streamToResponse) return undefined;
+	if (!streamToResponse || isToolMode(context)) return undefined;
 	const canStream = typeof context.isStreaming === 'function' && typeof context.sendChunk === 'function' && context.isStreaming();
 	if (!canStream) return undefined;
 	let begun = false;

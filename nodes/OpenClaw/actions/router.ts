@@ -1,11 +1,13 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { runItems } from '../../shared/itemRunner';
+import { isToolMode, withHintInMessage } from '../../shared/toolMode';
 import { OpenClawError } from '../protocol/errors';
 import { HandOffIndex } from '../protocol/handOff';
 import { createTaskFlowClient } from '../n8n/connection';
 import { clientSettings } from '../n8n/params';
 import { errorJson, toNodeError } from '../n8n/errors';
+import { toolErrorItem, toolItem } from '../n8n/toolOutput';
 import * as cancelFlow from './cancelFlow.operation';
 import * as createFlow from './createFlow.operation';
 import * as failFlow from './failFlow.operation';
@@ -50,6 +52,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// One client and one idempotency index for all items: they share the route's rate budget,
 	// and a hand-off of item 2 sees the flow item 1 created.
 	let context: OperationContext | undefined;
+	// As a tool, items are built for a model: compact, and errors with their hint in the message.
+	const asTool = isToolMode(this);
 	const returnData = await runItems(this, {
 		perItem: async (itemIndex) => {
 			if (!handler) throw new NodeOperationError(this.getNode(), `Operation "${operation}" is not known`, { itemIndex });
@@ -57,11 +61,20 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				const client = await createTaskFlowClient(this, clientSettings(this, itemIndex));
 				context = { client, handOffIndex: new HandOffIndex(client) };
 			}
-			return await handler.call(this, itemIndex, context);
+			const output = await handler.call(this, itemIndex, context);
+			if (!asTool) return output;
+			return Array.isArray(output) ? output.map(toolItem) : toolItem(output);
 		},
-		errorJson: (error) => (error instanceof OpenClawError ? errorJson(error) : { error: (error as Error).message }),
-		toNodeError: (error, itemIndex) =>
-			error instanceof OpenClawError ? toNodeError(this.getNode(), error, itemIndex) : new NodeOperationError(this.getNode(), error as Error, { itemIndex }),
+		errorJson: (error) => {
+			const json = error instanceof OpenClawError ? errorJson(error) : { error: (error as Error).message };
+			return asTool ? toolErrorItem(json) : json;
+		},
+		toNodeError: (error, itemIndex) => {
+			if (!(error instanceof OpenClawError)) return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			// Facts such as the HTTP status mean little to a model; what to do about the failure does.
+			return asTool && nodeError instanceof NodeOperationError ? withHintInMessage(nodeError, nodeError.description) : nodeError;
+		},
 	});
 	return [returnData];
 }
