@@ -6,7 +6,6 @@ import { inputsProperties } from './descriptions/inputs';
 import { optionsProperty } from './descriptions/options';
 import { cozeAccessTokenTest } from './n8n/credentialTest';
 import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './n8n/methods';
-import { singleResource } from '../shared/descriptions';
 
 export class CozeWorkflow implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,7 +26,7 @@ export class CozeWorkflow implements INodeType {
 		defaults: { name: 'Coze Workflow' },
 		properties: [
 			authenticationProperty,
-			...singleResource('workflow', operationProperty),
+			operationProperty,
 			workflowIdProperty,
 			workflowOfRunProperty,
 			...Object.values(operations).flatMap((operation) => operation.description),
