@@ -41,7 +41,7 @@ export const PANEL_TEXTS = {
 		testPassed: '',
 	},
 	handOff: {
-		action: 'Hand off a result to a flow',
+		action: 'Hand a result off to an agent as a new flow',
 		labels: ['Credential', 'Operation', 'Goal', 'Idempotency Key', 'Result', 'Execute ID', 'Debug URL', 'Add Child Task', 'Then Wait'],
 	},
 	webhookSecretCredential: {

@@ -123,7 +123,7 @@ export async function agentUsesCozeTool(_setup: N8nSetup, base: string, emu: Coz
 	const tool = offered.find((t) => t.name === 'Coze_Workflow');
 	check(tool !== undefined, `the tools offered: ${JSON.stringify(offered).slice(0, 300)}`);
 	check(
-		JSON.stringify(tool.parameters?.properties ?? {}).includes('question') && /in Coze Workflow$/.test(tool.description ?? ''),
+		JSON.stringify(tool.parameters?.properties ?? {}).includes('question') && /^Run Coze workflows/.test(tool.description ?? ''),
 		`the Coze tool as offered: ${JSON.stringify(tool).slice(0, 400)}`,
 	);
 

@@ -6,7 +6,6 @@ import { operations, router } from './agent/router';
 import { authenticationProperty, cozeApiNodeConnections } from './descriptions/common';
 import { cozeAccessTokenTest } from './n8n/credentialTest';
 import { searchAgents } from './n8n/methods';
-import { singleResource } from '../shared/descriptions';
 
 export class CozeAgent implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,7 +24,7 @@ export class CozeAgent implements INodeType {
 		],
 		properties: [
 			authenticationProperty,
-			...singleResource('agent', agentOperationProperty),
+			agentOperationProperty,
 			agentProperty,
 			...Object.values(operations).flatMap((operation) => operation.description),
 			agentOptionsProperty,

@@ -8,7 +8,6 @@ import { callbackWebhookMethods, callbackWebhooks } from './n8n/callbackWait';
 import { cozeCallbackWebhook } from './n8n/callbackWebhook';
 import { cozeAccessTokenTest } from './n8n/credentialTest';
 import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './n8n/methods';
-import { singleResource } from '../shared/descriptions';
 
 export class CozeWorkflow implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,7 +30,7 @@ export class CozeWorkflow implements INodeType {
 		webhooks: callbackWebhooks,
 		properties: [
 			authenticationProperty,
-			...singleResource('workflow', operationProperty),
+			operationProperty,
 			workflowIdProperty,
 			workflowOfRunProperty,
 			...Object.values(operations).flatMap((operation) => operation.description),

@@ -14,7 +14,6 @@ import { operationProperty, operationSubtitle } from './descriptions/operation';
 import { optionsProperty } from './descriptions/options';
 import { createTaskFlowClient } from './n8n/connection';
 import { openClawWebhookTest } from './n8n/credentialTest';
-import { singleResource } from '../shared/descriptions';
 
 export class OpenClawTaskFlow implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,7 +30,7 @@ export class OpenClawTaskFlow implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'openClawWebhookApi', required: true, testedBy: 'openClawWebhookTest' }],
 		properties: [
-			...singleResource('flow', operationProperty),
+			operationProperty,
 			flowIdProperty,
 			...revisionProperties,
 			...Object.values(operations).flatMap((operation) => operation.description),

@@ -16,21 +16,3 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 export function byDisplayName(options: INodeProperties[]): INodeProperties[] {
 	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
-
-/**
- * A node with a single resource, as n8n reads a tool's description: n8n describes a node used as an
- * AI agent's tool by the chosen operation's `action` only when the Operation field is shown for a
- * `resource`. Hidden, with its one value as default, it changes nothing else; saved workflows
- * without it read the default.
- */
-export function singleResource(value: string, operation: INodeProperties): [INodeProperties, INodeProperties] {
-	const resource: INodeProperties = {
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'hidden',
-		noDataExpression: true,
-		default: value,
-		description: 'The one resource of this node (not shown)',
-	};
-	return [resource, { ...operation, displayOptions: { ...operation.displayOptions, show: { ...operation.displayOptions?.show, resource: [value] } } }];
-}

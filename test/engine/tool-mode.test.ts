@@ -64,21 +64,18 @@ describe('tool descriptions', () => {
 		return NodeHelpers.getToolDescriptionForNode(node, type);
 	};
 
+	// n8n takes the operation's action only for a node with a Resource field, and a Resource field
+	// (even hidden) takes the actions out of the node creator; so a tool is described by its node.
 	for (const kind of ['cozeWorkflow', 'cozeAgent', 'openClawTaskFlow']) {
-		it(`${kind}: every operation is described by its action, not by the node's description`, () => {
+		it(`${kind}: the automatic tool description is the node's description; every operation has an action`, () => {
 			const { description } = nodeType(kind);
 			const operation = description.properties.find((p) => p.name === 'operation')!;
 			for (const option of operation.options as INodePropertyOptions[]) {
-				assert.equal(described(kind, String(option.value)), `${option.action} in ${description.defaults.name}`);
+				assert.equal(described(kind, String(option.value)), description.description);
+				assert.match(option.action ?? '', /^[A-Z][a-z]+ /);
 			}
 		});
 	}
-
-	it('reads as a model chooses: the Coze run names its inputs and output, the hand-off names the agent', () => {
-		assert.equal(described('cozeWorkflow', 'run'), 'Run a workflow with inputs and get its output in Coze Workflow');
-		assert.equal(described('cozeAgent', 'chat'), 'Send a message to an agent and get its answer in Coze Agent');
-		assert.equal(described('openClawTaskFlow', 'handOff'), 'Hand a result off to an agent as a new flow once per key in OpenClaw TaskFlow');
-	});
 });
 
 describe('Coze Workflow as a tool', () => {
