@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, ResourceMapperFields } from 'n8n-workflow';
 
 import { CALLBACK_WORKFLOWS, type CozeEmulator } from '../emulator';
 import {
 	accessTokenCredentials,
+	callEditorMethod,
 	deliverToUrl,
 	expireWait,
 	nodeUnderTest,
@@ -257,6 +258,23 @@ describe('Coze Workflow: Run, Async, Wait for Callback', () => {
 			assert.equal(emu.callbacks().length, 0);
 			const start = emu.requests.find((r) => r.path === '/v1/workflow/run');
 			assert.ok(!JSON.stringify(start?.body).includes('webhook-waiting'), 'no callback URL is handed to Coze');
+		});
+	});
+
+	it("the editor's Inputs leave out the input the node fills with the callback URL, only while the run waits for its callback", async () => {
+		await withEmulator(async (emu) => {
+			const inputs = async (extra: INodeParameters) =>
+				(
+					(await callEditorMethod({
+						node: 'cozeWorkflow',
+						kind: 'resourceMapping',
+						method: 'getWorkflowInputs',
+						parameters: { operation: 'run', workflowId: { __rl: true, mode: 'id', value: CALLBACK_WORKFLOWS.end }, ...extra } as INodeParameters,
+						credentials: accessTokenCredentials(emu.baseUrl, emu.token),
+					})) as ResourceMapperFields
+				).fields.map((f) => f.id);
+			assert.ok((await inputs({ mode: 'async' })).includes('callback_url'));
+			assert.deepEqual(await inputs({ mode: 'async', waitForCallback: true, callbackUrlInput: 'callback_url' }), ['topic']);
 		});
 	});
 });

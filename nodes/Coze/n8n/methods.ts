@@ -45,6 +45,13 @@ function listedKind(context: ILoadOptionsFunctions): 'workflow' | 'chatflow' {
 	return context.getNodeParameter('operation', 'run') === 'chat' ? 'chatflow' : 'workflow';
 }
 
+/** The input that receives the callback URL when a Run (Async) waits for its callback. */
+function callbackInputOf(context: ILoadOptionsFunctions): string | undefined {
+	const waits = context.getNodeParameter('operation', 'run') === 'run' && context.getNodeParameter('mode', 'stream') === 'async' && context.getNodeParameter('waitForCallback', false) === true;
+	const name = waits ? context.getNodeParameter('callbackUrlInput', 'callback_url') : undefined;
+	return typeof name === 'string' ? name.trim() : undefined;
+}
+
 /**
  * Published workflows (for Chat: chatflows, marked so) of every workspace the credential sees, name
  * and workspace shown. Coze pages by 30 and cannot filter by name, so the filter applies page by
@@ -81,6 +88,8 @@ async function listPage(
 				name: kind === 'chatflow' ? `${workflow.name} (chatflow) (${workflow.workspaceName})` : `${workflow.name} (${workflow.workspaceName})`,
 				value: workflow.id,
 				url: undefined,
+				// Coze's description of the workflow, which is also a good start for the tool description when an AI agent uses the node.
+				...(workflow.description ? { description: workflow.description } : {}),
 			});
 		}
 		cursor = page.hasMore ? { ...cursor, page: cursor.page + 1 } : { ...cursor, workspace: cursor.workspace + 1, page: 1 };
@@ -119,8 +128,8 @@ export async function getWorkflowInputs(this: ILoadOptionsFunctions): Promise<Re
 			: `Could not read the workflow's inputs. ${editorErrorText(error, endpoint.host, secrets)}`;
 		return { fields: [], emptyFieldsNotice: notice };
 	}
-	// A chatflow's USER_INPUT is the message of Chat, not an input to fill.
-	const filledByNode = listedKind(this) === 'chatflow' ? CHATFLOW_MESSAGE_INPUT : undefined;
+	// A chatflow's USER_INPUT is the message of Chat, and a run that waits for its callback gets the URL: not inputs to fill.
+	const filledByNode = listedKind(this) === 'chatflow' ? CHATFLOW_MESSAGE_INPUT : callbackInputOf(this);
 	const fields: ResourceMapperField[] = inputFields(schema)
 		.filter((field) => field.name !== filledByNode)
 		.map((field) => {
