@@ -1,17 +1,19 @@
 /**
- * The Coze Workflow node as a tool of n8n's MCP Server Trigger, called as an MCP client calls it:
- * JSON-RPC over the streamable HTTP transport (initialize, tools/list, tools/call). There the node
- * runs inline, before any execution exists: no execution ID, no streaming response to write to.
+ * The Coze Workflow node as a tool of n8n's MCP Server Trigger, called by the official MCP
+ * TypeScript SDK's client over the streamable HTTP transport, as real MCP clients call it. There the
+ * node runs inline, before any execution exists: no execution ID, no streaming response to write to.
  */
 import { randomBytes } from 'node:crypto';
 
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
 import type { CozeEmulator } from '../test/emulator';
-import { httpRequest, type HttpAnswer } from '../test/support/http';
 import { check } from './checks';
 import { cozeToolNode, TOOL_NODE, WORKFLOW } from './tools';
 
 export const MCP_NAMES = {
-	cozeTool: 'MCP Server Trigger offers the Coze Workflow tool: an MCP client lists it with its input schema, calls it and gets the workflow output',
+	cozeTool: 'MCP Server Trigger offers the Coze Workflow tool: the official MCP SDK client lists it with its input schema, calls it and gets the workflow output',
 };
 
 export const MCP_WORKFLOW_ID = 'e2eMcpCozeTool01';
@@ -41,51 +43,21 @@ export function mcpToolWorkflow(cozeCredentialId: string): object {
 	};
 }
 
-interface RpcAnswer {
-	answer: HttpAnswer;
-	message: { result?: Record<string, unknown>; error?: { message: string } } | undefined;
-}
-
-/** One JSON-RPC message; the answer comes as JSON or as one SSE `message` event. */
-async function rpc(url: string, session: string | undefined, body: object): Promise<RpcAnswer> {
-	const answer = await httpRequest('POST', url, {
-		headers: {
-			'content-type': 'application/json',
-			accept: 'application/json, text/event-stream',
-			...(session ? { 'mcp-session-id': session } : {}),
-		},
-		body: JSON.stringify(body),
-		timeoutMs: 60_000,
-	});
-	const data = answer.body
-		.split('\n')
-		.filter((line) => line.startsWith('data: '))
-		.map((line) => line.slice('data: '.length))
-		.join('');
-	const text = data || answer.body.trim();
-	return { answer, message: text ? (JSON.parse(text) as RpcAnswer['message']) : undefined };
-}
-
 export async function mcpCallsCozeTool(base: string, emu: CozeEmulator): Promise<string> {
-	const url = `${base}/mcp/${MCP_PATH}`;
-	const init = await rpc(url, undefined, {
-		jsonrpc: '2.0',
-		id: 1,
-		method: 'initialize',
-		params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'e2e-client', version: '0.0.1' } },
-	});
-	const session = init.answer.headers['mcp-session-id'];
-	check(init.answer.status === 200 && typeof session === 'string', `initialize: HTTP ${init.answer.status}: ${init.answer.body.slice(0, 300)}`);
+	const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp/${MCP_PATH}`));
+	const client = new Client({ name: 'e2e-client', version: '0.0.1' });
 	try {
-		const initialized = await rpc(url, session, { jsonrpc: '2.0', method: 'notifications/initialized' });
-		check(initialized.answer.status < 300, `notifications/initialized: HTTP ${initialized.answer.status}`);
+		await client.connect(transport, { timeout: 60_000 });
+		// A session ID shows the streamable transport, not a stateless fallback.
+		check(typeof transport.sessionId === 'string', `initialize: no mcp-session-id from the trigger`);
+		const server = client.getServerVersion();
 
-		const listed = await rpc(url, session, { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} });
-		const tools = (listed.message?.result?.tools ?? []) as Array<{ name: string; description?: string; inputSchema?: { properties?: Record<string, { type?: string }>; required?: string[] } }>;
+		const { tools } = await client.listTools(undefined, { timeout: 60_000 });
 		const tool = tools.find((t) => t.name === 'Coze_Workflow');
-		check(tool !== undefined, `tools/list: ${listed.answer.body.slice(0, 400)}`);
+		check(tool !== undefined, `tools/list: ${JSON.stringify(tools).slice(0, 400)}`);
+		const questionProp = (tool.inputSchema.properties ?? {}).question as { type?: string } | undefined;
 		check(
-			tool.inputSchema?.properties?.question?.type === 'string' && (tool.inputSchema.required ?? []).includes('question'),
+			questionProp?.type === 'string' && (tool.inputSchema.required ?? []).includes('question'),
 			`the tool's input schema: ${JSON.stringify(tool.inputSchema)}`,
 		);
 		// n8n's automatic description: the node's own.
@@ -93,10 +65,10 @@ export async function mcpCallsCozeTool(base: string, emu: CozeEmulator): Promise
 
 		const question = `What makes rainbows? (mcp ${randomBytes(4).toString('hex')})`;
 		const runsBefore = emu.requests.length;
-		const called = await rpc(url, session, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'Coze_Workflow', arguments: { question } } });
-		const result = called.message?.result as { isError?: boolean; content?: Array<{ type: string; text: string }> } | undefined;
-		check(result !== undefined && result.isError !== true, `tools/call: ${called.answer.body.slice(0, 400)}`);
-		const text = result.content?.[0]?.text ?? '';
+		const result = await client.callTool({ name: 'Coze_Workflow', arguments: { question } }, undefined, { timeout: 60_000 });
+		const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
+		check(result.isError !== true, `tools/call: ${JSON.stringify(result).slice(0, 400)}`);
+		const text = content[0]?.type === 'text' ? (content[0].text ?? '') : '';
 		const items = JSON.parse(text) as Array<Record<string, unknown>>;
 		const item = items[0] ?? {};
 		check(
@@ -108,8 +80,10 @@ export async function mcpCallsCozeTool(base: string, emu: CozeEmulator): Promise
 		const sent = runs[0]?.body as { workflow_id?: string; parameters?: Record<string, unknown> | string } | undefined;
 		const parameters = (typeof sent?.parameters === 'string' ? JSON.parse(sent.parameters) : sent?.parameters) as Record<string, unknown> | undefined;
 		check(runs.length === 1 && sent?.workflow_id === WORKFLOW && parameters?.question === question, `the emulator's runs: ${JSON.stringify(runs.map((r) => r.body)).slice(0, 300)}`);
-		return `tools/list offered Coze_Workflow (${JSON.stringify(tool.description)}, input question: string); tools/call ran ${WORKFLOW} with the client's question and returned ${text.length} characters: status, output, executeId`;
+		return `the official MCP SDK client (${server?.name ?? '?'} ${server?.version ?? '?'}, streamable HTTP) listed Coze_Workflow (${JSON.stringify(tool.description)}, input question: string); its tools/call ran ${WORKFLOW} with the client's question and returned ${text.length} characters: status, output, executeId`;
 	} finally {
-		await httpRequest('DELETE', url, { headers: { 'mcp-session-id': session as string } }).catch(() => undefined);
+		// DELETE ends the server's session; close() aborts the client's streams.
+		if (transport.sessionId) await transport.terminateSession().catch(() => undefined);
+		await client.close();
 	}
 }
