@@ -13,6 +13,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { percentile } from '../bench/lib';
+import { runPool } from '../nodes/shared/itemRunner';
 import { startEmulator, type CozeEmulator } from '../test/emulator';
 import { routeAction, startGateway, type GatewayRoute, type RunningGateway } from '../test/openclaw/gateway';
 import { httpRequest } from '../test/support/http';
@@ -292,13 +293,13 @@ async function runQueue(setup: N8nSetup, pushSecret: string): Promise<void> {
 			processes.push(main);
 			await waitForWebhooks(main, pushSecret);
 			const before = (await readExecutions(setup, WORKFLOWS.run)).map((r) => r.id);
-			const responses = await Promise.all(
-				Array.from({ length: 50 }, (_, n) =>
-					httpRequest('POST', `http://127.0.0.1:${port}/webhook/${WEBHOOK.run}`, {
-						headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` },
-						body: JSON.stringify({ n: `queue-${n}` }),
-					}),
-				),
+			// Ten callers at a time: on SQLite, which n8n does not support in queue mode, a burst of 50 made a
+			// worker's write fail now and then with SQLITE_BUSY while main wrote the new executions.
+			const responses = await runPool(50, 10, async (n) =>
+				await httpRequest('POST', `http://127.0.0.1:${port}/webhook/${WEBHOOK.run}`, {
+					headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` },
+					body: JSON.stringify({ n: `queue-${n}` }),
+				}),
 			);
 			check(responses.every((r) => r.status === 200), `answers: ${[...new Set(responses.map((r) => r.status))].join(', ')}`);
 			const known = new Set(before);
