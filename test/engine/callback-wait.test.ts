@@ -277,4 +277,15 @@ describe('Coze Workflow: Run, Async, Wait for Callback', () => {
 			assert.deepEqual(await inputs({ mode: 'async', waitForCallback: true, callbackUrlInput: 'callback_url' }), ['topic']);
 		});
 	});
+
+	it('with the node setting Execute Once it is refused before any run starts, naming both settings', async () => {
+		await withEmulator(async (emu) => {
+			const workflowJson = callbackWorkflow(callbackParams(CALLBACK_WORKFLOWS.end, 'mist'));
+			Object.assign(workflowJson.nodes[0], { executeOnce: true });
+			const execution = await startExecution({ workflow: workflowJson, startNode: COZE, items: [{}], credentials: accessTokenCredentials(emu.baseUrl, emu.token), waitingBaseUrl: server.baseUrl });
+			assert.equal(execution.status, 'error');
+			assert.match(execution.error!.message, /Wait for Callback does not work with the node setting Execute Once/);
+			assert.equal(emu.runsStarted(CALLBACK_WORKFLOWS.end), 0);
+		});
+	});
 });

@@ -94,6 +94,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 	} else if (mode === 'sync') {
 		result = await client.runSync(request, options.requestTimeoutMs);
 	} else if (mode === 'async') {
+		// With Execute Once n8n hands the node a copy of its input, which a time-out would not pass on.
+		if (waits && this.getNode().executeOnce === true) {
+			throw new CozeInputError('Wait for Callback', 'Wait for Callback does not work with the node setting Execute Once: turn one of them off (Settings → Execute Once).');
+		}
 		const callback = waits ? callbackUrl(this, itemIndex) : undefined;
 		if (callback === null) {
 			throw new CozeInputError('Wait for Callback', 'This execution has no resume URL to hand to Coze (it has no execution ID): turn Wait for Callback off to poll instead.');
