@@ -280,7 +280,7 @@ async function runQueue(setup: N8nSetup, pushSecret: string): Promise<void> {
 			for (const name of ['worker-1', 'worker-2']) {
 				const workerPort = await freePort();
 				processes.push(
-					await startProcess(setup, name, ['worker', '--concurrency=10'], {
+					await startProcess(setup, name, ['worker', '--concurrency=5'], {
 						port: workerPort,
 						brokerPort: await freePort(),
 						env: { ...queueEnv, QUEUE_HEALTH_CHECK_PORT: String(workerPort) },
@@ -294,7 +294,8 @@ async function runQueue(setup: N8nSetup, pushSecret: string): Promise<void> {
 			await waitForWebhooks(main, pushSecret);
 			const before = (await readExecutions(setup, WORKFLOWS.run)).map((r) => r.id);
 			// Ten callers at a time: on SQLite, which n8n does not support in queue mode, a burst of 50 made a
-			// worker's write fail now and then with SQLITE_BUSY while main wrote the new executions.
+			// worker's write fail now and then with SQLITE_BUSY while main wrote the new executions. Each
+			// worker takes five at once, so ten in flight need both (one worker of ten once took all 50).
 			const responses = await runPool(50, 10, async (n) =>
 				await httpRequest('POST', `http://127.0.0.1:${port}/webhook/${WEBHOOK.run}`, {
 					headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` },
