@@ -8,6 +8,9 @@
  * the node (a worker in queue mode). N8N_CONCURRENCY_PRODUCTION_LIMIT=1 makes "holds no slot"
  * observable: another execution can only run while the parked one holds nothing.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { httpRequest } from '../test/support/http';
 import { freePort } from '../test/support/processes';
 import { waitFor } from '../test/support/wait';
@@ -37,11 +40,13 @@ import {
 import { check } from './checks';
 import { gate, type Gate } from './gate';
 import type { N8nLine } from './install';
-import { startProcess, type RunningN8n } from './n8n';
+import { activate, importAll, onPostgres, startProcess, type RunningN8n } from './n8n';
+import { startPostgres } from './postgres';
 import { startRedis } from './redis';
 
 export type { CallbackContext } from './callback-support';
-export { cozeCallbackWorkflow, N8N_WORKFLOWS as CALLBACK_N8N_WORKFLOWS, otherWorkflow } from './callback-workflows';
+export { N8N_WORKFLOWS as CALLBACK_N8N_WORKFLOWS } from './callback-workflows';
+import { cozeCallbackWorkflow, otherWorkflow } from './callback-workflows';
 
 export const CALLBACK_NAMES = {
 	parked: 'Coze callback: Webhook → Coze Workflow (async, Wait for Callback) → Done waits in the DB without holding the only execution slot and is resumed by the callback with the item polling gives',
@@ -50,7 +55,7 @@ export const CALLBACK_NAMES = {
 	early: 'Coze callback sent before n8n saved the waiting state: n8n answers 409 and the outcome is still right',
 	timeout: 'Coze callback time-out: no callback within Max Wait Time; n8n resumes the execution itself and Get Run follows the run to its end',
 	restart: 'Coze callback across a restart: n8n stopped (SIGTERM) while the execution waits and started again; the retried callback resumes it',
-	queue: 'Coze callback in queue mode: the execution parks on a worker, main receives the callback, a worker runs the rest',
+	queue: 'Coze callback in queue mode on Postgres: the execution parks on a worker, main receives the callback, a worker runs the rest',
 };
 
 /** The callback scenarios of a line; v1 runs the basic one. */
@@ -76,7 +81,8 @@ async function startN8n(ctx: CallbackContext, name: string, port: number, webhoo
 }
 
 /** The callback scenarios of one line, on one n8n (restarted once); the time-out runs beside the others. */
-export async function runCallbackLine(ctx: CallbackContext, withQueue: boolean): Promise<void> {
+/** `queue`: what the queue-mode scenario imports into its own PostgreSQL database; without it, it is left out. */
+export async function runCallbackLine(ctx: CallbackContext, queue?: { credentials: object[]; cacheDir: string }): Promise<void> {
 	const names = callbackNames(ctx.line, false);
 	const run = async (name: string, body: () => Promise<string>) => names.includes(name) && (await ctx.scenario(name, body));
 	if (names.some(ctx.wanted)) {
@@ -105,7 +111,7 @@ export async function runCallbackLine(ctx: CallbackContext, withQueue: boolean):
 			await n8n.stop();
 		}
 	}
-	if (withQueue && ctx.line === 'v2') await ctx.scenario(CALLBACK_NAMES.queue, async () => await inQueueMode(ctx));
+	if (queue && ctx.line === 'v2') await ctx.scenario(CALLBACK_NAMES.queue, async () => await inQueueMode(ctx, queue.credentials, queue.cacheDir));
 }
 
 /**
@@ -194,12 +200,28 @@ async function acrossRestart(ctx: CallbackContext, base: string, n8n: RunningN8n
 	};
 }
 
-/** Queue mode on Redis: the worker parks the execution and ends its job, main takes the callback, a worker runs the rest. */
-async function inQueueMode(ctx: CallbackContext): Promise<string> {
-	const { setup, emu } = ctx;
-	const redis = await startRedis({ log: ctx.log });
+/** The callback scenarios' n8n workflows, written into `cacheDir` for `n8n import:workflow`. */
+export function callbackWorkflowFiles(cacheDir: string, cozeCredential: string): string[] {
+	return [cozeCallbackWorkflow(cozeCredential), otherWorkflow()].map((workflow, n) => {
+		const file = join(cacheDir, `callback-${n}.json`);
+		writeFileSync(file, JSON.stringify(workflow));
+		return file;
+	});
+}
+
+/**
+ * Queue mode on PostgreSQL and Redis: the worker parks the execution and ends its job, main takes
+ * the callback, a worker runs the rest.
+ */
+async function inQueueMode(lineCtx: CallbackContext, credentials: object[], cacheDir: string): Promise<string> {
+	const postgres = await startPostgres({ log: lineCtx.log });
+	const redis = await startRedis({ log: lineCtx.log });
 	const processes: RunningN8n[] = [];
 	try {
+		const ctx = { ...lineCtx, setup: onPostgres(lineCtx.setup, postgres) };
+		const { setup, emu } = ctx;
+		await importAll(setup, credentials, callbackWorkflowFiles(cacheDir, 'cozeEmulatorToken'));
+		for (const id of Object.values(N8N_WORKFLOWS)) await activate(setup, id);
 		const port = await freePort();
 		const base = `http://127.0.0.1:${port}`;
 		const env = { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), N8N_LOG_LEVEL: 'debug' };
@@ -231,5 +253,6 @@ async function inQueueMode(ctx: CallbackContext): Promise<string> {
 	} finally {
 		for (const p of processes.reverse()) await p.stop();
 		await redis.stop();
+		await postgres.stop();
 	}
 }

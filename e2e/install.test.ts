@@ -1,12 +1,14 @@
-// Self-test of the e2e installs: both n8n lines (minutes on a cold cache) and Redis.
+// Self-test of the e2e installs: both n8n lines (minutes on a cold cache), Redis and PostgreSQL.
 // Run: node --import tsx --test e2e/install.test.ts
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isAlive } from '../test/support/cache';
 import { ensureN8n, type N8nLine } from './install';
+import { ensurePostgres, startPostgres } from './postgres';
 import { ensureRedis, ping, startRedis } from './redis';
 
 const log = (line: string) => console.log(`  ${line}`);
@@ -49,4 +51,24 @@ test('Redis from Debian packages answers PING and stops', { timeout: 5 * 60_000 
 	assert.equal(isAlive(redis.pid), false);
 	await assert.rejects(ping(redis.port));
 	await redis.stop(); // idempotent
+});
+
+test('PostgreSQL from Debian packages: a fresh cluster accepts connections, and stop removes it', { timeout: 5 * 60_000 }, async () => {
+	const { binDir } = await ensurePostgres({ log });
+	assert.ok(existsSync(join(binDir, 'initdb')), binDir);
+	const postgres = await startPostgres({ log });
+	try {
+		assert.equal(isAlive(postgres.pid), true);
+		await new Promise<void>((resolve, reject) => {
+			const socket = connect({ port: postgres.port, host: postgres.host }, () => {
+				socket.end();
+				resolve();
+			});
+			socket.once('error', reject);
+		});
+	} finally {
+		await postgres.stop();
+	}
+	assert.equal(isAlive(postgres.pid), false);
+	await postgres.stop(); // idempotent
 });

@@ -20,6 +20,20 @@ export interface N8nSetup {
 	/** N8N_USER_FOLDER: n8n keeps its data in `<userFolder>/.n8n`. */
 	userFolder: string;
 	logDir: string;
+	/** PostgreSQL instead of the user folder's SQLite file. */
+	postgres?: PostgresDatabase;
+}
+
+export interface PostgresDatabase {
+	host: string;
+	port: number;
+	user: string;
+	database: string;
+}
+
+/** The same n8n and user folder on a PostgreSQL database (its migrations run at the first command). */
+export function onPostgres(setup: N8nSetup, postgres: PostgresDatabase): N8nSetup {
+	return { ...setup, postgres: { host: postgres.host, port: postgres.port, user: postgres.user, database: postgres.database } };
 }
 
 /** A fresh user folder with the packed package extracted to `.n8n/nodes/node_modules/<name>`, as a real install would. */
@@ -50,7 +64,7 @@ export function n8nEnv(setup: N8nSetup, options: ProcessOptions = {}): NodeJS.Pr
 		HOME: setup.userFolder,
 		TMPDIR: process.env.TMPDIR ?? '/tmp',
 		N8N_USER_FOLDER: setup.userFolder,
-		DB_TYPE: 'sqlite',
+		...databaseEnv(setup),
 		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -69,6 +83,26 @@ export function n8nEnv(setup: N8nSetup, options: ProcessOptions = {}): NodeJS.Pr
 		...options.env,
 	};
 	return env;
+}
+
+function databaseEnv(setup: N8nSetup): Record<string, string> {
+	const pg = setup.postgres;
+	if (!pg) return { DB_TYPE: 'sqlite' };
+	return {
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: pg.host,
+		DB_POSTGRESDB_PORT: String(pg.port),
+		DB_POSTGRESDB_USER: pg.user,
+		DB_POSTGRESDB_DATABASE: pg.database,
+		// The test cluster trusts local connections; n8n still wants a value.
+		DB_POSTGRESDB_PASSWORD: 'not-checked',
+	};
+}
+
+/** What read-executions.cjs reads: the SQLite file, or the PostgreSQL database's URL. */
+function databaseLocation(setup: N8nSetup): string {
+	const pg = setup.postgres;
+	return pg ? `postgres://${pg.user}@${pg.host}:${pg.port}/${pg.database}` : join(setup.userFolder, '.n8n', 'database.sqlite');
 }
 
 async function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ code: number; output: string }> {
@@ -179,8 +213,7 @@ export interface ExecutionRow {
 }
 
 export async function readExecutions(setup: N8nSetup, workflowId?: string): Promise<ExecutionRow[]> {
-	const db = join(setup.userFolder, '.n8n', 'database.sqlite');
-	const args = [join(__dirname, 'read-executions.cjs'), db, join(setup.install.dir, 'node_modules'), ...(workflowId ? [workflowId] : [])];
+	const args = [join(__dirname, 'read-executions.cjs'), databaseLocation(setup), join(setup.install.dir, 'node_modules'), ...(workflowId ? [workflowId] : [])];
 	const result = await run(setup.install.nodeBin, args, { env: { ...process.env, NODE_NO_WARNINGS: '1' } });
 	if (result.code !== 0) throw new Error(`reading executions failed: ${result.output.slice(-1000)}`);
 	return JSON.parse(result.output.slice(result.output.indexOf('['))) as ExecutionRow[];
@@ -188,8 +221,7 @@ export async function readExecutions(setup: N8nSetup, workflowId?: string): Prom
 
 /** A workflow's static data as stored in the database (e.g. what a polling trigger remembers). */
 export async function readStaticData(setup: N8nSetup, workflowId: string): Promise<Record<string, unknown> | null> {
-	const db = join(setup.userFolder, '.n8n', 'database.sqlite');
-	const args = [join(__dirname, 'read-executions.cjs'), db, join(setup.install.dir, 'node_modules'), workflowId, '--static'];
+	const args = [join(__dirname, 'read-executions.cjs'), databaseLocation(setup), join(setup.install.dir, 'node_modules'), workflowId, '--static'];
 	const result = await run(setup.install.nodeBin, args, { env: { ...process.env, NODE_NO_WARNINGS: '1' } });
 	if (result.code !== 0) throw new Error(`reading static data failed: ${result.output.slice(-1000)}`);
 	return JSON.parse(result.output.trim() || 'null') as Record<string, unknown> | null;

@@ -1,19 +1,24 @@
-// Prints the executions stored in an n8n user folder's SQLite database as JSON lines. Run with the
-// same Node as that n8n (its sqlite3 addon is built for it): node read-executions.cjs <db> <n8n node_modules> [workflowId]
-// Safe while n8n runs (read-only). Uses node:sqlite where Node has it, else n8n's own sqlite3.
+// Prints the executions stored in an n8n database as JSON. Run with the same Node as that n8n (its
+// sqlite3 addon is built for it): node read-executions.cjs <db> <n8n node_modules> [workflowId]
+// <db> is the SQLite file (read-only; node:sqlite where Node has it, else n8n's own sqlite3) or a
+// postgres://user@host:port/database URL (n8n's own pg). Safe while n8n runs.
 const path = require('node:path');
 const [dbPath, nodeModules, workflowId, mode] = process.argv.slice(2);
 // With "--static": the workflow's static data (what triggers remember between polls) instead.
 const staticOnly = mode === '--static';
 const { parse } = require(path.join(nodeModules, 'flatted'));
+const postgres = dbPath.startsWith('postgres://');
+// PostgreSQL folds unquoted names to lower case; n8n's columns are camelCase.
+const q = (name) => (postgres ? `"${name}"` : name);
 const sql = staticOnly
-	? 'select staticData from workflow_entity where id = ?'
-	: `select e.id, e.workflowId, e.mode, e.status, e.startedAt, e.stoppedAt, e.waitTill, d.data from execution_entity e
-  left join execution_data d on d.executionId = e.id ${workflowId ? 'where e.workflowId = ?' : ''} order by e.id`;
+	? `select ${q('staticData')} from workflow_entity where id = ${postgres ? '$1' : '?'}`
+	: `select e.id, e.${q('workflowId')}, e.mode, e.status, e.${q('startedAt')}, e.${q('stoppedAt')}, e.${q('waitTill')}, d.data from execution_entity e
+  left join execution_data d on d.${q('executionId')} = e.id ${workflowId ? `where e.${q('workflowId')} = ${postgres ? '$1' : '?'}` : ''} order by e.id`;
 const params = workflowId ? [workflowId] : [];
 function print(rows) {
 	if (staticOnly) {
-		process.stdout.write(JSON.stringify(rows[0]?.staticData ? JSON.parse(rows[0].staticData) : null));
+		const data = rows[0]?.staticData;
+		process.stdout.write(JSON.stringify(data ? (typeof data === 'string' ? JSON.parse(data) : data) : null));
 		return;
 	}
 	const out = rows.map((row) => {
@@ -35,7 +40,8 @@ function print(rows) {
 			}
 		}
 		// SQLite holds UTC times as 'YYYY-MM-DD HH:MM:SS.SSS'.
-		const time = (value) => (value ? new Date(`${String(value).replace(' ', 'T')}Z`.replace(/ZZ$/, 'Z')).toISOString() : null);
+		const time = (value) =>
+			value instanceof Date ? value.toISOString() : value ? new Date(`${String(value).replace(' ', 'T')}Z`.replace(/ZZ$/, 'Z')).toISOString() : null;
 		return {
 			id: String(row.id),
 			workflowId: row.workflowId,
@@ -53,18 +59,34 @@ function print(rows) {
 	});
 	process.stdout.write(JSON.stringify(out));
 }
-let nodeSqlite;
-try {
-	nodeSqlite = require('node:sqlite');
-} catch {}
-if (nodeSqlite) {
-	print(new nodeSqlite.DatabaseSync(dbPath, { readOnly: true }).prepare(sql).all(...params));
+if (postgres) {
+	const { Client } = require(path.join(nodeModules, 'pg'));
+	const client = new Client({ connectionString: dbPath });
+	client
+		.connect()
+		.then(() => client.query(sql, params))
+		.then((result) => {
+			print(result.rows);
+			return client.end();
+		})
+		.catch((error) => {
+			process.stderr.write(`${error.stack}\n`);
+			process.exit(1);
+		});
 } else {
-	const sqlite3 = require(path.join(nodeModules, 'sqlite3'));
-	const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READONLY);
-	db.all(sql, params, (error, rows) => {
-		if (error) throw error;
-		print(rows);
-		db.close();
-	});
+	let nodeSqlite;
+	try {
+		nodeSqlite = require('node:sqlite');
+	} catch {}
+	if (nodeSqlite) {
+		print(new nodeSqlite.DatabaseSync(dbPath, { readOnly: true }).prepare(sql).all(...params));
+	} else {
+		const sqlite3 = require(path.join(nodeModules, 'sqlite3'));
+		const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READONLY);
+		db.all(sql, params, (error, rows) => {
+			if (error) throw error;
+			print(rows);
+			db.close();
+		});
+	}
 }

@@ -5,7 +5,8 @@
  * exits non-zero if any failed.  Options: --line=v2|v1 (one line only), --skip-queue, --skip-load,
  * --skip-browser (the browser walk-through through the v2 editor, e2e/browser.ts).
  * For development only, E2E_ONLY=<regular expression> runs only the scenarios whose name matches
- * (case-insensitive), and starts only what they need; the CI sets nothing and runs them all.
+ * (case-insensitive), and starts only what they need, and E2E_QUEUE_CALLS=<n> sends fewer calls in
+ * the queue-mode load; the CI sets nothing and runs them all.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,14 +14,13 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { percentile } from '../bench/lib';
-import { runPool } from '../nodes/shared/itemRunner';
 import { startEmulator, type CozeEmulator } from '../test/emulator';
 import { routeAction, startGateway, type GatewayRoute, type RunningGateway } from '../test/openclaw/gateway';
 import { httpRequest } from '../test/support/http';
 import { freePort } from '../test/support/processes';
 import { waitFor } from '../test/support/wait';
 import { BROWSER_STEPS, browserWalkthrough } from './browser';
-import { CALLBACK_N8N_WORKFLOWS, callbackNames, cozeCallbackWorkflow, otherWorkflow, runCallbackLine } from './callback';
+import { CALLBACK_N8N_WORKFLOWS, callbackNames, callbackWorkflowFiles, runCallbackLine } from './callback';
 import { AGENT_CHAT, agentMemory, CHAT_NAMES, CHATFLOW_CHAT, chatflowMemory, interleavedSessions, QUESTION_CHAT, questionAnswered, questionChatWorkflow } from './chat';
 import { check, timedCheck } from './checks';
 import { startEditorEnv, type EditorEnv } from './editor-env';
@@ -38,7 +38,7 @@ import {
 	type N8nSetup,
 	type RunningN8n,
 } from './n8n';
-import { startRedis } from './redis';
+import { QUEUE_NAMES, queueOnPostgres } from './queue';
 import { handOffTwice, OPENCLAW_TOOL_NAMES, openClawToolCredential, openClawToolWorkflow, startOpenClawToolModel } from './openclaw-tool';
 import { MCP_NAMES, MCP_WORKFLOW_ID, mcpCallsCozeTool, mcpToolWorkflow } from './mcp';
 import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, scriptedModelCredential, startToolsModel, TOOLS_NAMES } from './tools';
@@ -66,7 +66,6 @@ const NAMES = {
 	respond: (label: string) => `Coze Trigger answers, Respond "${label}": status, content type and body; 401, 415, 413 refused`,
 	openClawTrigger: 'OpenClaw TaskFlow Trigger: a finished flow starts an execution',
 	load: 'Load: 200 concurrent requests to an active Coze Trigger',
-	queue: 'Queue mode: main + 2 workers, 50 webhook calls',
 };
 const CHAT_SCENARIOS = [
 	{ name: CHAT_NAMES.chatflowMemory, run: chatflowMemory },
@@ -133,6 +132,11 @@ function credentials(emu: CozeEmulator, gateway: RunningGateway, route: GatewayR
 	];
 }
 
+function lineCredentials(line: N8nLine, emu: CozeEmulator, gateway: RunningGateway, pushSecret: string, models: ToolModels): object[] {
+	const route = gateway.routes[`e2e-${line}`];
+	return [...credentials(emu, gateway, route, pushSecret), scriptedModelCredential(models.coze), openClawToolCredential(models.openClaw)];
+}
+
 async function waitForWebhooks(n8n: RunningN8n, secret: string): Promise<void> {
 	// n8n says it is ready before it has registered the webhooks of active workflows: a 404 until then.
 	await waitFor('the Coze Trigger webhook to be registered', 90_000, async () => {
@@ -167,13 +171,9 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 	writeFileSync(mcpTool, JSON.stringify(mcpToolWorkflow('cozeEmulatorToken')));
 	const openClawTool = join(CACHE, 'ai-agent-openclaw-tool.json');
 	writeFileSync(openClawTool, JSON.stringify(openClawToolWorkflow('openClawLocalGw01')));
-	const callbackFiles = [cozeCallbackWorkflow('cozeEmulatorToken'), otherWorkflow()].map((workflow, n) => {
-		const file = join(CACHE, `callback-${n}.json`);
-		writeFileSync(file, JSON.stringify(workflow));
-		return file;
-	});
+	const callbackFiles = callbackWorkflowFiles(CACHE, 'cozeEmulatorToken');
 	const e2eWorkflows = [respondNode, questionChat, agentTool, mcpTool, openClawTool, ...callbackFiles];
-	const allCredentials = [...credentials(emu, gateway, route, pushSecret), scriptedModelCredential(models.coze), openClawToolCredential(models.openClaw)];
+	const allCredentials = lineCredentials(line, emu, gateway, pushSecret, models);
 	await importAll(setup, allCredentials, [...examples, ...e2eWorkflows]);
 	log(`  imported ${examples.length} example workflows, ${e2eWorkflows.length} e2e workflows and ${allCredentials.length} credentials into ${setup.userFolder}`);
 	// Activated now: activation is an n8n command, and n8n must not run while another command changes its database.
@@ -193,11 +193,10 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 
 	await scenario(line, OPENCLAW_TOOL_NAMES.handOffTwice, async () => await handOffTwice(setup, models.openClaw, async () => await gatewayFlows(route)));
 
-	if (!START_NAMES.some(wanted) && !wanted(NAMES.queue)) return setup;
+	if (!START_NAMES.some(wanted)) return setup;
 	const chats = CHAT_SCENARIOS.some((c) => wanted(c.name)) ? [CHATFLOW_CHAT, AGENT_CHAT, QUESTION_CHAT].map((c) => c.workflowId) : [];
 	const tools = [...(wanted(TOOLS_NAMES.cozeTool) ? [AGENT_TOOL_CHAT.workflowId] : []), ...(wanted(MCP_NAMES.cozeTool) ? [MCP_WORKFLOW_ID] : [])];
 	for (const id of [WORKFLOWS.stream, WORKFLOWS.reply, WORKFLOWS.run, WORKFLOWS.finished, RESPOND_MODES[2].workflowId, ...chats, ...tools]) await activate(setup, id);
-	if (!START_NAMES.some(wanted)) return setup;
 	// A flow that exists before activation is in the trigger's first (silent) poll; finishing it later is a transition.
 	const watched = (await gatewayAction(route, { action: 'create_flow', goal: `e2e ${line}: finish me` })).flow as { flowId: string; revision: number };
 	const port = await freePort();
@@ -271,58 +270,6 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 	return setup;
 }
 
-async function runQueue(setup: N8nSetup, pushSecret: string): Promise<void> {
-	await scenario('v2', NAMES.queue, async () => {
-		const redis = await startRedis({ log: (l) => log(`  ${l}`) });
-		const processes: RunningN8n[] = [];
-		try {
-			const queueEnv = { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), N8N_LOG_LEVEL: 'debug' };
-			for (const name of ['worker-1', 'worker-2']) {
-				const workerPort = await freePort();
-				processes.push(
-					await startProcess(setup, name, ['worker', '--concurrency=5'], {
-						port: workerPort,
-						brokerPort: await freePort(),
-						env: { ...queueEnv, QUEUE_HEALTH_CHECK_PORT: String(workerPort) },
-					}),
-				);
-			}
-			// Chosen only now: the workers and their task runners take ports of their own while starting.
-			const port = await freePort();
-			const main = await startProcess(setup, 'queue-main', ['start'], { port, brokerPort: await freePort(), env: queueEnv });
-			processes.push(main);
-			await waitForWebhooks(main, pushSecret);
-			const before = (await readExecutions(setup, WORKFLOWS.run)).map((r) => r.id);
-			// Ten callers at a time: on SQLite, which n8n does not support in queue mode, a burst of 50 made a
-			// worker's write fail now and then with SQLITE_BUSY while main wrote the new executions. Each
-			// worker takes five at once, so ten in flight need both (one worker of ten once took all 50).
-			const responses = await runPool(50, 10, async (n) =>
-				await httpRequest('POST', `http://127.0.0.1:${port}/webhook/${WEBHOOK.run}`, {
-					headers: { 'content-type': 'application/json', authorization: `Bearer ${pushSecret}` },
-					body: JSON.stringify({ n: `queue-${n}` }),
-				}),
-			);
-			check(responses.every((r) => r.status === 200), `answers: ${[...new Set(responses.map((r) => r.status))].join(', ')}`);
-			const known = new Set(before);
-			const executions = await waitFor('50 executions in queue mode', 180_000, async () => {
-				const rows = (await readExecutions(setup, WORKFLOWS.run)).filter((r) => !known.has(r.id));
-				return rows.length >= 50 && rows.every((r) => r.status === 'success' || r.status === 'error' || r.status === 'crashed') ? rows : undefined;
-			}, 2000);
-			const ok = executions.filter((r) => r.status === 'success');
-			check(executions.length === 50 && ok.length === 50, `${executions.length} executions, ${ok.length} successful`);
-			const perWorker = processes.slice(0, 2).map((worker) => {
-				const ids = new Set([...worker.log().matchAll(/started execution (\d+)/gi)].map((m) => m[1]));
-				return executions.filter((e) => ids.has(e.id)).length;
-			});
-			check(perWorker.every((n) => n > 0) && perWorker[0] + perWorker[1] === 50, `executions per worker: ${perWorker.join(' + ')}`);
-			return `50 successful executions, none lost; worker 1 ran ${perWorker[0]}, worker 2 ran ${perWorker[1]}`;
-		} finally {
-			for (const p of processes.reverse()) await p.stop();
-			await redis.stop();
-		}
-	});
-}
-
 /** The browser walk-through, in an editor of its own (a fresh user folder) sharing the emulator and gateway. */
 async function runBrowser(tarball: string, emu: CozeEmulator, gateway: RunningGateway): Promise<void> {
 	let env: EditorEnv | undefined;
@@ -370,11 +317,17 @@ async function main(): Promise<void> {
 	try {
 		for (const line of LINES) {
 			const queue = line === 'v2' && !args.includes('--skip-queue');
-			const lineNames = [NAMES.execute, OPENCLAW_TOOL_NAMES.handOffTwice, ...START_NAMES, ...(queue ? [NAMES.queue] : []), ...callbackNames(line, queue)];
+			const lineNames = [NAMES.execute, OPENCLAW_TOOL_NAMES.handOffTwice, ...START_NAMES, ...(queue ? [QUEUE_NAMES.load] : []), ...callbackNames(line, queue)];
 			const setup = lineNames.some(wanted) ? await runLine(line, tarball, emu, gateway, pushSecret, models) : undefined;
-			if (setup && queue) await runQueue(setup, pushSecret);
+			const credentials = lineCredentials(line, emu, gateway, pushSecret, models);
+			if (setup && queue) {
+				const route = gateway.routes[`e2e-${line}`];
+				const queueContext = { setup, credentials, emu, gatewayFlows: async () => await gatewayFlows(route), cacheDir: CACHE, log: (l: string) => log(`  ${l}`) };
+				await scenario(line, QUEUE_NAMES.load, async () => await queueOnPostgres(queueContext));
+			}
 			const scenarioOfLine = async (name: string, body: () => Promise<string>) => await scenario(line, name, body);
-			if (setup) await runCallbackLine({ line, setup, emu, wanted, scenario: scenarioOfLine, log: (l) => log(`  ${l}`) }, queue);
+			const callbackQueue = queue ? { credentials, cacheDir: CACHE } : undefined;
+			if (setup) await runCallbackLine({ line, setup, emu, wanted, scenario: scenarioOfLine, log: (l) => log(`  ${l}`) }, callbackQueue);
 			if (line === 'v2' && !args.includes('--skip-browser') && Object.values(BROWSER_STEPS).some(wanted)) await runBrowser(tarball, emu, gateway);
 		}
 	} finally {
