@@ -157,11 +157,14 @@ export interface RunningN8n {
 	logFile: string;
 	log(): string;
 	stop(): Promise<void>;
+	/** SIGKILL at once (a crash); stop() still waits for its exit. */
+	kill(): void;
 }
 
 const live = new Set<ChildProcess>();
 onExitOrSignal(() => {
-	for (const child of live) if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+	// A child that died of a signal has exitCode null too: only one still running is killed.
+	for (const child of live) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 /** Starts a long-running n8n process (`start`, `worker`); stop() sends SIGTERM, then SIGKILL after 20 s. */
@@ -183,8 +186,14 @@ export async function startProcess(setup: N8nSetup, name: string, args: string[]
 		port: options.port,
 		logFile,
 		log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+		kill: () => {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+		},
 		stop: async () => {
-			if (child.exitCode !== null || child.signalCode !== null) return;
+			if (child.exitCode !== null || child.signalCode !== null) {
+				live.delete(child);
+				return;
+			}
 			child.kill('SIGTERM');
 			const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
 			await exited;

@@ -13,9 +13,9 @@ import { httpRequest } from '../test/support/http';
 import { freePort } from '../test/support/processes';
 import { waitFor } from '../test/support/wait';
 import { check } from './checks';
-import { activate, importAll, onPostgres, readExecutions, startProcess, type N8nSetup, type RunningN8n } from './n8n';
-import { startPostgres } from './postgres';
-import { startRedis } from './redis';
+import { activate, importAll, onPostgres, readExecutions, startProcess, type ExecutionRow, type N8nSetup, type RunningN8n } from './n8n';
+import { startPostgres, type RunningPostgres } from './postgres';
+import { startRedis, type RunningRedis } from './redis';
 
 /** Calls in the load; two workers of five each take ten at a time. */
 export const QUEUE_CALLS = Number(process.env.E2E_QUEUE_CALLS ?? 300);
@@ -24,7 +24,13 @@ const WORKER_CONCURRENCY = 5;
 
 export const QUEUE_NAMES = {
 	load: `Queue mode on Postgres: main + 2 workers + a webhook process, ${QUEUE_CALLS} calls to the webhook process, each a Coze stream run and a Hand Off to the gateway`,
+	killed: 'Queue mode on Postgres: a worker killed (SIGKILL) while its Coze streams are in flight; every execution ends visibly, no flow is created twice',
 };
+
+/** Calls in flight when a worker is killed: five on each worker. */
+const KILL_CALLS = 2 * WORKER_CONCURRENCY;
+/** Bull notices a dead worker's jobs within seconds instead of 60–90 s (n8n's lock settings). */
+const FAST_STALL_CHECK = { QUEUE_WORKER_LOCK_DURATION: '10000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '5000' };
 
 const WORKFLOW_ID = 'queueStreamHand1';
 const WEBHOOK_PATH = 'e2e-queue-stream-hand-off';
@@ -106,7 +112,22 @@ function streamHandOffWorkflow(cozeCredential: string, openClawCredential: strin
 	};
 }
 
-export async function queueOnPostgres(ctx: QueueContext): Promise<string> {
+interface QueueStack {
+	setup: N8nSetup;
+	main: RunningN8n;
+	workers: RunningN8n[];
+	webhook: RunningN8n;
+	/** `http://127.0.0.1:<webhook process>/webhook/<path>` of the imported workflow. */
+	url: string;
+	postgres: RunningPostgres;
+	redis: RunningRedis;
+}
+
+/**
+ * PostgreSQL and Redis of their own, the workflow imported and published, then main, two workers and
+ * a webhook process; `body` gets them running and ready, and everything is stopped afterwards.
+ */
+async function withQueueStack<T>(ctx: QueueContext, prefix: string, env: Record<string, string>, body: (stack: QueueStack) => Promise<T>): Promise<T> {
 	const postgres = await startPostgres({ log: ctx.log });
 	const redis = await startRedis({ log: ctx.log });
 	const processes: RunningN8n[] = [];
@@ -117,7 +138,7 @@ export async function queueOnPostgres(ctx: QueueContext): Promise<string> {
 		const migrated = Date.now();
 		await importAll(setup, ctx.credentials, [file]);
 		await activate(setup, WORKFLOW_ID);
-		ctx.log(`queue: n8n migrated PostgreSQL and imported the workflow in ${((Date.now() - migrated) / 1000).toFixed(1)} s`);
+		ctx.log(`${prefix}: n8n migrated PostgreSQL and imported the workflow in ${((Date.now() - migrated) / 1000).toFixed(1)} s`);
 
 		const webhookPort = await freePort();
 		const queueEnv = {
@@ -127,17 +148,15 @@ export async function queueOnPostgres(ctx: QueueContext): Promise<string> {
 			// Workers build $execution.resumeUrl from it; the webhook process serves production URLs.
 			WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`,
 			N8N_LOG_LEVEL: 'debug',
+			...env,
 		};
-		const main = await startProcess(setup, 'pg-queue-main', ['start'], { port: await freePort(), brokerPort: await freePort(), env: queueEnv });
+		const main = await startProcess(setup, `${prefix}-main`, ['start'], { port: await freePort(), brokerPort: await freePort(), env: queueEnv });
 		processes.push(main);
-		await waitFor('the main process to answer /healthz', 120_000, async () => {
-			const answer = await httpRequest('GET', `http://127.0.0.1:${main.port}/healthz`, { timeoutMs: 2_000 }).catch(() => undefined);
-			return answer?.status === 200 ? true : undefined;
-		}, 500);
+		await healthy(main, '/healthz');
 		const workers: RunningN8n[] = [];
-		for (const name of ['pg-queue-worker-1', 'pg-queue-worker-2']) {
+		for (const n of [1, 2]) {
 			const port = await freePort();
-			const worker = await startProcess(setup, name, ['worker', `--concurrency=${WORKER_CONCURRENCY}`], {
+			const worker = await startProcess(setup, `${prefix}-worker-${n}`, ['worker', `--concurrency=${WORKER_CONCURRENCY}`], {
 				port,
 				brokerPort: await freePort(),
 				env: { ...queueEnv, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) },
@@ -145,36 +164,69 @@ export async function queueOnPostgres(ctx: QueueContext): Promise<string> {
 			workers.push(worker);
 			processes.push(worker);
 		}
-		const webhook = await startProcess(setup, 'pg-queue-webhook', ['webhook'], { port: webhookPort, brokerPort: await freePort(), env: queueEnv });
+		const webhook = await startProcess(setup, `${prefix}-webhook`, ['webhook'], { port: webhookPort, brokerPort: await freePort(), env: queueEnv });
 		processes.push(webhook);
-		for (const worker of workers) {
-			await waitFor(`${worker.name} to answer /healthz`, 120_000, async () => {
-				const answer = await httpRequest('GET', `http://127.0.0.1:${worker.port}/healthz`, { timeoutMs: 2_000 }).catch(() => undefined);
-				return answer?.status === 200 ? true : undefined;
-			}, 500);
-		}
-
-		const tag = `q${Date.now().toString(36)}`;
-		const runsBefore = ctx.emu.runsStarted(COZE_WORKFLOW);
+		for (const worker of workers) await healthy(worker, '/healthz');
 		const url = `http://127.0.0.1:${webhookPort}/webhook/${WEBHOOK_PATH}`;
 		// The webhook process registers the active workflow's webhook after it says it is ready.
 		await waitFor('the webhook process to serve the workflow', 120_000, async () => {
 			const answer = await httpRequest('GET', url, { timeoutMs: 2_000 }).catch(() => undefined);
-			// Registered for POST, a GET is answered 404 "… Did you mean to make a POST request?".
-			return answer && (answer.status !== 404 || answer.body.includes('Did you mean')) ? true : undefined;
+			// Registered for POST, a GET is answered 404 "… Did you mean to make a POST request?". While
+			// it starts it answers 200 "n8n is starting up", then a plain 404, which mean nothing yet.
+			return answer?.status === 404 && answer.body.includes('Did you mean') ? true : undefined;
 		}, 500);
+		return await body({ setup, main, workers, webhook, url, postgres, redis });
+	} finally {
+		for (const p of processes.reverse()) await p.stop();
+		await redis.stop();
+		await postgres.stop();
+	}
+}
+
+async function healthy(process: RunningN8n, path: string): Promise<void> {
+	await waitFor(`${process.name} to answer ${path}`, 120_000, async () => {
+		const answer = await httpRequest('GET', `http://127.0.0.1:${process.port}${path}`, { timeoutMs: 2_000 }).catch(() => undefined);
+		return answer?.status === 200 ? true : undefined;
+	}, 500);
+}
+
+/** Sends `calls` calls from `callers` callers; every one must be accepted. */
+async function call(url: string, tag: string, calls: number, callers: number): Promise<void> {
+	const responses = await runPool(calls, callers, async (n) =>
+		await httpRequest('POST', url, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tag, n }) }),
+	);
+	const refused = responses.filter((r) => r.status !== 200);
+	check(refused.length === 0, `${refused.length} calls refused: ${refused.slice(0, 3).map((r) => `${r.status} ${r.body.slice(0, 120)}`).join(' | ')}`);
+}
+
+/** The executions once there are `count` and none is new or running. */
+async function finishedExecutions(setup: N8nSetup, count: number, timeoutMs: number): Promise<ExecutionRow[]> {
+	return await waitFor(`${count} finished executions in PostgreSQL`, timeoutMs, async () => {
+		const rows = await readExecutions(setup, WORKFLOW_ID);
+		return rows.length >= count && rows.every((r) => r.status !== 'new' && r.status !== 'running') ? rows : undefined;
+	}, 2_000);
+}
+
+/** The flows the gateway holds for a tag, and for how many distinct calls. */
+async function flowsOf(ctx: QueueContext, tag: string): Promise<{ flows: number; calls: Set<string> }> {
+	const flows = (await ctx.gatewayFlows()).filter((f) => String(f.goal ?? '').startsWith(`e2e queue ${tag} `));
+	return { flows: flows.length, calls: new Set(flows.map((f) => /call (\d+):/.exec(String(f.goal))?.[1] ?? '?')) };
+}
+
+/** Executions of a worker: the IDs it logged as started. */
+function startedBy(worker: RunningN8n): Set<string> {
+	return new Set([...worker.log().matchAll(/started execution (\d+)/gi)].map((m) => m[1]));
+}
+
+export async function queueOnPostgres(ctx: QueueContext): Promise<string> {
+	return await withQueueStack(ctx, 'pg-queue', {}, async ({ setup, workers, webhook, url, postgres, redis }) => {
+		const tag = `q${Date.now().toString(36)}`;
+		const runsBefore = ctx.emu.runsStarted(COZE_WORKFLOW);
 		const started = Date.now();
-		const responses = await runPool(QUEUE_CALLS, CALLERS, async (n) =>
-			await httpRequest('POST', url, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tag, n }) }),
-		);
-		const refused = responses.filter((r) => r.status !== 200);
-		check(refused.length === 0, `${refused.length} calls refused: ${refused.slice(0, 3).map((r) => `${r.status} ${r.body.slice(0, 120)}`).join(' | ')}`);
+		await call(url, tag, QUEUE_CALLS, CALLERS);
 		const accepted = (Date.now() - started) / 1000;
 
-		const executions = await waitFor(`${QUEUE_CALLS} executions in PostgreSQL`, 1_200_000, async () => {
-			const rows = await readExecutions(setup, WORKFLOW_ID);
-			return rows.length >= QUEUE_CALLS && rows.every((r) => r.status !== 'new' && r.status !== 'running') ? rows : undefined;
-		}, 5_000);
+		const executions = await finishedExecutions(setup, QUEUE_CALLS, 1_200_000);
 		const wall = (Date.now() - started) / 1000;
 		const ok = executions.filter((r) => r.status === 'success');
 		const failures = executions.filter((r) => r.status !== 'success').slice(0, 3).map((r) => `${r.id} ${r.status}: ${r.error ?? ''}`.slice(0, 200));
@@ -182,12 +234,11 @@ export async function queueOnPostgres(ctx: QueueContext): Promise<string> {
 
 		const runs = ctx.emu.runsStarted(COZE_WORKFLOW) - runsBefore;
 		check(runs === QUEUE_CALLS, `the emulator started ${runs} runs for ${QUEUE_CALLS} calls`);
-		const flows = (await ctx.gatewayFlows()).filter((f) => String(f.goal ?? '').startsWith(`e2e queue ${tag} `));
-		const calls = new Set(flows.map((f) => /call (\d+):/.exec(String(f.goal))?.[1]));
-		check(flows.length === QUEUE_CALLS && calls.size === QUEUE_CALLS, `the gateway holds ${flows.length} flows for ${calls.size} distinct calls`);
+		const { flows, calls } = await flowsOf(ctx, tag);
+		check(flows === QUEUE_CALLS && calls.size === QUEUE_CALLS, `the gateway holds ${flows} flows for ${calls.size} distinct calls`);
 
 		const perWorker = workers.map((worker) => {
-			const ids = new Set([...worker.log().matchAll(/started execution (\d+)/gi)].map((m) => m[1]));
+			const ids = startedBy(worker);
 			return executions.filter((e) => ids.has(e.id)).length;
 		});
 		check(perWorker.every((n) => n > 0) && perWorker[0] + perWorker[1] === QUEUE_CALLS, `executions per worker: ${perWorker.join(' + ')}`);
@@ -195,11 +246,58 @@ export async function queueOnPostgres(ctx: QueueContext): Promise<string> {
 		check(enqueued >= QUEUE_CALLS, `the webhook process logged ${enqueued} enqueued executions`);
 		return (
 			`${QUEUE_CALLS} calls accepted by the webhook process in ${accepted.toFixed(1)} s, all ${QUEUE_CALLS} executions successful after ${wall.toFixed(0)} s ` +
-			`(worker 1 ran ${perWorker[0]}, worker 2 ran ${perWorker[1]}); the emulator started exactly ${runs} runs, the gateway holds exactly ${flows.length} flows (one per call); PostgreSQL ${postgres.port}, Redis ${redis.port}`
+			`(worker 1 ran ${perWorker[0]}, worker 2 ran ${perWorker[1]}); the emulator started exactly ${runs} runs, the gateway holds exactly ${flows} flows (one per call); PostgreSQL ${postgres.port}, Redis ${redis.port}`
 		);
-	} finally {
-		for (const p of processes.reverse()) await p.stop();
-		await redis.stop();
-		await postgres.stop();
-	}
+	});
+}
+
+/**
+ * Ten calls whose Coze streams stay silent for a while (PINGs only), five on each worker; worker 1 is
+ * killed with SIGKILL while all ten wait. n8n 2.x fails the dead worker's executions and never runs
+ * them again; n8n 1.x runs them again from the start on the other worker under the same execution ID,
+ * so their Coze runs start twice. Either way every execution must end in a state a user sees, and the
+ * gateway must hold at most one flow per call (the Hand Off is keyed by the Coze run it hands off).
+ */
+export async function workerKilled(ctx: QueueContext): Promise<string> {
+	const line = ctx.setup.install.line;
+	return await withQueueStack(ctx, `pg-kill-${line}`, FAST_STALL_CHECK, async ({ setup, workers, url }) => {
+		const tag = `k${Date.now().toString(36)}`;
+		const runsBefore = ctx.emu.runsStarted(COZE_WORKFLOW);
+		// Only the first ten runs stay silent; a run started again after the kill streams at once.
+		ctx.emu.setKnobs({ firstByteDelayMs: 120_000, pingIntervalMs: 5_000 }, { workflowId: COZE_WORKFLOW, path: '/v1/workflow/stream_run', times: KILL_CALLS });
+		try {
+			await call(url, tag, KILL_CALLS, KILL_CALLS);
+			await waitFor(`${KILL_CALLS} Coze runs in flight, ${WORKER_CONCURRENCY} on each worker`, 60_000, async () =>
+				ctx.emu.runsStarted(COZE_WORKFLOW) - runsBefore >= KILL_CALLS && workers.every((w) => startedBy(w).size >= WORKER_CONCURRENCY) ? true : undefined,
+			200);
+		} finally {
+			ctx.emu.clearKnobs();
+		}
+		const victims = startedBy(workers[0]);
+		workers[0].kill();
+		const killedAt = Date.now();
+
+		const executions = await finishedExecutions(setup, KILL_CALLS, 600_000);
+		const seconds = ((Date.now() - killedAt) / 1000).toFixed(0);
+		const count = (status: string, ids?: Set<string>) => executions.filter((e) => e.status === status && (!ids || ids.has(e.id))).length;
+		const ok = count('success');
+		const runs = ctx.emu.runsStarted(COZE_WORKFLOW) - runsBefore;
+		const twice = runs - KILL_CALLS;
+		const { flows, calls } = await flowsOf(ctx, tag);
+		check(flows === calls.size && flows === ok, `the gateway holds ${flows} flows for ${calls.size} calls, for ${ok} successful executions`);
+		const states = [...new Set(executions.map((e) => e.status))].map((s) => `${count(s)} ${s}`).join(', ');
+		if (line === 'v2') {
+			const failed = executions.filter((e) => victims.has(e.id) && e.status === 'error');
+			check(failed.length === victims.size && ok === KILL_CALLS - victims.size && twice === 0, `${states}; the killed worker's ${victims.size}: ${failed.length} error; Coze runs started twice: ${twice}`);
+			return (
+				`worker 1 killed with ${victims.size} executions on it; ${seconds} s later all ${KILL_CALLS} had ended: ${states}. ` +
+				`The killed ones failed ("${(failed[0].error ?? '').slice(0, 90)}…") and were not run again; Coze runs started twice: 0; the gateway holds ${flows} flows, one per successful execution`
+			);
+		}
+		check(ok === KILL_CALLS && twice === victims.size, `${states}; Coze runs ${runs} for ${KILL_CALLS} calls (expected ${victims.size} started twice)`);
+		return (
+			`worker 1 killed with ${victims.size} executions on it; ${seconds} s later worker 2 had run them again from the start under the same execution IDs: ${states}. ` +
+			`Coze runs started twice: ${twice} (n8n 1.x re-runs a dead worker's job); the gateway holds ${flows} flows, one per call, none twice`
+		);
+	});
 }

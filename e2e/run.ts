@@ -38,7 +38,7 @@ import {
 	type N8nSetup,
 	type RunningN8n,
 } from './n8n';
-import { QUEUE_NAMES, queueOnPostgres } from './queue';
+import { QUEUE_NAMES, queueOnPostgres, workerKilled } from './queue';
 import { handOffTwice, OPENCLAW_TOOL_NAMES, openClawToolCredential, openClawToolWorkflow, startOpenClawToolModel } from './openclaw-tool';
 import { MCP_NAMES, MCP_WORKFLOW_ID, mcpCallsCozeTool, mcpToolWorkflow } from './mcp';
 import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, scriptedModelCredential, startToolsModel, TOOLS_NAMES } from './tools';
@@ -316,14 +316,16 @@ async function main(): Promise<void> {
 	const models: ToolModels = { coze: await startToolsModel(), openClaw: await startOpenClawToolModel() };
 	try {
 		for (const line of LINES) {
-			const queue = line === 'v2' && !args.includes('--skip-queue');
-			const lineNames = [NAMES.execute, OPENCLAW_TOOL_NAMES.handOffTwice, ...START_NAMES, ...(queue ? [QUEUE_NAMES.load] : []), ...callbackNames(line, queue)];
+			const queue = !args.includes('--skip-queue');
+			const queueNames = queue ? (line === 'v2' ? [QUEUE_NAMES.load, QUEUE_NAMES.killed] : [QUEUE_NAMES.killed]) : [];
+			const lineNames = [NAMES.execute, OPENCLAW_TOOL_NAMES.handOffTwice, ...START_NAMES, ...queueNames, ...callbackNames(line, queue)];
 			const setup = lineNames.some(wanted) ? await runLine(line, tarball, emu, gateway, pushSecret, models) : undefined;
 			const credentials = lineCredentials(line, emu, gateway, pushSecret, models);
 			if (setup && queue) {
 				const route = gateway.routes[`e2e-${line}`];
 				const queueContext = { setup, credentials, emu, gatewayFlows: async () => await gatewayFlows(route), cacheDir: CACHE, log: (l: string) => log(`  ${l}`) };
-				await scenario(line, QUEUE_NAMES.load, async () => await queueOnPostgres(queueContext));
+				if (line === 'v2') await scenario(line, QUEUE_NAMES.load, async () => await queueOnPostgres(queueContext));
+				await scenario(line, QUEUE_NAMES.killed, async () => await workerKilled(queueContext));
 			}
 			const scenarioOfLine = async (name: string, body: () => Promise<string>) => await scenario(line, name, body);
 			const callbackQueue = queue ? { credentials, cacheDir: CACHE } : undefined;
