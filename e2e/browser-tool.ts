@@ -31,13 +31,13 @@ async function rest<T>(env: EditorEnv, path: string, init: { method?: string; bo
 	return (JSON.parse(text) as { data: T }).data;
 }
 
-/** The workflow as a user has it before picking a description: a model credential that is never called. */
-async function createAgentWorkflow(env: EditorEnv): Promise<string> {
+/** The workflow as a user has it before picking a description (or with `toolDescription` saved); its model credential is never called. */
+async function createAgentWorkflow(env: EditorEnv, toolDescription?: string): Promise<string> {
 	const model = await rest<{ id: string; name: string }>(env, 'credentials', {
 		method: 'POST',
 		body: { name: 'OpenAI (not called)', type: 'openAiApi', data: { apiKey: 'sk-not-called', url: 'http://127.0.0.1:9/v1' } },
 	});
-	const { id: _id, ...workflow } = agentToolWorkflow(CREDENTIAL_IDS.coze, undefined, { id: model.id, name: model.name }) as { id: string; name: string };
+	const { id: _id, ...workflow } = agentToolWorkflow(CREDENTIAL_IDS.coze, toolDescription, { id: model.id, name: model.name }) as { id: string; name: string };
 	const created = await rest<{ id: string }>(env, 'workflows', { method: 'POST', body: { ...workflow, name: 'AI Agent with the Coze Workflow tool' } });
 	return created.id;
 }
@@ -78,6 +78,20 @@ export async function aiAgentToolWalkthrough(page: Page, env: EditorEnv, step: R
 		const stored = await rest<{ nodes: Array<{ name: string; parameters: Record<string, unknown> }> }>(env, `workflows/${workflowId}`);
 		const parameters = stored.nodes.find((n) => n.name === TOOL_NODE)?.parameters ?? {};
 		check(parameters.toolDescription === cozeDescription, `the saved tool's parameters: ${JSON.stringify(parameters).slice(0, 300)}`);
-		return `Tool Description "${chosenType}"; the Description list offered ${JSON.stringify(offered)}; picked and saved ${JSON.stringify(cozeDescription)}; ${panel}, ${canvas}`;
+
+		// A description saved earlier that Coze no longer has (the workflow's changed since): n8n keeps and shows it.
+		const older = 'An older description of the workflow';
+		await page.goto(`${env.base}/workflow/${await createAgentWorkflow(env, older)}`);
+		await toolNode.dblclick();
+		await ndv.waitFor();
+		const kept = await waitFor('the older description in the field', 30_000, async () => {
+			const text = await selectText(field);
+			return text.includes(older) ? text : undefined;
+		}).catch(async () => {
+			throw new Error(`with an older description saved, Description shows ${JSON.stringify(await selectText(field))}`);
+		});
+		// n8n marks a value not in the list with an issue icon (its tooltip: "The value … is not supported!"): count them.
+		const issues = await ndv.locator('[data-test-id="parameter-issues"]:visible').count();
+		return `Tool Description "${chosenType}"; the Description list offered ${JSON.stringify(offered)}; picked and saved ${JSON.stringify(cozeDescription)}; a description saved earlier and no longer in the list still shows (${JSON.stringify(kept)}), with ${issues} issue mark(s) in the panel; ${panel}, ${canvas}`;
 	});
 }
