@@ -15,6 +15,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { builtInScenarios, WORKSPACES, PERSONAL_WORKSPACE_ID, type WorkflowScenario } from '../test/emulator/scenarios';
 import { waitFor } from '../test/support/wait';
 import { CHAT_PANEL_STEP, chatPanelWalkthrough } from './browser-chat';
+import { AI_AGENT_TOOL_STEP, aiAgentToolWalkthrough } from './browser-tool';
 import { fromScratchWalkthrough, SCRATCH_STEPS } from './browser-scratch';
 import { check, timedCheck } from './checks';
 import { launchChromium } from './chromium';
@@ -40,6 +41,7 @@ export const BROWSER_STEPS = {
 	secretCredential: 'Browser: Coze Webhook Secret API: the form saves (it has no test)',
 	...SCRATCH_STEPS,
 	chatPanel: CHAT_PANEL_STEP,
+	aiAgentTool: AI_AGENT_TOOL_STEP,
 	console: 'Browser: the console shows no errors from the package',
 };
 
@@ -564,6 +566,7 @@ export async function browserWalkthrough(env: EditorEnv, report: Reporter, optio
 
 		await fromScratchWalkthrough(page, env, step, async (name) => await shot(page, name));
 		await chatPanelWalkthrough(page, env.base, step, async (name) => await shot(page, name));
+		await aiAgentToolWalkthrough(page, env, step, async (name) => await shot(page, name));
 	} finally {
 		await report(BROWSER_STEPS.console, async () => {
 			const ours = consoleEntries.filter(isFromPackage);

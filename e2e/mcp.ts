@@ -10,17 +10,17 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 import type { CozeEmulator } from '../test/emulator';
 import { check } from './checks';
-import { cozeToolNode, TOOL_NODE, WORKFLOW } from './tools';
+import { cozeDescriptionOf, cozeToolNode, TOOL_NODE, WORKFLOW } from './tools';
 
 export const MCP_NAMES = {
-	cozeTool: 'MCP Server Trigger offers the Coze Workflow tool: the official MCP SDK client lists it with its input schema, calls it and gets the workflow output',
+	cozeTool: "MCP Server Trigger offers the Coze Workflow tool: the official MCP SDK client lists it with the Coze workflow's description and its input schema, calls it and gets the workflow output",
 };
 
 export const MCP_WORKFLOW_ID = 'e2eMcpCozeTool01';
 const MCP_PATH = 'e2e-coze-tools';
 const TRIGGER = 'MCP Server Trigger';
 
-export function mcpToolWorkflow(cozeCredentialId: string): object {
+export function mcpToolWorkflow(cozeCredentialId: string, toolDescription: string): object {
 	return {
 		id: MCP_WORKFLOW_ID,
 		name: 'e2e: MCP Server Trigger with the Coze Workflow tool',
@@ -35,7 +35,7 @@ export function mcpToolWorkflow(cozeCredentialId: string): object {
 				parameters: { path: MCP_PATH },
 				webhookId: '5b0e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a31',
 			},
-			cozeToolNode(cozeCredentialId, '7d1a0c30-0000-4000-8000-000000000072'),
+			cozeToolNode(cozeCredentialId, '7d1a0c30-0000-4000-8000-000000000072', toolDescription),
 		],
 		connections: { [TOOL_NODE]: { ai_tool: [[{ node: TRIGGER, type: 'ai_tool', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
@@ -60,8 +60,8 @@ export async function mcpCallsCozeTool(base: string, emu: CozeEmulator): Promise
 			questionProp?.type === 'string' && (tool.inputSchema.required ?? []).includes('question'),
 			`the tool's input schema: ${JSON.stringify(tool.inputSchema)}`,
 		);
-		// n8n's automatic description: the node's own.
-		check(/^Run Coze workflows/.test(tool.description ?? ''), `the tool's description: ${JSON.stringify(tool.description)}`);
+		const cozeDescription = await cozeDescriptionOf(emu);
+		check(tool.description === cozeDescription, `the tool's description ${JSON.stringify(tool.description)} is not Coze's ${JSON.stringify(cozeDescription)}`);
 
 		const question = `What makes rainbows? (mcp ${randomBytes(4).toString('hex')})`;
 		const runsBefore = emu.requests.length;
@@ -80,7 +80,7 @@ export async function mcpCallsCozeTool(base: string, emu: CozeEmulator): Promise
 		const sent = runs[0]?.body as { workflow_id?: string; parameters?: Record<string, unknown> | string } | undefined;
 		const parameters = (typeof sent?.parameters === 'string' ? JSON.parse(sent.parameters) : sent?.parameters) as Record<string, unknown> | undefined;
 		check(runs.length === 1 && sent?.workflow_id === WORKFLOW && parameters?.question === question, `the emulator's runs: ${JSON.stringify(runs.map((r) => r.body)).slice(0, 300)}`);
-		return `the official MCP SDK client (${server?.name ?? '?'} ${server?.version ?? '?'}, streamable HTTP) listed Coze_Workflow (${JSON.stringify(tool.description)}, input question: string); its tools/call ran ${WORKFLOW} with the client's question and returned ${text.length} characters: status, output, executeId`;
+		return `the official MCP SDK client (${server?.name ?? '?'} ${server?.version ?? '?'}, streamable HTTP) listed Coze_Workflow described by the Coze workflow's description (${JSON.stringify(tool.description)}), input question: string; its tools/call ran ${WORKFLOW} with the client's question and returned ${text.length} characters: status, output, executeId`;
 	} finally {
 		// DELETE ends the server's session; close() aborts the client's streams.
 		if (transport.sessionId) await transport.terminateSession().catch(() => undefined);

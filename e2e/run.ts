@@ -41,7 +41,7 @@ import {
 import { QUEUE_NAMES, queueOnPostgres, workerKilled } from './queue';
 import { handOffTwice, OPENCLAW_TOOL_NAMES, openClawToolCredential, openClawToolWorkflow, startOpenClawToolModel } from './openclaw-tool';
 import { MCP_NAMES, MCP_WORKFLOW_ID, mcpCallsCozeTool, mcpToolWorkflow } from './mcp';
-import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, scriptedModelCredential, startToolsModel, TOOLS_NAMES } from './tools';
+import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, cozeDescriptionOf, scriptedModelCredential, startToolsModel, TOOLS_NAMES } from './tools';
 import { checkTriggerAnswers, RESPOND_MODES, respondNodeWorkflow } from './trigger-answers';
 import type { ScriptedModel } from '../test/support/scripted-model';
 
@@ -166,9 +166,10 @@ async function runLine(line: N8nLine, tarball: string, emu: CozeEmulator, gatewa
 	const questionChat = join(CACHE, 'coze-chat-question.json');
 	writeFileSync(questionChat, JSON.stringify(questionChatWorkflow('cozeEmulatorToken')));
 	const agentTool = join(CACHE, 'ai-agent-coze-tool.json');
-	writeFileSync(agentTool, JSON.stringify(agentToolWorkflow('cozeEmulatorToken')));
+	const cozeDescription = await cozeDescriptionOf(emu);
+	writeFileSync(agentTool, JSON.stringify(agentToolWorkflow('cozeEmulatorToken', cozeDescription)));
 	const mcpTool = join(CACHE, 'mcp-coze-tool.json');
-	writeFileSync(mcpTool, JSON.stringify(mcpToolWorkflow('cozeEmulatorToken')));
+	writeFileSync(mcpTool, JSON.stringify(mcpToolWorkflow('cozeEmulatorToken', cozeDescription)));
 	const openClawTool = join(CACHE, 'ai-agent-openclaw-tool.json');
 	writeFileSync(openClawTool, JSON.stringify(openClawToolWorkflow('openClawLocalGw01')));
 	const callbackFiles = callbackWorkflowFiles(CACHE, 'cozeEmulatorToken');

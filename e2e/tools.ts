@@ -15,7 +15,7 @@ import { streamedChunks, webhookRequest, type N8nSetup } from './n8n';
 
 export const TOOLS_NAMES = {
 	cozeTool:
-		"AI Agent with the Coze Workflow tool, answer streamed: the model's arguments reach the emulator as workflow parameters, the tool result holds the workflow output, the answer quotes it, nothing of the tool leaks into the streamed answer",
+		"AI Agent with the Coze Workflow tool, answer streamed: the model gets the Coze workflow's description as the tool's, its arguments reach the emulator as workflow parameters, the tool result holds the workflow output, the answer quotes it, nothing of the tool leaks into the streamed answer",
 };
 
 /** The workflow of the scenario; its answer streams from the AI Agent. */
@@ -51,8 +51,20 @@ export function chatModelNode(id: string, credential: { id: string; name: string
 	};
 }
 
-/** The Coze Workflow node's Tool variant: Run (Stream) on the emulator workflow, its input from the model. */
-export function cozeToolNode(cozeCredentialId: string, id: string): object {
+/**
+ * Coze's description of the workflow (the emulator's workflow info), which the tool's Description
+ * list offers first: the scenarios' tools are saved with it picked, as a user picks it in the editor.
+ */
+export async function cozeDescriptionOf(emu: CozeEmulator): Promise<string> {
+	const answer = await fetch(`${emu.baseUrl}/v1/workflows/${WORKFLOW}`, { headers: { authorization: `Bearer ${emu.token}` } });
+	const body = (await answer.json()) as { data?: { workflow_detail?: { description?: string } } };
+	const description = body.data?.workflow_detail?.description ?? '';
+	check(description !== '', `the emulator has no description of ${WORKFLOW}: HTTP ${answer.status}`);
+	return description;
+}
+
+/** The Coze Workflow node's Tool variant: Run (Stream) on the emulator workflow, its input from the model, described by Coze's text. */
+export function cozeToolNode(cozeCredentialId: string, id: string, toolDescription?: string): object {
 	return {
 		id,
 		name: TOOL_NODE,
@@ -64,6 +76,8 @@ export function cozeToolNode(cozeCredentialId: string, id: string): object {
 			operation: 'run',
 			mode: 'stream',
 			workflowId: { __rl: true, mode: 'id', value: WORKFLOW },
+			// Tool Description "From the Coze Workflow" is the default, so only the picked text is saved.
+			...(toolDescription ? { toolDescription } : {}),
 			inputMode: 'fields',
 			inputs: {
 				mappingMode: 'defineBelow',
@@ -78,7 +92,8 @@ export function cozeToolNode(cozeCredentialId: string, id: string): object {
 	};
 }
 
-export function agentToolWorkflow(cozeCredentialId: string): object {
+/** The scenario's workflow; without a tool description, as it stands before the user picks one (the browser walk-through). */
+export function agentToolWorkflow(cozeCredentialId: string, toolDescription?: string, modelCredential = OPENAI_CREDENTIAL): object {
 	const trigger = 'When chat message received';
 	return {
 		id: AGENT_TOOL_CHAT.workflowId,
@@ -93,8 +108,8 @@ export function agentToolWorkflow(cozeCredentialId: string): object {
 				position: [240, 0],
 				parameters: { options: {} },
 			},
-			chatModelNode('7d1a0c30-0000-4000-8000-000000000063'),
-			cozeToolNode(cozeCredentialId, '7d1a0c30-0000-4000-8000-000000000064'),
+			chatModelNode('7d1a0c30-0000-4000-8000-000000000063', modelCredential),
+			cozeToolNode(cozeCredentialId, '7d1a0c30-0000-4000-8000-000000000064', toolDescription),
 		],
 		connections: {
 			[trigger]: { main: [[{ node: AGENT_TOOL_CHAT.answeringNode, type: 'main', index: 0 }]] },
@@ -107,6 +122,7 @@ export function agentToolWorkflow(cozeCredentialId: string): object {
 }
 
 export async function agentUsesCozeTool(_setup: N8nSetup, base: string, emu: CozeEmulator, model: ScriptedModel): Promise<string> {
+	const cozeDescription = await cozeDescriptionOf(emu);
 	const seen = model.requests.length;
 	const runsBefore = emu.requests.length;
 	const answer = await webhookRequest(
@@ -122,10 +138,9 @@ export async function agentUsesCozeTool(_setup: N8nSetup, base: string, emu: Coz
 	const offered = turns[0].body.tools?.map((t) => t.function) ?? [];
 	const tool = offered.find((t) => t.name === 'Coze_Workflow');
 	check(tool !== undefined, `the tools offered: ${JSON.stringify(offered).slice(0, 300)}`);
-	check(
-		JSON.stringify(tool.parameters?.properties ?? {}).includes('question') && /^Run Coze workflows/.test(tool.description ?? ''),
-		`the Coze tool as offered: ${JSON.stringify(tool).slice(0, 400)}`,
-	);
+	check(JSON.stringify(tool.parameters?.properties ?? {}).includes('question'), `the Coze tool as offered: ${JSON.stringify(tool).slice(0, 400)}`);
+	const received = model.toolDescription(turns[0], 'Coze_Workflow');
+	check(received === cozeDescription, `the model got the tool description ${JSON.stringify(received)}, not Coze's ${JSON.stringify(cozeDescription)}`);
 
 	// The emulator: the run carries the model's argument as the workflow's parameter.
 	const runs = emu.requests.slice(runsBefore).filter((r) => r.method === 'POST' && r.path === '/v1/workflow/stream_run');
@@ -160,5 +175,5 @@ export async function agentUsesCozeTool(_setup: N8nSetup, base: string, emu: Coz
 		.map((c) => c.content ?? '')
 		.join('');
 	check(streamed.startsWith('FINAL: ') && streamed.includes(output), `the chat showed ${JSON.stringify(streamed.slice(0, 300))}`);
-	return `the model called Coze_Workflow with question ${JSON.stringify(TOOL_QUESTION)}, the emulator ran ${WORKFLOW} with it, the model got ${results[0].length} characters (status, output, executeId) and the chat showed its answer quoting the output; 0 of ${chunks.length} chunks came from the tool`;
+	return `the model got the Coze workflow's description as the tool's (${JSON.stringify(received)}), called Coze_Workflow with question ${JSON.stringify(TOOL_QUESTION)}, the emulator ran ${WORKFLOW} with it, the model got ${results[0].length} characters (status, output, executeId) and the chat showed its answer quoting the output; 0 of ${chunks.length} chunks came from the tool`;
 }

@@ -4,10 +4,11 @@ import { operations, router } from './actions/router';
 import { authenticationProperty, cozeApiNodeConnections, operationProperty, workflowIdProperty, workflowOfRunProperty } from './descriptions/common';
 import { inputsProperties } from './descriptions/inputs';
 import { optionsProperty } from './descriptions/options';
+import { COZE_WORKFLOW_DESCRIPTION, toolDescriptionProperties } from './descriptions/toolDescription';
 import { callbackWebhookMethods, callbackWebhooks } from './n8n/callbackWait';
 import { cozeCallbackWebhook } from './n8n/callbackWebhook';
 import { cozeAccessTokenTest } from './n8n/credentialTest';
-import { getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './n8n/methods';
+import { getToolDescriptions, getWorkflowInputs, getWorkflowVersions, searchWorkflows } from './n8n/methods';
 
 export class CozeWorkflow implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,7 +25,7 @@ export class CozeWorkflow implements INodeType {
 		defaultVersion: 1.1,
 		subtitle:
 			'={{ $parameter["operation"] === "run" ? "Run (" + $parameter["mode"] + ($parameter["mode"] === "async" && $parameter["waitForCallback"] === true ? ", callback" : "") + ")" : $parameter["operation"] === "chat" ? "Chat" : $parameter["operation"] === "resume" ? "Resume" : $parameter["operation"] === "uploadFile" ? "Upload File" : "Get Run" }}',
-		description: 'Run Coze workflows in stream, async or sync mode, chat with chatflows, resume interrupted runs and read runs',
+		description: COZE_WORKFLOW_DESCRIPTION,
 		defaults: { name: 'Coze Workflow' },
 		// Run, Async with Wait for Callback: the Coze workflow's call that resumes the waiting execution.
 		webhooks: callbackWebhooks,
@@ -33,6 +34,8 @@ export class CozeWorkflow implements INodeType {
 			operationProperty,
 			workflowIdProperty,
 			workflowOfRunProperty,
+			// Shown only in the Tool variant n8n makes of this node.
+			...toolDescriptionProperties,
 			...Object.values(operations).flatMap((operation) => operation.description),
 			...inputsProperties,
 			optionsProperty,
@@ -42,7 +45,7 @@ export class CozeWorkflow implements INodeType {
 	methods = {
 		listSearch: { searchWorkflows },
 		resourceMapping: { getWorkflowInputs },
-		loadOptions: { getWorkflowVersions },
+		loadOptions: { getWorkflowVersions, getToolDescriptions },
 		credentialTest: { cozeAccessTokenTest },
 	};
 

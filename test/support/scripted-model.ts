@@ -56,6 +56,8 @@ export interface ScriptedModel {
 	/** For the credential's Base URL: `http://127.0.0.1:<port>/v1`. */
 	baseUrl: string;
 	requests: ModelRequest[];
+	/** The description of the tool `name` in a request's `tools[]`, as the model received it. */
+	toolDescription(request: ModelRequest, name: string): string | undefined;
 	/** The tool results the model was sent (the `content` of `role: "tool"` messages), in the last request. */
 	toolResults(): string[];
 	close(): Promise<void>;
@@ -160,6 +162,7 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
 	return {
 		baseUrl: `http://127.0.0.1:${port}/v1`,
 		requests,
+		toolDescription: (request, name) => request.body.tools?.find((t) => t.function.name === name)?.function.description,
 		toolResults: () => {
 			const last = requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1);
 			return (last?.body.messages ?? []).filter((m) => m.role === 'tool').map((m) => contentText(m.content));

@@ -158,6 +158,28 @@ export async function getWorkflowVersions(this: ILoadOptionsFunctions): Promise<
 	return [latest, ...versions.map((v) => ({ name: v.version, value: v.version, description: v.description }))];
 }
 
+/**
+ * What the Coze Workflow Tool can tell the model about itself: Coze's description of the chosen
+ * workflow, or its name when Coze has none, and last the node's own description (saved empty).
+ */
+export async function getToolDescriptions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const own: INodePropertyOptions = { name: "The Node's Own Description", value: '', description: "As Set Automatically: the node's description" };
+	const workflowId = workflowIdOf(this);
+	if (!/^\d+$/.test(workflowId)) return [own];
+	const { client, endpoint, secrets } = await createCozeClient(this, authentication(this));
+	let info: { name?: string; description?: string };
+	try {
+		info = await client.getWorkflowInfo(workflowId);
+	} catch (error) {
+		const text = isWorkflowNotFound(error) ? `Workflow ${workflowId} was not found or is not published` : editorErrorText(error, endpoint.host, secrets);
+		throw new NodeOperationError(this.getNode(), `Description: could not read the workflow's description from Coze. ${text}`);
+	}
+	const kind = listedKind(this) === 'chatflow' ? 'Chats with the Coze chatflow' : 'Runs the Coze workflow';
+	const text = info.description ?? `${kind} "${info.name ?? workflowId}"`;
+	const source = info.description ? "Coze's description of the workflow" : 'Coze has no description of this workflow: its name';
+	return [{ name: text, value: text, description: source }, own];
+}
+
 /** Published agents of every workspace the credential sees, name and workspace shown. */
 export async function searchAgents(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const { chat, endpoint, secrets } = await createCozeClient(this, authentication(this));

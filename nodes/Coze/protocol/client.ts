@@ -1,4 +1,5 @@
 import {
+	getWorkflowInfo,
 	getWorkflowInputs,
 	listVersions,
 	listWorkflows,
@@ -151,6 +152,10 @@ export class CozeWorkflowClient extends CozeClientBase {
 
 	async getWorkflowInputs(workflowId: string, idleTimeoutMs?: number): Promise<Record<string, ParameterSchema>> {
 		return await getWorkflowInputs(this.requester, workflowId, idleTimeoutMs);
+	}
+
+	async getWorkflowInfo(workflowId: string, idleTimeoutMs?: number): Promise<{ name?: string; description?: string }> {
+		return await getWorkflowInfo(this.requester, workflowId, idleTimeoutMs);
 	}
 
 	async listVersions(workflowId: string, idleTimeoutMs?: number): Promise<WorkflowVersion[]> {

@@ -140,6 +140,13 @@ export async function getWorkflowInputs(requester: CozeRequester, workflowId: st
 	return readInputSchema(envelope.data);
 }
 
+/** A workflow's name and Coze description, from its info (`workflow_detail`). */
+export async function getWorkflowInfo(requester: CozeRequester, workflowId: string, idleTimeoutMs = 30_000): Promise<{ name?: string; description?: string }> {
+	const { data } = await requester.requestJson({ method: 'GET', path: `/v1/workflows/${encodeURIComponent(workflowId)}`, idleTimeoutMs }, 'read');
+	const detail = isPlainObject(data.workflow_detail) ? data.workflow_detail : {};
+	return { name: text(detail.workflow_name), description: text(detail.description)?.trim() || undefined };
+}
+
 /** The published versions of a workflow, newest first (resource-library workflows only). */
 export async function listVersions(requester: CozeRequester, workflowId: string, idleTimeoutMs = 30_000): Promise<WorkflowVersion[]> {
 	const all: WorkflowVersion[] = [];
