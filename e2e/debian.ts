@@ -194,7 +194,8 @@ export interface ServerProcess {
 
 /**
  * Starts a server binary with its output in `logPath`, owned by this process: stopped by its PID,
- * and killed when the test process exits without stopping it. `dir` is removed once it has stopped.
+ * and killed when the test process exits without stopping it. `dir` is removed once it has stopped
+ * (and when the test process exits), unless `keepDir`.
  */
 export async function spawnServer(options: {
 	name: string;
@@ -206,6 +207,8 @@ export async function spawnServer(options: {
 	stopSignal: NodeJS.Signals;
 	graceMs: number;
 	log: Log;
+	/** Leave `dir` in place on stop (a server started again on the same data). */
+	keepDir?: boolean;
 }): Promise<ServerProcess> {
 	const out = openSync(options.logPath, 'a');
 	let child;
@@ -244,7 +247,7 @@ export async function spawnServer(options: {
 					}
 				}
 				live.delete(entry);
-				rmSync(options.dir, { recursive: true, force: true });
+				if (!options.keepDir) rmSync(options.dir, { recursive: true, force: true });
 				options.log(`${options.name}: pid ${pid} stopped (${exitInfo ?? 'did not report its exit'})`);
 			})();
 			return stopping;

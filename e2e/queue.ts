@@ -21,10 +21,14 @@ import { startRedis, type RunningRedis } from './redis';
 export const QUEUE_CALLS = Number(process.env.E2E_QUEUE_CALLS ?? 300);
 const CALLERS = 20;
 const WORKER_CONCURRENCY = 5;
+/** Calls in flight when Redis or main restarts. */
+const RESTART_CALLS = 40;
 
 export const QUEUE_NAMES = {
 	load: `Queue mode on Postgres: main + 2 workers + a webhook process, ${QUEUE_CALLS} calls to the webhook process, each a Coze stream run and a Hand Off to the gateway`,
 	killed: 'Queue mode on Postgres: a worker killed (SIGKILL) while its Coze streams are in flight; every execution ends visibly, no flow is created twice',
+	redisRestart: `Queue mode on Postgres: Redis (append-only file) restarted with ${RESTART_CALLS} executions under way; none lost without a trace, no flow created twice`,
+	mainRestart: `Queue mode on Postgres: the main process restarted with ${RESTART_CALLS} executions under way; none lost without a trace, no flow created twice`,
 };
 
 /** Calls in flight when a worker is killed: five on each worker. */
@@ -115,6 +119,8 @@ function streamHandOffWorkflow(cozeCredential: string, openClawCredential: strin
 interface QueueStack {
 	setup: N8nSetup;
 	main: RunningN8n;
+	/** Stops main with SIGTERM and starts it again (same port and settings), ready once healthy. */
+	restartMain(): Promise<void>;
 	workers: RunningN8n[];
 	webhook: RunningN8n;
 	/** `http://127.0.0.1:<webhook process>/webhook/<path>` of the imported workflow. */
@@ -127,9 +133,15 @@ interface QueueStack {
  * PostgreSQL and Redis of their own, the workflow imported and published, then main, two workers and
  * a webhook process; `body` gets them running and ready, and everything is stopped afterwards.
  */
-async function withQueueStack<T>(ctx: QueueContext, prefix: string, env: Record<string, string>, body: (stack: QueueStack) => Promise<T>): Promise<T> {
+async function withQueueStack<T>(
+	ctx: QueueContext,
+	prefix: string,
+	env: Record<string, string>,
+	body: (stack: QueueStack) => Promise<T>,
+	persistRedis = false,
+): Promise<T> {
 	const postgres = await startPostgres({ log: ctx.log });
-	const redis = await startRedis({ log: ctx.log });
+	const redis = await startRedis({ log: ctx.log, persist: persistRedis });
 	const processes: RunningN8n[] = [];
 	try {
 		const setup = onPostgres(ctx.setup, postgres);
@@ -150,9 +162,16 @@ async function withQueueStack<T>(ctx: QueueContext, prefix: string, env: Record<
 			N8N_LOG_LEVEL: 'debug',
 			...env,
 		};
-		const main = await startProcess(setup, `${prefix}-main`, ['start'], { port: await freePort(), brokerPort: await freePort(), env: queueEnv });
+		const mainOptions = { port: await freePort(), brokerPort: await freePort(), env: queueEnv };
+		let main = await startProcess(setup, `${prefix}-main`, ['start'], mainOptions);
 		processes.push(main);
 		await healthy(main, '/healthz');
+		const restartMain = async () => {
+			await main.stop();
+			main = await startProcess(setup, `${prefix}-main-restarted`, ['start'], mainOptions);
+			processes.push(main);
+			await healthy(main, '/healthz');
+		};
 		const workers: RunningN8n[] = [];
 		for (const n of [1, 2]) {
 			const port = await freePort();
@@ -175,7 +194,7 @@ async function withQueueStack<T>(ctx: QueueContext, prefix: string, env: Record<
 			// it starts it answers 200 "n8n is starting up", then a plain 404, which mean nothing yet.
 			return answer?.status === 404 && answer.body.includes('Did you mean') ? true : undefined;
 		}, 500);
-		return await body({ setup, main, workers, webhook, url, postgres, redis });
+		return await body({ setup, main, restartMain, workers, webhook, url, postgres, redis });
 	} finally {
 		for (const p of processes.reverse()) await p.stop();
 		await redis.stop();
@@ -299,5 +318,64 @@ export async function workerKilled(ctx: QueueContext): Promise<string> {
 			`worker 1 killed with ${victims.size} executions on it; ${seconds} s later worker 2 had run them again from the start under the same execution IDs: ${states}. ` +
 			`Coze runs started twice: ${twice} (n8n 1.x re-runs a dead worker's job); the gateway holds ${flows} flows, one per call, none twice`
 		);
+	});
+}
+
+/**
+ * Forty calls whose Coze runs first stay silent for a moment, so that executions are under way on
+ * both workers when `disrupt` strikes; then every call must have an execution in a state a user
+ * sees (no `new` or `running` left), and no call more than one flow on the gateway.
+ */
+async function disruptedLoad(ctx: QueueContext, prefix: string, persistRedis: boolean, disrupt: (stack: QueueStack) => Promise<string>): Promise<string> {
+	return await withQueueStack(
+		ctx,
+		prefix,
+		{},
+		async (stack) => {
+			const tag = `r${Date.now().toString(36)}`;
+			const runsBefore = ctx.emu.runsStarted(COZE_WORKFLOW);
+			ctx.emu.setKnobs({ firstByteDelayMs: 12_000, pingIntervalMs: 2_000 }, { workflowId: COZE_WORKFLOW, path: '/v1/workflow/stream_run', times: RESTART_CALLS });
+			let what: string;
+			try {
+				await call(stack.url, tag, RESTART_CALLS, 10);
+				await waitFor(`Coze runs under way on both workers`, 60_000, async () =>
+					ctx.emu.runsStarted(COZE_WORKFLOW) - runsBefore >= 2 * WORKER_CONCURRENCY && stack.workers.every((w) => startedBy(w).size > 0) ? true : undefined,
+				200);
+				what = await disrupt(stack);
+			} finally {
+				ctx.emu.clearKnobs();
+			}
+			const executions = await finishedExecutions(stack.setup, RESTART_CALLS, 600_000);
+			const count = (status: string) => executions.filter((e) => e.status === status).length;
+			const states = [...new Set(executions.map((e) => e.status))].map((s) => `${count(s)} ${s}`).join(', ');
+			const runs = ctx.emu.runsStarted(COZE_WORKFLOW) - runsBefore;
+			const { flows, calls } = await flowsOf(ctx, tag);
+			check(executions.length === RESTART_CALLS, `${executions.length} executions for ${RESTART_CALLS} calls`);
+			check(flows === calls.size, `the gateway holds ${flows} flows for ${calls.size} calls: some call has two`);
+			const failures = executions.filter((e) => e.status !== 'success').slice(0, 2).map((e) => `${e.id} ${e.status}: ${(e.error ?? '').slice(0, 100)}`);
+			return (
+				`${what}; all ${RESTART_CALLS} executions ended: ${states}${failures.length ? ` (${failures.join(' | ')})` : ''}; ` +
+				`Coze runs started: ${runs} for ${RESTART_CALLS} calls; the gateway holds ${flows} flows, one each for ${calls.size} calls`
+			);
+		},
+		persistRedis,
+	);
+}
+
+export async function redisRestarted(ctx: QueueContext): Promise<string> {
+	return await disruptedLoad(ctx, 'pg-redis-restart', true, async ({ redis }) => {
+		const before = redis.pid;
+		const t0 = Date.now();
+		await redis.restart();
+		return `Redis (pid ${before}) stopped with SIGTERM and started again (pid ${redis.pid}) in ${Date.now() - t0} ms`;
+	});
+}
+
+export async function mainRestarted(ctx: QueueContext): Promise<string> {
+	return await disruptedLoad(ctx, 'pg-main-restart', false, async ({ main, restartMain }) => {
+		const before = main.pid;
+		const t0 = Date.now();
+		await restartMain();
+		return `main (pid ${before}) stopped with SIGTERM and started again, healthy after ${((Date.now() - t0) / 1000).toFixed(1)} s`;
 	});
 }

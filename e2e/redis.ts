@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../test/support/processes';
-import { debianEnv, ensureDebianPackages, readTail, spawnServer, type DebianTree } from './debian';
+import { debianEnv, ensureDebianPackages, readTail, spawnServer, type DebianTree, type ServerProcess } from './debian';
 
 type Log = (line: string) => void;
 
@@ -27,6 +27,8 @@ export interface RunningRedis {
 	pid: number;
 	/** SIGTERM, SIGKILL after 5 s; idempotent. */
 	stop(): Promise<void>;
+	/** Stops the server (SIGTERM) and starts it again on the same port and data; `pid` changes. */
+	restart(): Promise<void>;
 }
 
 export async function ensureRedis(options: { log?: Log } = {}): Promise<RedisInstall> {
@@ -37,16 +39,36 @@ export async function ensureRedis(options: { log?: Log } = {}): Promise<RedisIns
 	return { ...tree, redisServerBin: join(tree.rootDir, 'usr', 'bin', 'redis-server') };
 }
 
-export async function startRedis(options: { log?: Log } = {}): Promise<RunningRedis> {
+/** `persist`: every write goes to an append-only file first, so a restart keeps the data (and n8n's queue). */
+export async function startRedis(options: { log?: Log; persist?: boolean } = {}): Promise<RunningRedis> {
 	const log = options.log ?? (() => {});
 	const install = await ensureRedis({ log });
 	let lastError: Error | undefined;
 	// The free port is found by binding port 0 and closing it: another process may take it before
 	// redis-server binds it, hence a few attempts.
 	for (let attempt = 1; attempt <= 3; attempt++) {
+		const dataDir = mkdtempSync(join(tmpdir(), 'e2e-redis-'));
 		try {
-			return await startOnce(install, await freePort(), log);
+			const port = await freePort();
+			const launch = async () => await launchRedis(install, port, dataDir, options.persist === true, log);
+			let server = await launch();
+			return {
+				port,
+				url: `redis://127.0.0.1:${port}`,
+				get pid() {
+					return server.pid;
+				},
+				stop: async () => {
+					await server.stop();
+					rmSync(dataDir, { recursive: true, force: true });
+				},
+				restart: async () => {
+					await server.stop();
+					server = await launch();
+				},
+			};
 		} catch (error) {
+			rmSync(dataDir, { recursive: true, force: true });
 			lastError = error as Error;
 			log(`redis: start attempt ${attempt} failed: ${lastError.message.split('\n')[0]}`);
 		}
@@ -54,40 +76,35 @@ export async function startRedis(options: { log?: Log } = {}): Promise<RunningRe
 	throw lastError!;
 }
 
-async function startOnce(install: RedisInstall, port: number, log: Log): Promise<RunningRedis> {
-	const dataDir = mkdtempSync(join(tmpdir(), 'e2e-redis-'));
+/** redis-server on `port` with its data in `dataDir` (kept on stop), once it answers PING. */
+async function launchRedis(install: RedisInstall, port: number, dataDir: string, persist: boolean, log: Log): Promise<ServerProcess> {
 	const logPath = join(dataDir, 'redis.log');
+	const durability = persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
 	const server = await spawnServer({
 		name: 'redis',
 		command: install.redisServerBin,
-		args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dataDir],
+		args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...durability, '--daemonize', 'no', '--dir', dataDir],
 		env: debianEnv(install),
 		dir: dataDir,
 		logPath,
 		stopSignal: 'SIGTERM',
 		graceMs: STOP_GRACE_MS,
 		log,
-	}).catch((error: unknown) => {
-		rmSync(dataDir, { recursive: true, force: true });
-		throw error;
+		keepDir: true,
 	});
-	const { pid, stop } = server;
-
 	const deadline = Date.now() + 10_000;
 	for (;;) {
 		const answer = await ping(port).catch((error: Error) => error);
 		if (answer === '+PONG') break;
 		if (server.exitInfo() !== undefined || Date.now() > deadline) {
 			const output = readTail(logPath);
-			await stop();
-			throw new Error(
-				`redis-server on port ${port} did not answer PING (${server.exitInfo() ?? (answer instanceof Error ? answer.message : answer)}):\n${output}`,
-			);
+			await server.stop();
+			throw new Error(`redis-server on port ${port} did not answer PING (${server.exitInfo() ?? (answer instanceof Error ? answer.message : answer)}):\n${output}`);
 		}
 		await sleep(50);
 	}
-	log(`redis: pid ${pid} on 127.0.0.1:${port}`);
-	return { port, url: `redis://127.0.0.1:${port}`, pid, stop };
+	log(`redis: pid ${server.pid} on 127.0.0.1:${port}`);
+	return server;
 }
 
 /** Sends `PING` over a raw TCP connection; resolves the first reply line (`+PONG`). */

@@ -38,7 +38,7 @@ import {
 	type N8nSetup,
 	type RunningN8n,
 } from './n8n';
-import { QUEUE_NAMES, queueOnPostgres, workerKilled } from './queue';
+import { mainRestarted, QUEUE_NAMES, queueOnPostgres, redisRestarted, workerKilled } from './queue';
 import { handOffTwice, OPENCLAW_TOOL_NAMES, openClawToolCredential, openClawToolWorkflow, startOpenClawToolModel } from './openclaw-tool';
 import { MCP_NAMES, MCP_WORKFLOW_ID, mcpCallsCozeTool, mcpToolWorkflow } from './mcp';
 import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, cozeDescriptionOf, scriptedModelCredential, startToolsModel, TOOLS_NAMES } from './tools';
@@ -103,7 +103,11 @@ async function scenario(line: string, name: string, body: () => Promise<string>,
 }
 
 async function gatewayFlows(route: GatewayRoute): Promise<Array<Record<string, unknown>>> {
-	const answer = await routeAction(route, { action: 'list_flows' });
+	// Right after a load the nodes may have used the route's 120 requests a minute: a 429 is waited out.
+	const answer = await waitFor('list_flows within the route\'s rate limit', 90_000, async () => {
+		const reply = await routeAction(route, { action: 'list_flows' });
+		return reply.status === 429 ? undefined : reply;
+	}, 5_000);
 	check(answer.status === 200, `list_flows answered ${answer.status}`);
 	return (JSON.parse(answer.body) as { result: { flows: Array<Record<string, unknown>> } }).result.flows;
 }
@@ -318,7 +322,7 @@ async function main(): Promise<void> {
 	try {
 		for (const line of LINES) {
 			const queue = !args.includes('--skip-queue');
-			const queueNames = queue ? (line === 'v2' ? [QUEUE_NAMES.load, QUEUE_NAMES.killed] : [QUEUE_NAMES.killed]) : [];
+			const queueNames = queue ? (line === 'v2' ? Object.values(QUEUE_NAMES) : [QUEUE_NAMES.killed]) : [];
 			const lineNames = [NAMES.execute, OPENCLAW_TOOL_NAMES.handOffTwice, ...START_NAMES, ...queueNames, ...callbackNames(line, queue)];
 			const setup = lineNames.some(wanted) ? await runLine(line, tarball, emu, gateway, pushSecret, models) : undefined;
 			const credentials = lineCredentials(line, emu, gateway, pushSecret, models);
@@ -327,6 +331,8 @@ async function main(): Promise<void> {
 				const queueContext = { setup, credentials, emu, gatewayFlows: async () => await gatewayFlows(route), cacheDir: CACHE, log: (l: string) => log(`  ${l}`) };
 				if (line === 'v2') await scenario(line, QUEUE_NAMES.load, async () => await queueOnPostgres(queueContext));
 				await scenario(line, QUEUE_NAMES.killed, async () => await workerKilled(queueContext));
+				if (line === 'v2') await scenario(line, QUEUE_NAMES.redisRestart, async () => await redisRestarted(queueContext));
+				if (line === 'v2') await scenario(line, QUEUE_NAMES.mainRestart, async () => await mainRestarted(queueContext));
 			}
 			const scenarioOfLine = async (name: string, body: () => Promise<string>) => await scenario(line, name, body);
 			const callbackQueue = queue ? { credentials, cacheDir: CACHE } : undefined;
