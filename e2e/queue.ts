@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { signWebhookBody } from '../nodes/Coze/trigger/webhookAuth';
 import { runPool } from '../nodes/shared/itemRunner';
 import type { CozeEmulator } from '../test/emulator';
 import { httpRequest } from '../test/support/http';
@@ -29,6 +30,7 @@ export const QUEUE_NAMES = {
 	killed: 'Queue mode on Postgres: a worker killed (SIGKILL) while its Coze streams are in flight; every execution ends visibly, no flow is created twice',
 	redisRestart: `Queue mode on Postgres: Redis (append-only file) restarted with ${RESTART_CALLS} executions under way; none lost without a trace, no flow created twice`,
 	mainRestart: `Queue mode on Postgres: the main process restarted with ${RESTART_CALLS} executions under way; none lost without a trace, no flow created twice`,
+	replay: 'Queue mode on Postgres: a signed Coze Trigger request replayed to the same and to the other process serving webhooks, within and after Tolerance',
 };
 
 /** Calls in flight when a worker is killed: five on each worker. */
@@ -50,6 +52,35 @@ export interface QueueContext {
 	gatewayFlows: () => Promise<Array<Record<string, unknown>>>;
 	cacheDir: string;
 	log: (line: string) => void;
+}
+
+const SIGNED_WORKFLOW_ID = 'queueSignedTrig1';
+const SIGNED_WEBHOOK_ID = '5b0e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a61';
+const SIGNED_PATH = `webhook/${SIGNED_WEBHOOK_ID}/coze`;
+/** The signed trigger's window: the shortest the node allows, so the scenario can outwait it. */
+const SIGNED_TOLERANCE_S = 10;
+
+/** A Coze Trigger that takes HMAC-signed requests only, answering at once. */
+function signedTriggerWorkflow(secretCredential: string): object {
+	return {
+		id: SIGNED_WORKFLOW_ID,
+		name: 'e2e: Coze Trigger (HMAC), in queue mode',
+		nodes: [
+			{
+				id: '7d1a0c50-0000-4000-8000-000000000011',
+				name: 'Coze Trigger',
+				type: 'n8n-nodes-coze-openclaw.cozeTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { authentication: 'hmac', toleranceSeconds: SIGNED_TOLERANCE_S, responseMode: 'onReceived', options: {} },
+				credentials: { cozeWebhookSecretApi: { id: secretCredential, name: 'Coze push secret' } },
+				webhookId: SIGNED_WEBHOOK_ID,
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
 }
 
 /** Webhook (answers at once) → Coze Workflow (stream) → OpenClaw TaskFlow (Hand Off keyed by the Coze run). */
@@ -123,8 +154,10 @@ interface QueueStack {
 	restartMain(): Promise<void>;
 	workers: RunningN8n[];
 	webhook: RunningN8n;
-	/** `http://127.0.0.1:<webhook process>/webhook/<path>` of the imported workflow. */
+	/** `http://127.0.0.1:<webhook process>/webhook/<path>` of the stream and Hand Off workflow. */
 	url: string;
+	/** `webhook/<id>/coze` of the signed Coze Trigger, served by main and the webhook process. */
+	signedPath: string;
 	postgres: RunningPostgres;
 	redis: RunningRedis;
 }
@@ -145,12 +178,15 @@ async function withQueueStack<T>(
 	const processes: RunningN8n[] = [];
 	try {
 		const setup = onPostgres(ctx.setup, postgres);
-		const file = join(ctx.cacheDir, 'queue-stream-hand-off.json');
-		writeFileSync(file, JSON.stringify(streamHandOffWorkflow('cozeEmulatorToken', 'openClawLocalGw01')));
+		const files = [
+			[WORKFLOW_ID, 'queue-stream-hand-off.json', streamHandOffWorkflow('cozeEmulatorToken', 'openClawLocalGw01')],
+			[SIGNED_WORKFLOW_ID, 'queue-signed-trigger.json', signedTriggerWorkflow('cozePushSecret001')],
+		] as const;
+		for (const [, name, workflow] of files) writeFileSync(join(ctx.cacheDir, name), JSON.stringify(workflow));
 		const migrated = Date.now();
-		await importAll(setup, ctx.credentials, [file]);
-		await activate(setup, WORKFLOW_ID);
-		ctx.log(`${prefix}: n8n migrated PostgreSQL and imported the workflow in ${((Date.now() - migrated) / 1000).toFixed(1)} s`);
+		await importAll(setup, ctx.credentials, files.map(([, name]) => join(ctx.cacheDir, name)));
+		for (const [id] of files) await activate(setup, id);
+		ctx.log(`${prefix}: n8n migrated PostgreSQL and imported the workflows in ${((Date.now() - migrated) / 1000).toFixed(1)} s`);
 
 		const webhookPort = await freePort();
 		const queueEnv = {
@@ -187,19 +223,23 @@ async function withQueueStack<T>(
 		processes.push(webhook);
 		for (const worker of workers) await healthy(worker, '/healthz');
 		const url = `http://127.0.0.1:${webhookPort}/webhook/${WEBHOOK_PATH}`;
-		// The webhook process registers the active workflow's webhook after it says it is ready.
-		await waitFor('the webhook process to serve the workflow', 120_000, async () => {
-			const answer = await httpRequest('GET', url, { timeoutMs: 2_000 }).catch(() => undefined);
-			// Registered for POST, a GET is answered 404 "… Did you mean to make a POST request?". While
-			// it starts it answers 200 "n8n is starting up", then a plain 404, which mean nothing yet.
-			return answer?.status === 404 && answer.body.includes('Did you mean') ? true : undefined;
-		}, 500);
-		return await body({ setup, main, restartMain, workers, webhook, url, postgres, redis });
+		for (const process of [webhook, main]) for (const path of [`webhook/${WEBHOOK_PATH}`, SIGNED_PATH]) await servesPost(process, path);
+		return await body({ setup, main, restartMain, workers, webhook, url, signedPath: SIGNED_PATH, postgres, redis });
 	} finally {
 		for (const p of processes.reverse()) await p.stop();
 		await redis.stop();
 		await postgres.stop();
 	}
+}
+
+/** n8n registers the active workflows' webhooks after it says it is ready. */
+async function servesPost(process: RunningN8n, path: string): Promise<void> {
+	await waitFor(`${process.name} to serve /${path}`, 120_000, async () => {
+		const answer = await httpRequest('GET', `http://127.0.0.1:${process.port}/${path}`, { timeoutMs: 2_000 }).catch(() => undefined);
+		// Registered for POST, a GET is answered 404 "… Did you mean to make a POST request?". While
+		// it starts it answers 200 "n8n is starting up", then a plain 404, which mean nothing yet.
+		return answer?.status === 404 && answer.body.includes('Did you mean') ? true : undefined;
+	}, 500);
 }
 
 async function healthy(process: RunningN8n, path: string): Promise<void> {
@@ -377,5 +417,42 @@ export async function mainRestarted(ctx: QueueContext): Promise<string> {
 		const t0 = Date.now();
 		await restartMain();
 		return `main (pid ${before}) stopped with SIGTERM and started again, healthy after ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+	});
+}
+
+/**
+ * The Coze Trigger refuses a signature it has seen, but it remembers signatures in the process that
+ * received them: n8n gives a community node no store shared by main and the webhook processes. Measured
+ * here: a replay to the same process, to the other one within Tolerance, and to both after it.
+ */
+export async function signedReplay(ctx: QueueContext): Promise<string> {
+	const secret = (ctx.credentials.find((c) => (c as { id?: string }).id === 'cozePushSecret001') as { data: { secret: string } }).data.secret;
+	return await withQueueStack(ctx, 'pg-replay', {}, async ({ setup, main, webhook, signedPath }) => {
+		const tag = `s${Date.now().toString(36)}`;
+		const body = JSON.stringify({ tag, executeId: '7499999999999999999' });
+		const timestamp = String(Math.floor(Date.now() / 1000));
+		const headers = { 'content-type': 'application/json', 'x-coze-timestamp': timestamp, 'x-coze-signature': signWebhookBody(secret, timestamp, body) };
+		const send = async (process: RunningN8n) => (await httpRequest('POST', `http://127.0.0.1:${process.port}/${signedPath}`, { headers, body })).status;
+		const first = await send(webhook);
+		const again = await send(webhook);
+		const other = await send(main);
+		const otherAgain = await send(main);
+		// Past the window every process refuses it, whatever it remembers.
+		const sentAt = Number(timestamp) * 1000;
+		await waitFor('the end of the Tolerance window', (SIGNED_TOLERANCE_S + 5) * 1000, async () => (Date.now() > sentAt + (SIGNED_TOLERANCE_S + 1) * 1000 ? true : undefined), 250);
+		const lateWebhook = await send(webhook);
+		const lateMain = await send(main);
+		const executions = await waitFor('the accepted requests\' executions', 60_000, async () => {
+			const rows = (await readExecutions(setup, SIGNED_WORKFLOW_ID)).filter((r) => JSON.stringify(r.json ?? r.stacked ?? '').includes(tag));
+			return rows.length >= [first, again, other, otherAgain, lateWebhook, lateMain].filter((s) => s === 200).length ? rows : undefined;
+		}, 1_000);
+		check(first === 200 && again !== 200, `the webhook process answered ${first}, then ${again} to the replay`);
+		check(otherAgain !== 200 && lateWebhook !== 200 && lateMain !== 200, `main's second replay ${otherAgain}; after the window: webhook process ${lateWebhook}, main ${lateMain}`);
+		check(executions.length === (other === 200 ? 2 : 1), `${executions.length} executions for the request`);
+		return (
+			`signed request to the webhook process ${first}; replayed there ${again}; replayed to main within Tolerance (${SIGNED_TOLERANCE_S} s) ${other}` +
+			`${other === 200 ? ' (accepted: each process remembers only the signatures it received)' : ''}, again to main ${otherAgain}; ` +
+			`after the window: webhook process ${lateWebhook}, main ${lateMain}; ${executions.length} executions in all`
+		);
 	});
 }

@@ -38,7 +38,7 @@ import {
 	type N8nSetup,
 	type RunningN8n,
 } from './n8n';
-import { mainRestarted, QUEUE_NAMES, queueOnPostgres, redisRestarted, workerKilled } from './queue';
+import { mainRestarted, QUEUE_NAMES, queueOnPostgres, redisRestarted, signedReplay, workerKilled } from './queue';
 import { handOffTwice, OPENCLAW_TOOL_NAMES, openClawToolCredential, openClawToolWorkflow, startOpenClawToolModel } from './openclaw-tool';
 import { MCP_NAMES, MCP_WORKFLOW_ID, mcpCallsCozeTool, mcpToolWorkflow } from './mcp';
 import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, cozeDescriptionOf, scriptedModelCredential, startToolsModel, TOOLS_NAMES } from './tools';
@@ -333,6 +333,7 @@ async function main(): Promise<void> {
 				await scenario(line, QUEUE_NAMES.killed, async () => await workerKilled(queueContext));
 				if (line === 'v2') await scenario(line, QUEUE_NAMES.redisRestart, async () => await redisRestarted(queueContext));
 				if (line === 'v2') await scenario(line, QUEUE_NAMES.mainRestart, async () => await mainRestarted(queueContext));
+				if (line === 'v2') await scenario(line, QUEUE_NAMES.replay, async () => await signedReplay(queueContext));
 			}
 			const scenarioOfLine = async (name: string, body: () => Promise<string>) => await scenario(line, name, body);
 			const callbackQueue = queue ? { credentials, cacheDir: CACHE } : undefined;
