@@ -1,11 +1,12 @@
-// Limits the user sets in the options: Max Event Size on a streamed run, and Upload File's Request
+// Limits the user sets in the options: Max Event Size on a streamed run and a chat, and Upload File's Request
 // Timeout, Idle Timeout and the execution's Stop, through n8n-core against the emulator.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { IDS, run, runParams, withEmulator } from './helpers';
+import { CHAT_IDS } from '../emulator';
+import { agentChatParams, IDS, run, runAgent, runParams, withEmulator } from './helpers';
 
 const UPLOAD_PATH = '/v1/files/upload';
 const FILE_ITEM: INodeExecutionData[] = [
@@ -28,6 +29,23 @@ describe('Max Event Size', () => {
 			assert.match(String(first.error), /raise Max Event Size \(MB\)/);
 			assert.equal(second.error, undefined, String(second.error));
 			assert.equal(typeof second.output, 'object');
+		});
+	});
+
+	it('a Coze Agent chat: an answer event over the limit fails its item; a short answer passes', async () => {
+		await withEmulator(async (emu) => {
+			// The echo agent answers "You said: <message>", in one delta event with chatDeltaChars 0. The
+			// bound counts from the chunk in which the event before ended, so it may let pass up to one
+			// chunk more than the limit: 3 MB is well over.
+			emu.setKnobs({ chatDeltaChars: 0 });
+			const long = 'x'.repeat(3 * 1024 * 1024);
+			const result = await runAgent(emu, agentChatParams(CHAT_IDS.agents.echo, { options: { maxEventSize: 1 } }), {
+				items: [{ chatInput: long }, { chatInput: 'short' }],
+				continueOnFail: true,
+			});
+			const [first, second] = result.items.map((item) => item.json);
+			assert.match(String(first.error), /more than 1 MB in one stream event without finishing it \(Max Event Size\)/);
+			assert.equal(second.answer, 'You said: short');
 		});
 	});
 
