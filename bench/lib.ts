@@ -1,5 +1,8 @@
 // Shared helpers of the benchmarks: statistics, the result row every figure returns, formatting.
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+
+import { buildSync } from 'esbuild';
 
 export interface FigureResult {
 	/** Short name of the figure. */
@@ -74,4 +77,25 @@ export function table(results: FigureResult[]): string {
 	]);
 	const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
 	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Bundles a child process's script, bench/<name>.ts, to .cache/bench/<name>.cjs and returns its path.
+ * The child runs as plain JavaScript, as n8n runs the package: tsx's loader alone adds ~50 MiB to a
+ * process. Under `.cache/bench/` the harness's `../../dist` still names the package's build;
+ * node_modules stay external.
+ */
+export function bundleChild(name: string): string {
+	const outfile = join(__dirname, '..', '.cache', 'bench', `${name}.cjs`);
+	buildSync({
+		entryPoints: [join(__dirname, `${name}.ts`)],
+		outfile,
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		packages: 'external',
+		logLevel: 'warning',
+	});
+	return outfile;
 }

@@ -2,40 +2,19 @@
 // process; the emulator runs in this process so its memory is not counted), against the floor
 // client doing the same in a child of its own.
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-
-import { buildSync } from 'esbuild';
 
 import { startEmulator } from '../test/emulator';
 import { bigScenario } from './support';
-import { fmt, log, median, report, type FigureResult } from './lib';
+import { bundleChild, fmt, log, median, report, type FigureResult } from './lib';
 
 const OUTPUT_BYTES = 100 * 1024 * 1024;
 const MiB = 1024 * 1024;
 
-// The child runs as plain JavaScript, as n8n runs the package: tsx's loader alone adds ~50 MiB to a
-// process, which is no part of streaming. Bundled to `.cache/bench/` so that the harness's
-// `../../dist` still names the package's build; node_modules stay external.
-const CHILD_BUNDLE = join(__dirname, '..', '.cache', 'bench', 'rss-child.cjs');
-
-function bundleChild(): void {
-	buildSync({
-		entryPoints: [join(__dirname, 'rss-child.ts')],
-		outfile: CHILD_BUNDLE,
-		bundle: true,
-		platform: 'node',
-		format: 'cjs',
-		target: 'node20',
-		packages: 'external',
-		logLevel: 'warning',
-	});
-}
-
-function child(mode: 'engine' | 'floor', baseUrl: string, token: string): Promise<{ before: number; peak: number; outputBytes: number }> {
+function child(bundle: string, mode: 'engine' | 'floor', baseUrl: string, token: string): Promise<{ before: number; peak: number; outputBytes: number }> {
 	return new Promise((resolve, reject) => {
 		execFile(
 			process.execPath,
-			[CHILD_BUNDLE, mode, baseUrl, token],
+			[bundle, mode, baseUrl, token],
 			{ maxBuffer: 1024 * 1024, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
 			(error, stdout, stderr) => {
 				if (error) return reject(new Error(`${mode} child failed: ${stderr || error.message}`));
@@ -49,7 +28,7 @@ function child(mode: 'engine' | 'floor', baseUrl: string, token: string): Promis
 export async function benchRss(): Promise<FigureResult> {
 	log('\n[7] Peak RSS while streaming a 100 MB output (child process VmHWM)');
 	const RUNS = 5;
-	bundleChild();
+	const bundle = bundleChild('rss-child');
 	const emu = await startEmulator({ timeScale: 0.001, scenarios: [bigScenario(OUTPUT_BYTES)] });
 	const engine: number[] = [];
 	const floor: number[] = [];
@@ -58,8 +37,8 @@ export async function benchRss(): Promise<FigureResult> {
 	const growth: number[] = [];
 	try {
 		for (let r = 0; r < RUNS; r++) {
-			const e = await child('engine', emu.baseUrl, emu.token);
-			const f = await child('floor', emu.baseUrl, emu.token);
+			const e = await child(bundle, 'engine', emu.baseUrl, emu.token);
+			const f = await child(bundle, 'floor', emu.baseUrl, emu.token);
 			if (f.outputBytes !== e.outputBytes) throw new Error(`output sizes differ: engine ${e.outputBytes}, floor ${f.outputBytes}`);
 			outputBytes = e.outputBytes;
 			before = e.before;

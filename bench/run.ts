@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 
 import { benchConcurrency } from './concurrency';
+import { benchLineRss } from './line-rss';
 import { benchSseDecode } from './sse-decode';
 import { benchNetwork } from './network';
 import { benchPolling } from './polling';
@@ -22,8 +23,8 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-	const selected = new Set(process.argv.slice(2).map(Number).filter((n) => n >= 1 && n <= 8));
-	const which = selected.size ? selected : new Set([1, 2, 3, 4, 5, 6, 7, 8]);
+	const selected = new Set(process.argv.slice(2).map(Number).filter((n) => n >= 1 && n <= 9));
+	const which = selected.size ? selected : new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 	const started = now();
 	const desc = machine();
 	log(`Machine: ${desc}`);
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
 	if (which.has(5)) await step('concurrency', benchConcurrency);
 	if (which.has(6)) await step('polling', benchPolling);
 	if (which.has(7)) await step('peak RSS', benchRss);
+	if (which.has(9)) await step('peak RSS, endless line', benchLineRss);
 	const seconds = (now() - started) / 1000;
 	const md = [
 		`Machine: ${desc}. Date: ${new Date().toISOString().slice(0, 10)}. Bench runtime: ${fmt(seconds, 0)} s.`,
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
 	].join('\n');
 	log('\nResults\n');
 	log(md);
-	if (which.size === 8) {
+	if (which.size === 9) {
 		writeFileSync(join(__dirname, 'results.md'), `# Benchmark results\n\nProduced by \`npm run bench\` (bench/run.ts).\n\n${md}\n`);
 		log('\nWritten to bench/results.md');
 	}

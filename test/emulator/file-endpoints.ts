@@ -10,7 +10,8 @@ function fileData(file: UploadedFile): Record<string, unknown> {
   return { bytes: file.bytes.length, created_at: file.createdAt, file_name: file.fileName, id: file.id };
 }
 
-function upload(ctx: RequestContext): void {
+async function upload(ctx: RequestContext): Promise<void> {
+  if (ctx.knobs.uploadLatencyMs) await ctx.sleep(ctx.knobs.uploadLatencyMs);
   const maxBytes = ctx.knobs.maxUploadBytes;
   const tooLarge = (): void => ctx.reply.error(4302, MSG.uploadTooLarge, { reason: `the file is larger than ${maxBytes} bytes` });
   if (ctx.bodyTooLarge) return tooLarge();

@@ -105,6 +105,8 @@ export interface Knobs {
   legacyRunFields: boolean;
   /** Uploads larger than this answer 4302. */
   maxUploadBytes: number;
+  /** The upload is answered this long after its body has arrived; nothing is written meanwhile. */
+  uploadLatencyMs: number;
 
   // ---- chat (agents and chatflows) -------------------------------------------------------------
   /** Code points per answer delta (default 4); 0 = the whole message in one delta. */
@@ -223,6 +225,7 @@ const KNOB_KINDS: { [K in keyof Knobs]-?: KnobKind } = {
   transientFailure: 'boolean',
   asyncAllowed: 'boolean',
   syncLatencyMs: 'number',
+  uploadLatencyMs: 'number',
   asyncDurationMs: 'number',
   asyncPollsUntilDone: 'number',
   failAsync: 'booleanOrString',

@@ -345,7 +345,7 @@ describe('Coze Workflow authoring: the panel', () => {
 	it('lists only the options the chosen operation and mode read', () => {
 		const everywhere = ['Concurrency', 'Requests per Second'];
 		const runOnly = ['App ID', 'Bot ID', 'User ID', 'Workflow Version Name or ID'];
-		const streamed = ['Idle Timeout (Seconds)', 'Include Events', 'Stream to Response', 'Streamed Nodes', 'Total Timeout (Seconds)'];
+		const streamed = ['Idle Timeout (Seconds)', 'Include Events', 'Max Event Size (MB)', 'Stream to Response', 'Streamed Nodes', 'Total Timeout (Seconds)'];
 		const polled = ['Max Wait Time (Seconds)', 'Poll Initial Interval (Seconds)', 'Poll Max Interval (Seconds)'];
 		const sorted = (...groups: string[][]) => groups.flat().sort((a, b) => a.localeCompare(b));
 		const cases: Array<[string, INodeParameters, string[]]> = [
@@ -368,7 +368,7 @@ describe('Coze Workflow authoring: the panel', () => {
 				{ operation: 'getRun', waitForCompletion: true },
 				sorted(everywhere, polled, ['Include Messages', 'Parse Output', 'Request Timeout (Seconds)']),
 			],
-			['Upload File', { operation: 'uploadFile' }, everywhere],
+			['Upload File', { operation: 'uploadFile' }, sorted(everywhere, ['Idle Timeout (Seconds)', 'Request Timeout (Seconds)'])],
 		];
 		for (const [name, parameters, expected] of cases) assert.deepEqual(listedOptions(parameters), expected, name);
 	});

@@ -153,6 +153,8 @@ const optionRows = (base: INodeParameters, { streamed, polled, requested }: Opti
 				{ parameter: 'Idle Timeout', value: '0', parameters: withOptions(streamed, { idleTimeout: 0 }), says: /positive number of seconds/ },
 				{ parameter: 'Idle Timeout', value: 'text', parameters: withOptions(streamed, { idleTimeout: expr('"long"') }), says: /positive number of seconds/ },
 				{ parameter: 'Total Timeout', value: '-5', parameters: withOptions(streamed, { totalTimeout: -5 }), says: /positive number of seconds/ },
+				{ parameter: 'Max Event Size', value: '0', parameters: withOptions(streamed, { maxEventSize: 0 }), says: /number of MB from 1 to 512/ },
+				{ parameter: 'Max Event Size', value: 'text', parameters: withOptions(streamed, { maxEventSize: expr('"big"') }), says: /number of MB from 1 to 512/ },
 			]
 		: []),
 	...(requested
@@ -432,8 +434,10 @@ const COZE_ROWS: Record<string, Row[]> = {
 			inputItems: FILE_ITEM,
 		},
 		{ parameter: 'Input Binary Field', value: 'an item without binary data', parameters: UPLOAD, says: /no binary field "data"/ },
-		// Upload File lists and reads only Concurrency and Requests per Second of the Options.
+		// Upload File lists and reads Concurrency, Requests per Second and its two timeouts of the Options.
 		...optionRows(UPLOAD, {}).map((row) => ({ ...row, inputItems: FILE_ITEM })),
+		{ parameter: 'Idle Timeout', value: '0', parameters: withOptions(UPLOAD, { idleTimeout: 0 }), says: /positive number of seconds/, inputItems: FILE_ITEM },
+		{ parameter: 'Request Timeout', value: 'text', parameters: withOptions(UPLOAD, { requestTimeout: expr('"10 min"') }), says: /positive number of seconds/, inputItems: FILE_ITEM },
 	],
 };
 // Authentication and Operation: option lists without expressions (Operation has noDataExpression); an unknown

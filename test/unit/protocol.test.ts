@@ -72,6 +72,31 @@ describe('CozeStreamDecoder', () => {
 		assert.throws(() => decoder.push(Buffer.from('"}\n\n')), tooLarge);
 	});
 
+	it('with a smaller Max Event Size: a line that never ends fails once it passes the limit, the next stream is unaffected', () => {
+		const limit = 4096;
+		const head = 'id: 0\nevent: Message\ndata: {"content":"';
+		const decoder = new CozeStreamDecoder(limit);
+		decoder.push(Buffer.from(head));
+		const tooLarge = (error: unknown) =>
+			error instanceof CozeProtocolError &&
+			/more than 4096 bytes in one stream event without finishing it \(Max Event Size\)/.test(error.message) &&
+			/raise Max Event Size \(MB\).*check that the Base URL points to Coze/.test(error.message);
+		let pushed = 0;
+		assert.throws(() => {
+			for (; pushed < 100; pushed++) decoder.push(Buffer.alloc(100, 0x61));
+		}, tooLarge);
+		assert.equal(pushed, Math.floor((limit - head.length) / 100), 'the chunk that takes the line past the limit is refused');
+		assert.throws(() => decoder.end(), tooLarge);
+
+		// The next item gets a decoder of its own: an event just under the limit passes, in any split.
+		const content = 'b'.repeat(limit - 200);
+		const event = Buffer.from(`${head}${content}","node_seq_id":"0","node_title":"End"}\n\n`);
+		assert.ok(event.length <= limit);
+		const next = new CozeStreamDecoder(limit);
+		const events = [...splitEvery(event, 1000).flatMap((chunk) => next.push(chunk)), ...next.end()];
+		assert.deepEqual(events.map((e) => (e.type === 'Message' ? e.data.content : e.type)), [content]);
+	});
+
 	it('takes a stream of more than 64 MB in all when each event is smaller', () => {
 		const decoder = new CozeStreamDecoder();
 		const event = (i: number) => `id: ${i}\nevent: Message\ndata: ${JSON.stringify({ content: 'a'.repeat(4 * MiB), node_seq_id: String(i), node_title: 'Output' })}\n\n`;

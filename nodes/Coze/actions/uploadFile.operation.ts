@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CozeConnection } from '../n8n/connection';
+import { secondsOption } from '../n8n/params';
 import { CozeInputError } from '../protocol/errors';
 import { fileParameter } from '../protocol/inputs';
 
@@ -29,8 +30,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 				: `Input Binary Field: the item has no binary field "${property}". Enter the name of the input's binary field that holds the file.`,
 		);
 	}
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const idleTimeoutMs = secondsOption(options, 'idleTimeout', 'Idle Timeout', 120);
+	const deadlineMs = secondsOption(options, 'requestTimeout', 'Request Timeout', 600);
 	const binary = this.helpers.assertBinaryData(itemIndex, property);
 	const data = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-	const uploaded = await client.uploadFile({ fileName: binary.fileName ?? `${property}.bin`, mimeType: binary.mimeType, data });
+	const uploaded = await client.uploadFile({ fileName: binary.fileName ?? `${property}.bin`, mimeType: binary.mimeType, data }, { idleTimeoutMs, deadlineMs });
 	return { fileId: uploaded.id, fileName: uploaded.fileName, bytes: uploaded.bytes, fileParameter: fileParameter({ kind: 'fileId', id: uploaded.id }) };
 }

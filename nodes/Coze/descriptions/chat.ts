@@ -62,6 +62,17 @@ function conversationProperties(show: NonNullable<IDisplayOptions['show']>, sess
 	];
 }
 
+/** Max Event Size, for every option list of an operation that reads a Coze stream. */
+export const maxEventSizeOption: INodeProperties = {
+	displayName: 'Max Event Size (MB)',
+	name: 'maxEventSize',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 512 },
+	default: 64,
+	description:
+		'The most one event from Coze may hold; a larger one fails the item. No Coze output comes near the default: the limit keeps a server that sends a line without end (a wrong Base URL) from filling the memory of n8n.',
+};
+
 /** The options of a chat round, to be listed once per operation (with its display rule). */
 export const chatOptionFields: INodeProperties[] = [
 	{
@@ -95,6 +106,7 @@ export const chatOptionFields: INodeProperties[] = [
 		default: false,
 		description: 'Whether to add every completed message of the round (answers, tool calls, follow-ups…) to the output (messages)',
 	},
+	maxEventSizeOption,
 	{
 		displayName: 'Stream to Response',
 		name: 'streamToResponse',

@@ -1,7 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { byDisplayName, optionsCollection } from '../../shared/descriptions';
-import { chatOptions } from './chat';
+import { chatOptions, maxEventSizeOption } from './chat';
 
 // Each option is listed only where the chosen operation and mode read it, and n8n drops the value
 // of an option that is not listed when the node runs. n8n checks these rules with the defaults of
@@ -29,6 +29,7 @@ const REQUESTED: IDisplayOptions[] = [
 const RUN_ONLY: IDisplayOptions = { show: { '/operation': ['run'] } };
 const RUN_OR_CHAT: IDisplayOptions = { show: { '/operation': ['run', 'chat'] } };
 const CHAT: IDisplayOptions = { show: { '/operation': ['chat'] } };
+const UPLOAD: IDisplayOptions = { show: { '/operation': ['uploadFile'] } };
 
 /** The option once for each of the rules under which it is shown. */
 function shownWhen(rules: IDisplayOptions[], option: Omit<INodeProperties, 'displayOptions'>): INodeProperties[] {
@@ -79,6 +80,15 @@ const options: INodeProperties[] = [
 		description:
 			'Fail when Coze sends nothing for this long. Coze sends a keep-alive about every 35 s and its first byte can take 30 s, so keep this above 40.',
 	}),
+	{
+		displayName: 'Idle Timeout (Seconds)',
+		name: 'idleTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 120,
+		description: 'Fail when the connection to Coze stays silent this long while the file is sent or its answer awaited',
+		displayOptions: UPLOAD,
+	},
 	...shownWhen(STREAMED, {
 		displayName: 'Include Events',
 		name: 'includeEvents',
@@ -94,6 +104,7 @@ const options: INodeProperties[] = [
 		description: "Whether to add the content of every output node to the output (messages), not only the End node's result",
 		displayOptions: { show: RUN_RESUME_GET, hide: { '/mode': ['sync'] } },
 	},
+	...shownWhen(STREAMED, maxEventSizeOption),
 	...shownWhen(POLLED, {
 		displayName: 'Max Wait Time (Seconds)',
 		name: 'maxWaitTime',
@@ -138,6 +149,15 @@ const options: INodeProperties[] = [
 		default: 120,
 		description: "How long a sync run or another single request may wait for Coze's answer (Coze itself stops sync runs after 90 s)",
 	}),
+	{
+		displayName: 'Request Timeout (Seconds)',
+		name: 'requestTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 600,
+		description: "The longest an upload may take, from the first byte sent to Coze's answer (a 512 MB file over a slow link takes minutes)",
+		displayOptions: UPLOAD,
+	},
 	{
 		displayName: 'Requests per Second',
 		name: 'requestsPerSecond',

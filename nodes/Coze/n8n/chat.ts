@@ -4,7 +4,7 @@ import type { CozeChatClient } from '../protocol/chat/client';
 import type { ChatAnswerDelta, ChatStreamOptions, CozeChatResult } from '../protocol/chat/types';
 import { CozeApiError, CozeInputError } from '../protocol/errors';
 import { isToolMode } from '../../shared/toolMode';
-import { digitsId, secondsOption, textOption } from './params';
+import { digitsId, maxEventBytesOption, secondsOption, textOption } from './params';
 
 /** What the chat operations of both Coze nodes share: message, conversation, options and output. */
 
@@ -21,6 +21,7 @@ export interface ChatOptions {
 	streamToResponse: boolean;
 	idleTimeoutMs: number;
 	totalTimeoutMs: number;
+	maxEventBytes: number;
 }
 
 /** The user's message: the text the agent answers, or the chatflow's USER_INPUT. */
@@ -142,11 +143,12 @@ export function readChatOptions(options: IDataObject): ChatOptions {
 		streamToResponse: options.streamToResponse !== false,
 		idleTimeoutMs: secondsOption(options, 'idleTimeout', 'Idle Timeout', 600),
 		totalTimeoutMs: secondsOption(options, 'totalTimeout', 'Total Timeout', 1200),
+		maxEventBytes: maxEventBytesOption(options),
 	};
 }
 
 export function chatStreamOptions(options: ChatOptions, onDelta: ((delta: ChatAnswerDelta) => void) | undefined): ChatStreamOptions {
-	return { idleTimeoutMs: options.idleTimeoutMs, totalTimeoutMs: options.totalTimeoutMs, keepEvents: options.includeEvents, onDelta };
+	return { idleTimeoutMs: options.idleTimeoutMs, totalTimeoutMs: options.totalTimeoutMs, maxEventBytes: options.maxEventBytes, keepEvents: options.includeEvents, onDelta };
 }
 
 /** The output item of a chat round: IDs as strings, messages and events only when asked for. */

@@ -25,14 +25,32 @@ class DeadlinePassed extends Error {
 }
 
 /**
- * The context for a detached request: n8n's request helper ties a request to the execution's cancel
- * signal whenever its `this` offers one, so a clean-up sent after a stop would be cut at once.
+ * The context a request is sent with: n8n's request helper ties a request to the cancel signal its
+ * `this` offers. A detached request gets none (a clean-up sent after a stop would be cut at once);
+ * one with a deadline gets the execution's signal joined with the deadline's.
  */
-function withoutCancelSignal(context: RequestContext): RequestContext {
+function withCancelSignal(context: RequestContext, signal: AbortSignal | undefined): RequestContext {
+	const key = 'getExecutionCancelSignal';
 	return new Proxy(context, {
-		has: (target, key) => key !== 'getExecutionCancelSignal' && Reflect.has(target, key),
-		get: (target, key, receiver) => (key === 'getExecutionCancelSignal' ? undefined : Reflect.get(target, key, receiver)),
+		has: (target, name) => (name === key ? signal !== undefined : Reflect.has(target, name)),
+		get: (target, name, receiver) => (name === key ? (signal && (() => signal)) : Reflect.get(target, name, receiver)),
 	});
+}
+
+/**
+ * Ends a request whose answer has not begun when its deadline passes, e.g. an upload still sending or
+ * waiting for Coze. Equal to the idle timeout (a sync run), the socket timer already ends a silent
+ * wait and reports it as such, so none is set. While the answer is read, `wrapBody` ends it at the
+ * same moment. The timer is unref'd: it keeps no process alive.
+ */
+function deadlineBeforeAnswer(request: TransportRequest, execution: AbortSignal | undefined): { signal: AbortSignal; passed: () => boolean } | undefined {
+	if (request.deadlineMs === undefined || request.deadlineMs === request.idleTimeoutMs) return undefined;
+	const deadline = AbortSignal.timeout(request.deadlineMs);
+	const joined = execution !== undefined && !request.detached;
+	return {
+		signal: joined ? AbortSignal.any([execution, deadline]) : deadline,
+		passed: () => deadline.aborted && !(joined && execution.aborted),
+	};
 }
 
 /**
@@ -50,13 +68,19 @@ export class N8nHttpTransport implements HttpTransport {
 
 	async send(request: TransportRequest): Promise<TransportResponse> {
 		const deadlineAt = request.deadlineMs === undefined ? undefined : Date.now() + request.deadlineMs;
-		let response = await this.request(request, true);
+		const early = deadlineBeforeAnswer(request, cancelSignal(this.context));
+		const context = early ? withCancelSignal(this.context, early.signal) : request.detached ? withCancelSignal(this.context, undefined) : this.context;
+		const send = async (ignoreStatuses: boolean) =>
+			await this.request(context, request, ignoreStatuses).catch((error: unknown) => {
+				throw early?.passed() ? this.deadlineError(request.deadlineMs ?? 0) : error;
+			});
+		let response = await send(true);
 		if (response.statusCode === 401 && this.renewsOn401) {
 			// n8n 1.x ignores every status when asked to ignore any, so it did not renew the token: ask again
 			// without ignoring statuses, which makes n8n renew it and repeat the request once. A 401 means
 			// Coze started nothing, so repeating cannot run a workflow twice.
 			(response.body as IncomingBody).destroy();
-			response = await this.request(request, false);
+			response = await send(false);
 		}
 		const body = response.body as IncomingBody;
 		const headers = response.headers;
@@ -70,7 +94,7 @@ export class N8nHttpTransport implements HttpTransport {
 		};
 	}
 
-	private async request(request: TransportRequest, ignoreStatuses: boolean): Promise<IN8nHttpFullResponse> {
+	private async request(context: RequestContext, request: TransportRequest, ignoreStatuses: boolean): Promise<IN8nHttpFullResponse> {
 		const headers: Record<string, string> = { Accept: request.accept ?? 'application/json' };
 		let body: string | Buffer | undefined;
 		if (request.json !== undefined) {
@@ -94,7 +118,6 @@ export class N8nHttpTransport implements HttpTransport {
 			timeout: request.idleTimeoutMs + Math.min(1000, Math.ceil(request.idleTimeoutMs / 10)),
 			ignoreHttpStatusErrors: ignoreStatuses ? (this.renewsOn401 ? { ignore: true, except: [401] } : true) : false,
 		};
-		const context = request.detached ? withoutCancelSignal(this.context) : this.context;
 		try {
 			return (await context.helpers.httpRequestWithAuthentication.call(
 				context,

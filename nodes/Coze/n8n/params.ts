@@ -17,6 +17,7 @@ export interface RunOptions {
 	idleTimeoutMs: number;
 	totalTimeoutMs: number;
 	requestTimeoutMs: number;
+	maxEventBytes: number;
 	poll: PollOptions;
 	fallbackToStream: boolean;
 	/** Forward live chunks into a streaming response, and from which nodes. */
@@ -34,6 +35,22 @@ export function secondsOption(options: IDataObject, key: string, label: string, 
 		throw new CozeInputError(label, `${label} must be at most ${max} seconds, not ${value}`);
 	}
 	return Math.round(value * 1000);
+}
+
+/** The most Max Event Size may be: one event is held as one string, and V8's strings end near 512 MB. */
+export const MAX_EVENT_SIZE_MB = 512;
+
+/** Max Event Size (MB), in bytes: the most one stream event may hold. */
+export function maxEventBytesOption(options: IDataObject): number {
+	const raw = options.maxEventSize ?? 64;
+	const value = typeof raw === 'number' ? raw : Number(raw);
+	if (!Number.isFinite(value) || value < 1 || value > MAX_EVENT_SIZE_MB) {
+		throw new CozeInputError(
+			'Max Event Size',
+			`Max Event Size must be a number of MB from 1 to ${MAX_EVENT_SIZE_MB}, not "${String(raw)}"; the default 64 suits every Coze workflow`,
+		);
+	}
+	return Math.round(value * 1024 * 1024);
 }
 
 export function textOption(options: IDataObject, key: string, label: string): string | undefined {
@@ -101,6 +118,7 @@ export function runOptionsFrom(options: IDataObject): RunOptions {
 		idleTimeoutMs,
 		totalTimeoutMs: secondsOption(options, 'totalTimeout', 'Total Timeout', 600),
 		requestTimeoutMs,
+		maxEventBytes: maxEventBytesOption(options),
 		poll: {
 			policy: { minIntervalMs: pollInitial, maxIntervalMs: pollMax },
 			maxWaitMs: secondsOption(options, 'maxWaitTime', 'Max Wait Time', 1800, 86400),
@@ -130,6 +148,7 @@ export function streamOptions(options: RunOptions, onChunk?: StreamOptions['onCh
 	return {
 		idleTimeoutMs: options.idleTimeoutMs,
 		totalTimeoutMs: options.totalTimeoutMs,
+		maxEventBytes: options.maxEventBytes,
 		keepEvents: options.includeEvents,
 		onChunk,
 		poll: options.poll,

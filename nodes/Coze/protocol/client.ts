@@ -21,7 +21,7 @@ import { resultFromRunResponse, resumeBody, runBody, type CozeRunResult, type Re
 import { runStream, type StreamOptions } from './runStream';
 import type { ClientRuntime } from '../../shared/clientRuntime';
 import type { RunHistoryRecord } from './types';
-import { uploadFile, type UploadedFile } from './upload';
+import { uploadFile, type UploadedFile, type UploadTimeouts } from './upload';
 
 export interface CozeClientOptions extends RequesterOptions {
 	flavor: CozeFlavor;
@@ -163,8 +163,8 @@ export class CozeWorkflowClient extends CozeClientBase {
 	}
 
 	/** Uploads one file (upload.ts); an upload is never repeated once it may have reached Coze. */
-	async uploadFile(file: { fileName: string; mimeType?: string; data: Uint8Array }, idleTimeoutMs?: number): Promise<UploadedFile> {
-		return await uploadFile(this.requester, file, idleTimeoutMs);
+	async uploadFile(file: { fileName: string; mimeType?: string; data: Uint8Array }, timeouts?: UploadTimeouts): Promise<UploadedFile> {
+		return await uploadFile(this.requester, file, timeouts);
 	}
 
 	// ---- run histories (runHistory.ts) ----

@@ -5,7 +5,7 @@ import type { CozeRequester, Reading } from './requester';
 import { formatDuration, type PollOptions, type RunHistoryReader } from './runHistory';
 import type { CozeRunResult } from './runResult';
 import { CozeStreamDecoder } from './streamDecoder';
-import { MAX_MESSAGE_BYTES, readText, tooLargeError, type TransportRequest, type TransportResponse } from './transport';
+import { eventTooLargeError, MAX_MESSAGE_BYTES, readText, type TransportRequest, type TransportResponse } from './transport';
 
 export interface StreamOptions {
 	/** No byte for this long fails the stream (Coze sends a PING about every 35 s while a run works). */
@@ -13,6 +13,8 @@ export interface StreamOptions {
 	/** The whole run may take at most this long. */
 	totalTimeoutMs: number;
 	keepEvents: boolean;
+	/** The most one event, or a JSON body sent in place of the stream, may hold (default 64 MiB). */
+	maxEventBytes?: number;
 	/** Called for each Message chunk as it arrives. */
 	onChunk?: (chunk: LiveChunk) => void;
 	/** Used when the stream breaks after the execute ID is known: the run is then read by polling. */
@@ -38,7 +40,8 @@ export async function runStream(
 	const logId = response.header('x-tt-logid');
 
 	const assembler = new RunAssembler({ keepEvents: options.keepEvents, liveChunks: options.onChunk ?? false });
-	const decoder = new CozeStreamDecoder();
+	const maxEventBytes = options.maxEventBytes ?? MAX_MESSAGE_BYTES;
+	const decoder = new CozeStreamDecoder(maxEventBytes);
 	let firstBytes: string | undefined = '';
 	let jsonBody: Uint8Array[] | undefined;
 	let jsonBytes = 0;
@@ -64,7 +67,7 @@ export async function runStream(
 			}
 			if (jsonBody) {
 				jsonBytes += chunk.byteLength;
-				if (jsonBytes > MAX_MESSAGE_BYTES) throw tooLargeError('JSON body sent in place of the stream');
+				if (jsonBytes > maxEventBytes) throw eventTooLargeError('JSON body sent in place of the stream', maxEventBytes);
 				jsonBody.push(chunk);
 				continue;
 			}

@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 
 import { CozeProtocolError } from './errors';
 import { isPlainObject, tryParseJson } from './json';
-import { MAX_MESSAGE_BYTES, tooLargeError } from './transport';
+import { eventTooLargeError, MAX_MESSAGE_BYTES } from './transport';
 import type { CozeStreamEvent } from './types';
 
 /** What the raw layer hands on: each complete SSE event, and each line that is a bare JSON error envelope. */
@@ -35,7 +35,11 @@ export class SseTextReader {
 	/** True while `end` flushes the last event: one that does not parse then was cut off, not malformed. */
 	ending = false;
 
-	constructor(handlers: SseHandlers) {
+	/** `maxEventBytes`: the most an unfinished event or line may hold (the node's Max Event Size). */
+	constructor(
+		handlers: SseHandlers,
+		private readonly maxEventBytes = MAX_MESSAGE_BYTES,
+	) {
 		this.parser = createParser({
 			onEvent: (message) => {
 				this.openBytes = 0;
@@ -65,10 +69,10 @@ export class SseTextReader {
 		if (this.failure) throw this.failure;
 		// Checked before the chunk is kept: a line or event that never ends must not grow without bound.
 		this.openBytes += chunk.byteLength;
-		if (this.openBytes > MAX_MESSAGE_BYTES) {
+		if (this.openBytes > this.maxEventBytes) {
 			this.pending = [];
 			this.pendingChars = 0;
-			this.failure = tooLargeError('stream event without finishing it');
+			this.failure = eventTooLargeError('stream event without finishing it', this.maxEventBytes);
 			throw this.failure;
 		}
 		this.feed(this.text.decode(chunk, { stream: true }));
@@ -139,7 +143,8 @@ export abstract class SseEventDecoder<T> {
 	/** True when the body ended inside an event (a connection cut mid-line), which was dropped. */
 	truncated = false;
 
-	constructor() {
+	/** `maxEventBytes`: see `SseTextReader`. */
+	constructor(maxEventBytes = MAX_MESSAGE_BYTES) {
 		this.reader = new SseTextReader({
 			onEvent: (message) => {
 				if (!this.reader.ending) {
@@ -157,7 +162,7 @@ export abstract class SseEventDecoder<T> {
 				const event = this.fromBareJson(line);
 				if (event) this.decoded.push(event);
 			},
-		});
+		}, maxEventBytes);
 	}
 
 	protected abstract convert(message: EventSourceMessage): T;

@@ -47,18 +47,35 @@ export interface HttpTransport {
 }
 
 /**
- * The most one stream event, or one JSON body, may hold. Coze's largest event is an End node's whole
- * output in one Message, a few MB at most (the cloud trims stored outputs far below this); 64 MiB
- * leaves a wide margin for self-hosted Coze Studio, while a line that never ends, from a faulty
- * server or a wrong Base URL, stops long before it can exhaust the memory of n8n.
+ * The most one JSON body may hold, and the default of Max Event Size for one stream event. Coze's
+ * largest event is an End node's whole output in one Message, a few MB at most (the cloud trims
+ * stored outputs far below this); 64 MiB leaves a wide margin for self-hosted Coze Studio, while a
+ * line that never ends, from a faulty server or a wrong Base URL, stops long before it can exhaust
+ * the memory of n8n.
  */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/** A size in words: whole MB as MB, anything else in bytes. */
+export function sizeInWords(bytes: number): string {
+	return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : `${bytes} bytes`;
+}
 
 /** The error for a body or event over `MAX_MESSAGE_BYTES`; `what` says which, e.g. "answer body". */
 export function tooLargeError(what: string): CozeProtocolError {
 	return new CozeProtocolError(
-		`Coze sent more than ${MAX_MESSAGE_BYTES / (1024 * 1024)} MB in one ${what}, more than any Coze answer holds. ` +
+		`Coze sent more than ${sizeInWords(MAX_MESSAGE_BYTES)} in one ${what}, more than any Coze answer holds. ` +
 			'Reading stopped there, to protect the memory of n8n; check that the Base URL points to Coze.',
+	);
+}
+
+/**
+ * The error for a stream event (or a JSON body in place of a stream) over the node's Max Event Size,
+ * `limitBytes`: the limit is the user's, so the error says how to change it.
+ */
+export function eventTooLargeError(what: string, limitBytes: number): CozeProtocolError {
+	return new CozeProtocolError(
+		`Coze sent more than ${sizeInWords(limitBytes)} in one ${what} (Max Event Size). Reading stopped there, to protect the memory of n8n. ` +
+			'If the workflow really sends events this large, raise Max Event Size (MB) in the options; otherwise check that the Base URL points to Coze.',
 	);
 }
 

@@ -32,18 +32,28 @@ export function multipartFile(file: { fileName: string; mimeType?: string; data:
 	return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat([head, Buffer.from(file.data), tail]) };
 }
 
+/** How long an upload may be silent (`idleTimeoutMs`) and take in all, sending included (`deadlineMs`). */
+export interface UploadTimeouts {
+	idleTimeoutMs: number;
+	deadlineMs?: number;
+}
+
 /**
  * Uploads one file (`POST /v1/files/upload`, multipart part `file`). Files over 512 MB are refused
  * before sending. An upload is not repeated after a connection failure: it could store the file twice.
  */
-export async function uploadFile(requester: CozeRequester, file: { fileName: string; mimeType?: string; data: Uint8Array }, idleTimeoutMs = 120_000): Promise<UploadedFile> {
+export async function uploadFile(
+	requester: CozeRequester,
+	file: { fileName: string; mimeType?: string; data: Uint8Array },
+	{ idleTimeoutMs, deadlineMs }: UploadTimeouts = { idleTimeoutMs: 120_000 },
+): Promise<UploadedFile> {
 	if (file.data.byteLength > MAX_UPLOAD_BYTES) {
 		throw new CozeInputError('File', `The file "${file.fileName}" is ${Math.ceil(file.data.byteLength / 1048576)} MB; Coze accepts at most 512 MB per file.`);
 	}
 	if (file.data.byteLength === 0) throw new CozeInputError('File', `The file "${file.fileName}" is empty; Coze refuses empty files (4300).`);
 	const { contentType, body } = multipartFile(file);
 	const { data } = await requester.requestJson(
-		{ method: 'POST', path: '/v1/files/upload', raw: { contentType, data: body }, idleTimeoutMs },
+		{ method: 'POST', path: '/v1/files/upload', raw: { contentType, data: body }, idleTimeoutMs, deadlineMs },
 		'uploads',
 	);
 	const id = idString(data.id);

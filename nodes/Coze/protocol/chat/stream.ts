@@ -36,11 +36,12 @@ export async function readChatStream(
 			deadlineMs: options.totalTimeoutMs,
 		});
 	} catch (error) {
-		return { failure: error };
+		// The transport's deadline may pass before the answer begins; the chat's option is Total Timeout.
+		return { failure: markOpenRun(inChatWords(error, options.totalTimeoutMs), 'sending') };
 	}
 	const logId = response.header('x-tt-logid');
 	const assembler = new ChatAssembler({ kind, keepEvents: options.keepEvents, onDelta: options.onDelta });
-	const decoder = new ChatStreamDecoder();
+	const decoder = new ChatStreamDecoder(options.maxEventBytes);
 	let breakage: unknown;
 	try {
 		for await (const chunk of response.body) {
@@ -59,16 +60,7 @@ export async function readChatStream(
 	const harmless =
 		assembler.ended && (breakage instanceof CozeConnectionError || (breakage instanceof CozeTimeoutError && breakage.timeoutKind === 'idle'));
 	if (breakage !== undefined && !harmless && !(breakage instanceof CozeConnectionError)) {
-		const failure =
-			breakage instanceof CozeTimeoutError && breakage.timeoutKind === 'total'
-				? new CozeTimeoutError(
-						`The chat took longer than the total timeout of ${formatDuration(options.totalTimeoutMs)}.`,
-						'total',
-						assembler.executeId,
-						assembler.debugUrl,
-					)
-				: breakage;
-		return { ...ids, failure: markOpenRun(failure, 'started') };
+		return { ...ids, failure: markOpenRun(inChatWords(breakage, options.totalTimeoutMs, assembler), 'started') };
 	}
 	try {
 		const result = assembler.result({ endpoint, logId }, breakage);
@@ -77,4 +69,10 @@ export async function readChatStream(
 	} catch (error) {
 		return { ...ids, failure: markOpenRun(error, 'started') };
 	}
+}
+
+/** A passed deadline as the chat's Total Timeout; any other failure as it is. */
+function inChatWords(error: unknown, totalTimeoutMs: number, assembler?: ChatAssembler): unknown {
+	if (!(error instanceof CozeTimeoutError) || error.timeoutKind !== 'total') return error;
+	return new CozeTimeoutError(`The chat took longer than the total timeout of ${formatDuration(totalTimeoutMs)}.`, 'total', assembler?.executeId, assembler?.debugUrl);
 }

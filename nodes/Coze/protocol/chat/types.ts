@@ -78,6 +78,8 @@ export interface ChatStreamOptions {
 	idleTimeoutMs: number;
 	/** The whole round may take at most this long. */
 	totalTimeoutMs: number;
+	/** The most one event may hold (default 64 MiB). */
+	maxEventBytes?: number;
 	keepEvents: boolean;
 	/** Called for each `answer` delta as it arrives. */
 	onDelta?: (delta: ChatAnswerDelta) => void;
