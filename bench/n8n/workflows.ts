@@ -11,20 +11,25 @@ export const FIRST_TEXT = `关于“${QUESTION}”：`;
 
 export const IDS = {
 	cozeSync: 'benchCozeSync001',
+	cozeSyncV1: 'benchCozeSyncV10',
 	httpSync: 'benchHttpSync001',
+	httpCredSync: 'benchHttpCred001',
 	cozeStream: 'benchCozeStream1',
 	httpStream: 'benchHttpStream1',
 	many: 'benchCozeMany001',
 };
 export const PATHS = {
 	cozeSync: 'bench-coze-sync',
+	cozeSyncV1: 'bench-coze-sync-v1',
 	httpSync: 'bench-http-sync',
+	httpCredSync: 'bench-http-cred-sync',
 	cozeStream: 'bench-coze-stream',
 	httpStream: 'bench-http-stream',
 	many: 'bench-coze-many',
 };
 
 type Node = Record<string, unknown>;
+const COZE_CREDENTIAL = { credentials: { cozeAccessTokenApi: { id: CREDENTIAL_ID, name: 'Coze emulator (bench)' } } };
 let nodeCount = 0;
 
 function node(name: string, type: string, typeVersion: number, parameters: Record<string, unknown>, extra: Node = {}): Node {
@@ -54,28 +59,50 @@ function respond(): Node {
 	return node('Respond to Webhook', 'n8n-nodes-base.respondToWebhook', 1.1, { respondWith: 'firstIncomingItem', options: {} });
 }
 
-function coze(mode: 'sync' | 'stream', workflowId: string, parametersJson: string, options: Record<string, unknown> = {}): Node {
+/** The node's current version (1.1) unless said: a new node in the editor gets it. */
+function coze(mode: 'sync' | 'stream', workflowId: string, parametersJson: string, options: Record<string, unknown> = {}, typeVersion = 1.1): Node {
 	return node(
 		'Coze Workflow',
 		'n8n-nodes-coze-openclaw.cozeWorkflow',
-		1,
-		{ authentication: 'accessToken', operation: 'run', workflowId: { __rl: true, mode: 'id', value: workflowId }, mode, parametersJson, options },
-		{ credentials: { cozeAccessTokenApi: { id: CREDENTIAL_ID, name: 'Coze emulator (bench)' } } },
+		typeVersion,
+		{
+			authentication: 'accessToken',
+			operation: 'run',
+			workflowId: { __rl: true, mode: 'id', value: workflowId },
+			mode,
+			inputMode: 'json',
+			parametersJson,
+			options,
+		},
+		COZE_CREDENTIAL,
 	);
 }
 
-/** n8n's HTTP Request node POSTing `body` to the emulator with the same bearer token the credential holds. */
-function http(url: string, token: string, body: object, responseFormat: 'json' | 'text'): Node {
-	return node('HTTP Request', 'n8n-nodes-base.httpRequest', 4.2, {
-		method: 'POST',
-		url,
-		sendHeaders: true,
-		headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${token}` }] },
-		sendBody: true,
-		specifyBody: 'json',
-		jsonBody: JSON.stringify(body),
-		options: { response: { response: { responseFormat } } },
-	});
+/**
+ * n8n's HTTP Request node POSTing `body` to the emulator with the same bearer token the credential
+ * holds: as a header of its own, or (token undefined) through the Coze credential as the Coze node does.
+ */
+function http(url: string, token: string | undefined, body: object, responseFormat: 'json' | 'text'): Node {
+	const auth =
+		token === undefined
+			? { authentication: 'predefinedCredentialType', nodeCredentialType: 'cozeAccessTokenApi' }
+			: { sendHeaders: true, headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${token}` }] } };
+	const credentials = token === undefined ? COZE_CREDENTIAL : {};
+	return node(
+		'HTTP Request',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url,
+			...auth,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: JSON.stringify(body),
+			options: { response: { response: { responseFormat } } },
+		},
+		credentials,
+	);
 }
 
 function chain(id: string, name: string, nodes: Node[]): object {
@@ -107,11 +134,18 @@ export function benchWorkflows(baseUrl: string, token: string): Record<keyof typ
 		cozeSync: viaWebhook('cozeSync', 'Bench A: Webhook → Coze Workflow (sync) → Respond', 'responseNode', [
 			coze('sync', SYNC_WORKFLOW, JSON.stringify(SYNC_BODY.parameters)),
 		]),
+		// Version 1 sends the JSON unchecked; 1.1 first reads the workflow's inputs (a GET per execution).
+		cozeSyncV1: viaWebhook('cozeSyncV1', 'Bench A1: Webhook → Coze Workflow v1 (sync) → Respond', 'responseNode', [
+			coze('sync', SYNC_WORKFLOW, JSON.stringify(SYNC_BODY.parameters), {}, 1),
+		]),
 		httpSync: viaWebhook('httpSync', 'Bench B: Webhook → HTTP Request (workflow/run) → Respond', 'responseNode', [
 			http(`${baseUrl}/v1/workflow/run`, token, SYNC_BODY, 'json'),
 		]),
 		cozeStream: viaWebhook('cozeStream', 'Bench: Webhook (streaming) → Coze Workflow (stream to response)', 'streaming', [
 			coze('stream', STREAM_WORKFLOW, JSON.stringify(STREAM_BODY.parameters), { streamToResponse: true }),
+		]),
+		httpCredSync: viaWebhook('httpCredSync', 'Bench C: Webhook → HTTP Request with the Coze credential (workflow/run) → Respond', 'responseNode', [
+			http(`${baseUrl}/v1/workflow/run`, undefined, SYNC_BODY, 'json'),
 		]),
 		httpStream: viaWebhook('httpStream', 'Bench: Webhook → HTTP Request (workflow/stream_run) → Respond', 'responseNode', [
 			http(`${baseUrl}/v1/workflow/stream_run`, token, STREAM_BODY, 'text'),
