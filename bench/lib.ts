@@ -1,4 +1,6 @@
 // Shared helpers of the benchmarks: statistics, the result row every figure returns, formatting.
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -98,4 +100,52 @@ export function bundleChild(name: string): string {
 		logLevel: 'warning',
 	});
 	return outfile;
+}
+
+/** The CPU, its cores and the Node running the bench. */
+export function machine(): string {
+	let model = cpus()[0]?.model ?? 'unknown CPU';
+	try {
+		model = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? model;
+	} catch {}
+	return `${model}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+/** The results as a results file shows them: a first line, the table, each figure's notes, what failed. */
+export function resultsMarkdown(firstLine: string, results: FigureResult[], failures: string[]): string {
+	return [
+		firstLine,
+		'',
+		table(results),
+		'',
+		...results.map((r, i) => `${i + 1}. ${r.name}: ${r.notes}`),
+		...failures.map((f) => `- FAILED: ${f}`),
+	].join('\n');
+}
+
+/** Collects figures; a figure that throws is noted as failed and the others still run. */
+export function figureSteps(onFailure: (label: string) => string = () => '') {
+	const results: FigureResult[] = [];
+	const failures: string[] = [];
+	const step = async (label: string, fn: () => Promise<FigureResult | FigureResult[]>): Promise<void> => {
+		try {
+			const out = await fn();
+			results.push(...(Array.isArray(out) ? out : [out]));
+		} catch (error) {
+			failures.push(`${label}: ${(error as Error).message}`);
+			log(`  !! ${label} failed: ${(error as Error).stack ?? String(error)}${onFailure(label)}`);
+		}
+	};
+	return { results, failures, step };
+}
+
+/** Runs a bench's main and exits with its exit code (open handles such as pools must not hold the process). */
+export function runBench(main: () => Promise<void>): void {
+	main().then(
+		() => process.exit(process.exitCode ?? 0),
+		(error: unknown) => {
+			console.error(error);
+			process.exit(1);
+		},
+	);
 }

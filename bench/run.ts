@@ -2,8 +2,7 @@
 // a baseline measured in this same process run. Prints the machine, each figure as it completes,
 // and a table at the end, which is also written to bench/results.md.
 // Select figures with their numbers: `node --import tsx bench/run.ts 1 3`.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { benchConcurrency } from './concurrency';
@@ -12,15 +11,7 @@ import { benchSseDecode } from './sse-decode';
 import { benchNetwork } from './network';
 import { benchPolling } from './polling';
 import { benchRss } from './rss';
-import { fmt, log, now, table, type FigureResult } from './lib';
-
-function machine(): string {
-	let model = cpus()[0]?.model ?? 'unknown CPU';
-	try {
-		model = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? model;
-	} catch {}
-	return `${model}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}`;
-}
+import { figureSteps, fmt, log, machine, now, resultsMarkdown, runBench } from './lib';
 
 async function main(): Promise<void> {
 	const selected = new Set(process.argv.slice(2).map(Number).filter((n) => n >= 1 && n <= 9));
@@ -28,17 +19,7 @@ async function main(): Promise<void> {
 	const started = now();
 	const desc = machine();
 	log(`Machine: ${desc}`);
-	const results: FigureResult[] = [];
-	const failures: string[] = [];
-	const step = async (label: string, fn: () => Promise<FigureResult | FigureResult[]>) => {
-		try {
-			const out = await fn();
-			results.push(...(Array.isArray(out) ? out : [out]));
-		} catch (error) {
-			failures.push(`${label}: ${(error as Error).message}`);
-			log(`  !! ${label} failed: ${(error as Error).stack ?? String(error)}`);
-		}
-	};
+	const { results, failures, step } = figureSteps();
 	if (which.has(1)) await step('SSE decode', benchSseDecode);
 	if (which.has(2) || which.has(3) || which.has(4) || which.has(8)) await step('network', () => benchNetwork(which));
 	if (which.has(5)) await step('concurrency', benchConcurrency);
@@ -46,14 +27,7 @@ async function main(): Promise<void> {
 	if (which.has(7)) await step('peak RSS', benchRss);
 	if (which.has(9)) await step('peak RSS, endless line', benchLineRss);
 	const seconds = (now() - started) / 1000;
-	const md = [
-		`Machine: ${desc}. Date: ${new Date().toISOString().slice(0, 10)}. Bench runtime: ${fmt(seconds, 0)} s.`,
-		'',
-		table(results),
-		'',
-		...results.map((r, i) => `${i + 1}. ${r.name}: ${r.notes}`),
-		...failures.map((f) => `- FAILED: ${f}`),
-	].join('\n');
+	const md = resultsMarkdown(`Machine: ${desc}. Date: ${new Date().toISOString().slice(0, 10)}. Bench runtime: ${fmt(seconds, 0)} s.`, results, failures);
 	log('\nResults\n');
 	log(md);
 	if (which.size === 9) {
@@ -63,10 +37,4 @@ async function main(): Promise<void> {
 	process.exitCode = failures.length ? 1 : 0;
 }
 
-main().then(
-	() => process.exit(process.exitCode ?? 0),
-	(error: unknown) => {
-		console.error(error);
-		process.exit(1);
-	},
-);
+runBench(main);

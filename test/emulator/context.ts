@@ -63,6 +63,8 @@ export interface RequestContext {
   readonly knobs: ResolvedKnobs;
   /** Sizes of the body writes of a streamed answer, as they happen (recorded with the request). */
   readonly writes: number[];
+  /** When each of those writes was handed to the socket (performance.now(), for latency figures). */
+  readonly writeTimes: number[];
   /** Aborted when the client disconnects or the emulator closes. */
   readonly signal: AbortSignal;
   readonly reply: Reply;

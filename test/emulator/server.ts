@@ -244,7 +244,8 @@ export class EmulatorServer implements CozeEmulator {
 
     const workflowId = params['wid'] ?? (isRecord(json) && typeof json['workflow_id'] === 'string' ? json['workflow_id'] : undefined) ?? query['workflow_id'];
     const writes: number[] = [];
-    this.requests.push({ method, path, query, headers: flattenHeaders(req), body: recordedBody(req, rawBody, json), time: Date.now(), logId: logid, writes });
+    const writeTimes: number[] = [];
+    this.requests.push({ method, path, query, headers: flattenHeaders(req), body: recordedBody(req, rawBody, json), time: Date.now(), logId: logid, writes, writeTimes });
 
     const earlyReply = new Reply(res, { flavor: this.flavor, logid, errorsWithoutTrailingNewline: false });
     let knobs: ResolvedKnobs;
@@ -275,6 +276,7 @@ export class EmulatorServer implements CozeEmulator {
       logid,
       knobs,
       writes,
+      writeTimes,
       signal,
       reply,
       sleep: (cozeMs) => delay(Math.max(0, cozeMs * timeScale), undefined, { signal }),

@@ -46,6 +46,8 @@ export interface BodyWriterOptions {
   cutAfterBytes: number | undefined;
   /** Receives the size of each write. */
   writes: number[];
+  /** Receives when each write was handed to the socket (performance.now()). */
+  writeTimes: number[];
   /** Abortable real-time sleep. */
   sleep: (ms: number) => Promise<void>;
   signal: AbortSignal;
@@ -126,12 +128,14 @@ export class StreamBodyWriter {
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => reject(new ClientGoneError());
       this.opts.signal.addEventListener('abort', onAbort, { once: true });
+      const at = performance.now();
       this.res.write(piece, (error) => {
         this.opts.signal.removeEventListener('abort', onAbort);
         if (error) reject(new ClientGoneError());
         else {
           this.bytesWritten += piece.length;
           this.opts.writes.push(piece.length);
+          this.opts.writeTimes.push(at);
           resolve();
         }
       });
@@ -168,6 +172,7 @@ export function streamWriterFor(ctx: RequestContext): StreamBodyWriter {
     pieceGapMs: knobs.dripIntervalMs ?? 1,
     cutAfterBytes: knobs.cutAfterBytes,
     writes: ctx.writes,
+    writeTimes: ctx.writeTimes,
     // 0 ms apart still lets the event loop turn between pieces, so a reader can see each one alone.
     sleep: (ms) => (ms > 0 ? ctx.sleepReal(ms) : nextTurn(undefined, { signal: ctx.signal })),
     signal: ctx.signal,

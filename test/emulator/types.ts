@@ -42,6 +42,8 @@ export interface RecordedRequest {
   logId: string;
   /** The size of each write of a streamed answer's body, in order (where the client could see it split). */
   writes: number[];
+  /** When each of those writes was handed to the socket (performance.now() of this process). */
+  writeTimes: number[];
 }
 
 export interface SetKnobsOptions {
