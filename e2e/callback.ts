@@ -218,7 +218,7 @@ async function inQueueMode(lineCtx: CallbackContext, credentials: object[], cach
 	const redis = await startRedis({ log: lineCtx.log });
 	const processes: RunningN8n[] = [];
 	try {
-		const ctx = { ...lineCtx, setup: onPostgres(lineCtx.setup, postgres) };
+		const ctx = { ...lineCtx, setup: onPostgres(lineCtx.setup, postgres, 'callback-queue') };
 		const { setup, emu } = ctx;
 		await importAll(setup, credentials, callbackWorkflowFiles(cacheDir, 'cozeEmulatorToken'));
 		for (const id of Object.values(N8N_WORKFLOWS)) await activate(setup, id);

@@ -4,7 +4,7 @@
  * `n8n execute`, `n8n start`, `n8n worker`; every process started and stopped by its PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { httpRequest, type HttpAnswer } from '../test/support/http';
@@ -31,9 +31,20 @@ export interface PostgresDatabase {
 	database: string;
 }
 
-/** The same n8n and user folder on a PostgreSQL database (its migrations run at the first command). */
-export function onPostgres(setup: N8nSetup, postgres: PostgresDatabase): N8nSetup {
-	return { ...setup, postgres: { host: postgres.host, port: postgres.port, user: postgres.user, database: postgres.database } };
+/**
+ * The same n8n on a PostgreSQL database (its migrations run at the first command), in a user folder
+ * of its own, `<userFolder>-<name>`, with the package copied in. Not the shared one: n8n keeps its
+ * event log there, and a process starting on another database would "recover" executions of that
+ * one's log under the same IDs (a worker marked a fresh database's execution 1 crashed).
+ */
+export function onPostgres(setup: N8nSetup, postgres: PostgresDatabase, name: string): N8nSetup {
+	const root = `${setup.userFolder}-${name}`;
+	rmSync(root, { recursive: true, force: true });
+	const nodes = join('.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+	cpSync(join(setup.userFolder, nodes), join(root, nodes), { recursive: true });
+	const logDir = join(root, 'logs');
+	mkdirSync(logDir, { recursive: true });
+	return { install: setup.install, userFolder: root, logDir, postgres: { host: postgres.host, port: postgres.port, user: postgres.user, database: postgres.database } };
 }
 
 /** A fresh user folder with the packed package extracted to `.n8n/nodes/node_modules/<name>`, as a real install would. */

@@ -177,7 +177,7 @@ async function withQueueStack<T>(
 	const redis = await startRedis({ log: ctx.log, persist: persistRedis });
 	const processes: RunningN8n[] = [];
 	try {
-		const setup = onPostgres(ctx.setup, postgres);
+		const setup = onPostgres(ctx.setup, postgres, prefix);
 		const files = [
 			[WORKFLOW_ID, 'queue-stream-hand-off.json', streamHandOffWorkflow('cozeEmulatorToken', 'openClawLocalGw01')],
 			[SIGNED_WORKFLOW_ID, 'queue-signed-trigger.json', signedTriggerWorkflow('cozePushSecret001')],
