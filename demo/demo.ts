@@ -82,7 +82,7 @@ async function main(): Promise<void> {
 		console.log(`\n3. ${OPENCLAW_NODE}: Hand Off of the same Coze run again`);
 		const node = example.nodes.find((n: INode) => n.name === OPENCLAW_NODE) ?? fail(`the example has no ${OPENCLAW_NODE} node`);
 		const input: INodeExecutionData[] = [{ json: coze as IDataObject }];
-		const again = await runNode({ node: 'openClawTaskFlow', parameters: node.parameters, credentials, credentialTypes: ['openClawWebhookApi'], inputItems: input });
+		const again = await runNode({ node: 'openClawTaskFlow', typeVersion: node.typeVersion, parameters: node.parameters, credentials, credentialTypes: ['openClawWebhookApi'], inputItems: input });
 		if (again.status !== 'success') fail(`The second hand-off failed: ${again.error?.message ?? again.status}`);
 		const second = again.items[0] ?? fail('the second hand-off gave no item');
 		console.log(indent(JSON.stringify(second.json, null, 2)));

@@ -11,7 +11,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { httpRequest } from '../test/support/http';
 import { freePort } from '../test/support/processes';
 import { waitFor } from '../test/support/wait';
 import { earlyCallback, secondCallback, timeOut, wrongExecuteId } from './callback-cases';
@@ -40,7 +39,7 @@ import {
 import { check } from './checks';
 import { gate, type Gate } from './gate';
 import type { N8nLine } from './install';
-import { activate, importAll, onPostgres, startProcess, type RunningN8n } from './n8n';
+import { activate, importAll, onPostgres, servesPost, startProcess, type RunningN8n } from './n8n';
 import { startPostgres } from './postgres';
 import { startRedis } from './redis';
 
@@ -74,9 +73,7 @@ async function startN8n(ctx: CallbackContext, name: string, port: number, webhoo
 		brokerPort: await freePort(),
 		env: { WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`, N8N_CONCURRENCY_PRODUCTION_LIMIT: '1', ...env },
 	});
-	// n8n registers the webhooks of active workflows after it says it is ready; until then Express answers "Cannot GET".
-	const url = `http://127.0.0.1:${port}/webhook/${CALLBACK_PATHS.callback}`;
-	await waitFor(`${name}'s webhooks`, 180_000, async () => ((await httpRequest('GET', url, { timeoutMs: 5_000 })).body.includes('POST request') ? true : undefined), 500);
+	await servesPost(n8n, `webhook/${CALLBACK_PATHS.callback}`);
 	return n8n;
 }
 

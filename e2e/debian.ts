@@ -16,7 +16,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireInstallLock, CACHE_DIR, freshTempDir, moveIntoPlace } from '../test/support/cache';
-import { onExitOrSignal } from '../test/support/processes';
+import { freePort, onExitOrSignal } from '../test/support/processes';
 import { becomesTrue } from '../test/support/wait';
 
 type Log = (line: string) => void;
@@ -267,4 +267,21 @@ function killAllNow(): void {
 		rmSync(dir, { recursive: true, force: true });
 	}
 	live.clear();
+}
+
+/**
+ * `start` on a free port, up to three times: a free port is found by binding port 0 and closing it,
+ * so another process may take it before the server binds it.
+ */
+export async function onFreePort<T>(name: string, log: Log, start: (port: number) => Promise<T>): Promise<T> {
+	let lastError: Error | undefined;
+	for (let attempt = 1; attempt <= 3; attempt++) {
+		try {
+			return await start(await freePort());
+		} catch (error) {
+			lastError = error as Error;
+			log(`${name}: start attempt ${attempt} failed: ${lastError.message.split('\n')[0]}`);
+		}
+	}
+	throw lastError!;
 }

@@ -178,6 +178,16 @@ onExitOrSignal(() => {
 	for (const child of live) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
+/** n8n registers the active workflows' webhooks after it says it is ready. */
+export async function servesPost(process: RunningN8n, path: string): Promise<void> {
+	await waitFor(`${process.name} to serve /${path}`, 180_000, async () => {
+		const answer = await httpRequest('GET', `http://127.0.0.1:${process.port}/${path}`, { timeoutMs: 2_000 }).catch(() => undefined);
+		// Registered for POST, a GET is answered 404 "… Did you mean to make a POST request?". While
+		// it starts it answers 200 "n8n is starting up", then a plain 404, which mean nothing yet.
+		return answer?.status === 404 && answer.body.includes('Did you mean') ? true : undefined;
+	}, 500);
+}
+
 /** Starts a long-running n8n process (`start`, `worker`); stop() sends SIGTERM, then SIGKILL after 20 s. */
 export async function startProcess(setup: N8nSetup, name: string, args: string[], options: ProcessOptions & { port: number }): Promise<RunningN8n> {
 	const logFile = join(setup.logDir, `${name}.log`);

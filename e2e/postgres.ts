@@ -12,9 +12,8 @@
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../test/support/processes';
 import { becomesTrue } from '../test/support/wait';
-import { debianEnv, ensureDebianPackages, exec, readTail, spawnServer, type DebianTree } from './debian';
+import { debianEnv, ensureDebianPackages, exec, onFreePort, readTail, spawnServer, type DebianTree } from './debian';
 
 type Log = (line: string) => void;
 
@@ -80,20 +79,14 @@ export async function startPostgres(options: { log?: Log } = {}): Promise<Runnin
 		rmSync(dir, { recursive: true, force: true });
 		throw error;
 	}
-	let lastError: Error | undefined;
-	// The free port is found by binding port 0 and closing it: another process may take it first.
-	for (let attempt = 1; attempt <= 3; attempt++) {
-		try {
-			const server = await startOnce(install, run, dir, await freePort(), log);
-			log(`postgres: pid ${server.pid} on 127.0.0.1:${server.port}, cluster made and started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-			return server;
-		} catch (error) {
-			lastError = error as Error;
-			log(`postgres: start attempt ${attempt} failed: ${lastError.message.split('\n')[0]}`);
-		}
+	try {
+		const server = await onFreePort('postgres', log, async (port) => await startOnce(install, run, dir, port, log));
+		log(`postgres: pid ${server.pid} on 127.0.0.1:${server.port}, cluster made and started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		return server;
+	} catch (error) {
+		rmSync(dir, { recursive: true, force: true });
+		throw error;
 	}
-	rmSync(dir, { recursive: true, force: true });
-	throw lastError!;
 }
 
 async function startOnce(

@@ -14,7 +14,7 @@ import { httpRequest } from '../test/support/http';
 import { freePort } from '../test/support/processes';
 import { waitFor } from '../test/support/wait';
 import { check } from './checks';
-import { activate, importAll, onPostgres, readExecutions, startProcess, type ExecutionRow, type N8nSetup, type RunningN8n } from './n8n';
+import { activate, importAll, onPostgres, readExecutions, servesPost, startProcess, type ExecutionRow, type N8nSetup, type RunningN8n } from './n8n';
 import { startPostgres, type RunningPostgres } from './postgres';
 import { startRedis, type RunningRedis } from './redis';
 
@@ -31,6 +31,8 @@ export const QUEUE_NAMES = {
 	redisRestart: `Queue mode on Postgres: Redis (append-only file) restarted with ${RESTART_CALLS} executions under way; none lost without a trace, no flow created twice`,
 	mainRestart: `Queue mode on Postgres: the main process restarted with ${RESTART_CALLS} executions under way; none lost without a trace, no flow created twice`,
 	replay: 'Queue mode on Postgres: a signed Coze Trigger request replayed to the same and to the other process serving webhooks, within and after Tolerance',
+	killedAfterCreates:
+		'Queue mode on Postgres: a worker killed (SIGKILL) after its executions handed off, created a flow and ran a task (OpenClaw TaskFlow 1.1); run again from the start, they create no flow or task twice',
 };
 
 /** Calls in flight when a worker is killed: five on each worker. */
@@ -42,9 +44,16 @@ const WORKFLOW_ID = 'queueStreamHand1';
 const WEBHOOK_PATH = 'e2e-queue-stream-hand-off';
 /** The workflow the emulator runs for each call (streams a few chunks). */
 const COZE_WORKFLOW = '7400000000000000011';
+/** Webhook → Coze → Hand Off → Create Flow → Run Task → Coze (slow): a worker can die after the creates. */
+const CREATES_WORKFLOW_ID = 'queueCreatesOnce1';
+const CREATES_PATH = 'e2e-queue-creates-once';
+/** The last node's Coze workflow, which the scenario holds silent while it kills the worker. */
+const LAST_COZE_WORKFLOW = '7400000000000000010';
 
 export interface QueueContext {
 	setup: N8nSetup;
+	/** How many tasks a flow of the line's gateway route has. */
+	gatewayTasks: (flowId: string) => Promise<number>;
 	/** The credentials the SQLite user folder got (n8n encrypts them again for PostgreSQL). */
 	credentials: object[];
 	emu: CozeEmulator;
@@ -147,6 +156,62 @@ function streamHandOffWorkflow(cozeCredential: string, openClawCredential: strin
 	};
 }
 
+/**
+ * Webhook → Coze Workflow (stream) → OpenClaw TaskFlow 1.1: Hand Off with a child task, Create Flow,
+ * Run Task on that flow → Coze Workflow (stream) again. The OpenClaw nodes keep their defaults: no
+ * key is set on Create Flow or Run Task, and Hand Off's is the Coze execute ID, which a re-run changes.
+ */
+function createsWorkflow(cozeCredential: string, openClawCredential: string): object {
+	const body = "$('Webhook').item.json.body";
+	const call = `'e2e queue ' + ${body}.tag + ' call ' + ${body}.n`;
+	const id = (n: number) => `7d1a0c50-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`;
+	const coze = (n: number, name: string, workflowId: string, json: string) => ({
+		id: id(n),
+		name,
+		type: 'n8n-nodes-coze-openclaw.cozeWorkflow',
+		typeVersion: 1.1,
+		position: [n * 240, 0],
+		parameters: { authentication: 'accessToken', operation: 'run', workflowId: { __rl: true, mode: 'id', value: workflowId }, mode: 'stream', inputMode: 'json', parametersJson: json, options: {} },
+		credentials: { cozeAccessTokenApi: { id: cozeCredential, name: 'Coze emulator' } },
+	});
+	const openClaw = (n: number, name: string, parameters: object) => ({
+		id: id(n),
+		name,
+		type: 'n8n-nodes-coze-openclaw.openClawTaskFlow',
+		typeVersion: 1.1,
+		position: [n * 240, 0],
+		// Two workers share the route's 120 requests a minute: a request may wait several windows.
+		parameters: { ...parameters, options: { rateLimitMaxWait: 900 } },
+		credentials: { openClawWebhookApi: { id: openClawCredential, name: 'OpenClaw local gateway' } },
+	});
+	const nodes = [
+		{
+			id: id(0),
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2.1,
+			position: [0, 0],
+			parameters: { httpMethod: 'POST', path: CREATES_PATH, responseMode: 'onReceived', options: {} },
+			webhookId: '5b0e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a71',
+		},
+		coze(1, 'Coze Workflow', COZE_WORKFLOW, `={{ JSON.stringify({ question: ${call} }) }}`),
+		openClaw(2, 'Hand Off', {
+			operation: 'handOff',
+			goal: `={{ ${call} + ': review run ' + $json.executeId }}`,
+			addTask: true,
+			taskRuntime: 'subagent',
+			taskText: 'Review the run',
+			handOffFields: {},
+		}),
+		openClaw(3, 'Create Flow', { operation: 'createFlow', goal: `={{ ${call} + ': follow up' }}`, createFields: {} }),
+		openClaw(4, 'Run Task', { operation: 'runTask', flowId: { __rl: true, mode: 'id', value: '={{ $json.flowId }}' }, runtime: 'subagent', task: 'Follow up', taskFields: {} }),
+		coze(5, 'Coze Workflow (last)', LAST_COZE_WORKFLOW, `={{ JSON.stringify({ topic: ${call} }) }}`),
+	];
+	const connections: Record<string, object> = {};
+	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	return { id: CREATES_WORKFLOW_ID, name: 'e2e: Coze → Hand Off → Create Flow → Run Task → Coze, in queue mode', nodes, connections, settings: { executionOrder: 'v1' }, active: false };
+}
+
 interface QueueStack {
 	setup: N8nSetup;
 	main: RunningN8n;
@@ -156,6 +221,8 @@ interface QueueStack {
 	webhook: RunningN8n;
 	/** `http://127.0.0.1:<webhook process>/webhook/<path>` of the stream and Hand Off workflow. */
 	url: string;
+	/** The webhook process's URL of the Coze → creates → Coze workflow. */
+	createsUrl: string;
 	/** `webhook/<id>/coze` of the signed Coze Trigger, served by main and the webhook process. */
 	signedPath: string;
 	postgres: RunningPostgres;
@@ -181,6 +248,7 @@ async function withQueueStack<T>(
 		const files = [
 			[WORKFLOW_ID, 'queue-stream-hand-off.json', streamHandOffWorkflow('cozeEmulatorToken', 'openClawLocalGw01')],
 			[SIGNED_WORKFLOW_ID, 'queue-signed-trigger.json', signedTriggerWorkflow('cozePushSecret001')],
+			[CREATES_WORKFLOW_ID, 'queue-creates-once.json', createsWorkflow('cozeEmulatorToken', 'openClawLocalGw01')],
 		] as const;
 		for (const [, name, workflow] of files) writeFileSync(join(ctx.cacheDir, name), JSON.stringify(workflow));
 		const migrated = Date.now();
@@ -223,23 +291,14 @@ async function withQueueStack<T>(
 		processes.push(webhook);
 		for (const worker of workers) await healthy(worker, '/healthz');
 		const url = `http://127.0.0.1:${webhookPort}/webhook/${WEBHOOK_PATH}`;
-		for (const process of [webhook, main]) for (const path of [`webhook/${WEBHOOK_PATH}`, SIGNED_PATH]) await servesPost(process, path);
-		return await body({ setup, main, restartMain, workers, webhook, url, signedPath: SIGNED_PATH, postgres, redis });
+		for (const process of [webhook, main]) for (const path of [`webhook/${WEBHOOK_PATH}`, `webhook/${CREATES_PATH}`, SIGNED_PATH]) await servesPost(process, path);
+		const createsUrl = `http://127.0.0.1:${webhookPort}/webhook/${CREATES_PATH}`;
+		return await body({ setup, main, restartMain, workers, webhook, url, createsUrl, signedPath: SIGNED_PATH, postgres, redis });
 	} finally {
 		for (const p of processes.reverse()) await p.stop();
 		await redis.stop();
 		await postgres.stop();
 	}
-}
-
-/** n8n registers the active workflows' webhooks after it says it is ready. */
-async function servesPost(process: RunningN8n, path: string): Promise<void> {
-	await waitFor(`${process.name} to serve /${path}`, 120_000, async () => {
-		const answer = await httpRequest('GET', `http://127.0.0.1:${process.port}/${path}`, { timeoutMs: 2_000 }).catch(() => undefined);
-		// Registered for POST, a GET is answered 404 "… Did you mean to make a POST request?". While
-		// it starts it answers 200 "n8n is starting up", then a plain 404, which mean nothing yet.
-		return answer?.status === 404 && answer.body.includes('Did you mean') ? true : undefined;
-	}, 500);
 }
 
 async function healthy(process: RunningN8n, path: string): Promise<void> {
@@ -259,9 +318,9 @@ async function call(url: string, tag: string, calls: number, callers: number): P
 }
 
 /** The executions once there are `count` and none is new or running. */
-async function finishedExecutions(setup: N8nSetup, count: number, timeoutMs: number): Promise<ExecutionRow[]> {
+async function finishedExecutions(setup: N8nSetup, count: number, timeoutMs: number, workflowId = WORKFLOW_ID): Promise<ExecutionRow[]> {
 	return await waitFor(`${count} finished executions in PostgreSQL`, timeoutMs, async () => {
-		const rows = await readExecutions(setup, WORKFLOW_ID);
+		const rows = await readExecutions(setup, workflowId);
 		return rows.length >= count && rows.every((r) => r.status !== 'new' && r.status !== 'running') ? rows : undefined;
 	}, 2_000);
 }
@@ -311,6 +370,33 @@ export async function queueOnPostgres(ctx: QueueContext): Promise<string> {
 }
 
 /**
+ * Ten calls to `url` whose runs of `cozeWorkflow` stay silent (PINGs only); once all ten wait there,
+ * five on each worker, worker 1 is killed with SIGKILL. A run started again after the kill streams at once.
+ */
+async function killWorkerWhileSilent(
+	ctx: QueueContext,
+	workers: RunningN8n[],
+	url: string,
+	tag: string,
+	cozeWorkflow: string,
+	timeoutMs: number,
+): Promise<{ victims: Set<string>; killedAt: number }> {
+	const runsBefore = ctx.emu.runsStarted(cozeWorkflow);
+	ctx.emu.setKnobs({ firstByteDelayMs: 120_000, pingIntervalMs: 5_000 }, { workflowId: cozeWorkflow, path: '/v1/workflow/stream_run', times: KILL_CALLS });
+	try {
+		await call(url, tag, KILL_CALLS, KILL_CALLS);
+		await waitFor(`${KILL_CALLS} runs of Coze workflow ${cozeWorkflow} in flight, ${WORKER_CONCURRENCY} on each worker`, timeoutMs, async () =>
+			ctx.emu.runsStarted(cozeWorkflow) - runsBefore >= KILL_CALLS && workers.every((w) => startedBy(w).size >= WORKER_CONCURRENCY) ? true : undefined,
+		250);
+	} finally {
+		ctx.emu.clearKnobs();
+	}
+	const victims = startedBy(workers[0]);
+	workers[0].kill();
+	return { victims, killedAt: Date.now() };
+}
+
+/**
  * Ten calls whose Coze streams stay silent for a while (PINGs only), five on each worker; worker 1 is
  * killed with SIGKILL while all ten wait. n8n 2.x fails the dead worker's executions and never runs
  * them again; n8n 1.x runs them again from the start on the other worker under the same execution ID,
@@ -322,19 +408,7 @@ export async function workerKilled(ctx: QueueContext): Promise<string> {
 	return await withQueueStack(ctx, `pg-kill-${line}`, FAST_STALL_CHECK, async ({ setup, workers, url }) => {
 		const tag = `k${Date.now().toString(36)}`;
 		const runsBefore = ctx.emu.runsStarted(COZE_WORKFLOW);
-		// Only the first ten runs stay silent; a run started again after the kill streams at once.
-		ctx.emu.setKnobs({ firstByteDelayMs: 120_000, pingIntervalMs: 5_000 }, { workflowId: COZE_WORKFLOW, path: '/v1/workflow/stream_run', times: KILL_CALLS });
-		try {
-			await call(url, tag, KILL_CALLS, KILL_CALLS);
-			await waitFor(`${KILL_CALLS} Coze runs in flight, ${WORKER_CONCURRENCY} on each worker`, 60_000, async () =>
-				ctx.emu.runsStarted(COZE_WORKFLOW) - runsBefore >= KILL_CALLS && workers.every((w) => startedBy(w).size >= WORKER_CONCURRENCY) ? true : undefined,
-			200);
-		} finally {
-			ctx.emu.clearKnobs();
-		}
-		const victims = startedBy(workers[0]);
-		workers[0].kill();
-		const killedAt = Date.now();
+		const { victims, killedAt } = await killWorkerWhileSilent(ctx, workers, url, tag, COZE_WORKFLOW, 60_000);
 
 		const executions = await finishedExecutions(setup, KILL_CALLS, 600_000);
 		const seconds = ((Date.now() - killedAt) / 1000).toFixed(0);
@@ -357,6 +431,43 @@ export async function workerKilled(ctx: QueueContext): Promise<string> {
 		return (
 			`worker 1 killed with ${victims.size} executions on it; ${seconds} s later worker 2 had run them again from the start under the same execution IDs: ${states}. ` +
 			`Coze runs started twice: ${twice} (n8n 1.x re-runs a dead worker's job); the gateway holds ${flows} flows, one per call, none twice`
+		);
+	});
+}
+
+/**
+ * n8n 1.x runs a dead worker's execution again from the start under the same execution ID. Ten calls
+ * each hand off, create a flow and run a task on it (OpenClaw TaskFlow 1.1, defaults), then wait in
+ * a silent Coze stream; worker 1 is killed then. The re-run starts the first Coze run again, with a
+ * new execute ID, and passes the three creates again: each must find what the first attempt made.
+ */
+export async function workerKilledAfterCreates(ctx: QueueContext): Promise<string> {
+	return await withQueueStack(ctx, 'pg-kill-creates', FAST_STALL_CHECK, async ({ setup, workers, createsUrl }) => {
+		const tag = `c${Date.now().toString(36)}`;
+		const runsBefore = ctx.emu.runsStarted(COZE_WORKFLOW);
+		// The creates share the route's budget: reaching the last node may take the calls minutes.
+		const { victims, killedAt } = await killWorkerWhileSilent(ctx, workers, createsUrl, tag, LAST_COZE_WORKFLOW, 600_000);
+
+		const executions = await finishedExecutions(setup, KILL_CALLS, 900_000, CREATES_WORKFLOW_ID);
+		const seconds = ((Date.now() - killedAt) / 1000).toFixed(0);
+		const ok = executions.filter((e) => e.status === 'success').length;
+		const firstTwice = ctx.emu.runsStarted(COZE_WORKFLOW) - runsBefore - KILL_CALLS;
+		check(ok === KILL_CALLS && firstTwice === victims.size, `${ok} of ${KILL_CALLS} successful; first Coze runs started twice: ${firstTwice} (expected ${victims.size})`);
+
+		const flows = (await ctx.gatewayFlows()).filter((f) => String(f.goal ?? '').startsWith(`e2e queue ${tag} `));
+		const handOffs = flows.filter((f) => String(f.goal).includes(': review run '));
+		const created = flows.filter((f) => String(f.goal).endsWith(': follow up'));
+		const callsOf = (list: typeof flows) => new Set(list.map((f) => /call (\d+):/.exec(String(f.goal))?.[1]));
+		check(
+			handOffs.length === KILL_CALLS && callsOf(handOffs).size === KILL_CALLS && created.length === KILL_CALLS && callsOf(created).size === KILL_CALLS,
+			`the gateway holds ${handOffs.length} hand-off flows and ${created.length} created flows for ${KILL_CALLS} calls`,
+		);
+		const tasks: number[] = [];
+		for (const flow of [...handOffs, ...created]) tasks.push(await ctx.gatewayTasks(String(flow.flowId)));
+		check(tasks.every((n) => n === 1), `tasks per flow: ${tasks.join(', ')}`);
+		return (
+			`worker 1 killed with ${victims.size} executions on it, after their creates; ${seconds} s later worker 2 had run them again from the start: ${ok} of ${KILL_CALLS} successful. ` +
+			`Their first Coze runs started twice (${firstTwice}, new execute IDs), yet the gateway holds exactly ${handOffs.length} hand-off flows and ${created.length} created flows, one each per call, and every flow exactly 1 task`
 		);
 	});
 }

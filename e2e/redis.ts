@@ -7,8 +7,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../test/support/processes';
-import { debianEnv, ensureDebianPackages, readTail, spawnServer, type DebianTree, type ServerProcess } from './debian';
+import { debianEnv, ensureDebianPackages, onFreePort, readTail, spawnServer, type DebianTree, type ServerProcess } from './debian';
 
 type Log = (line: string) => void;
 
@@ -43,37 +42,32 @@ export async function ensureRedis(options: { log?: Log } = {}): Promise<RedisIns
 export async function startRedis(options: { log?: Log; persist?: boolean } = {}): Promise<RunningRedis> {
 	const log = options.log ?? (() => {});
 	const install = await ensureRedis({ log });
-	let lastError: Error | undefined;
-	// The free port is found by binding port 0 and closing it: another process may take it before
-	// redis-server binds it, hence a few attempts.
-	for (let attempt = 1; attempt <= 3; attempt++) {
+	return await onFreePort('redis', log, async (port) => {
 		const dataDir = mkdtempSync(join(tmpdir(), 'e2e-redis-'));
+		const launch = async () => await launchRedis(install, port, dataDir, options.persist === true, log);
+		let server: ServerProcess;
 		try {
-			const port = await freePort();
-			const launch = async () => await launchRedis(install, port, dataDir, options.persist === true, log);
-			let server = await launch();
-			return {
-				port,
-				url: `redis://127.0.0.1:${port}`,
-				get pid() {
-					return server.pid;
-				},
-				stop: async () => {
-					await server.stop();
-					rmSync(dataDir, { recursive: true, force: true });
-				},
-				restart: async () => {
-					await server.stop();
-					server = await launch();
-				},
-			};
+			server = await launch();
 		} catch (error) {
 			rmSync(dataDir, { recursive: true, force: true });
-			lastError = error as Error;
-			log(`redis: start attempt ${attempt} failed: ${lastError.message.split('\n')[0]}`);
+			throw error;
 		}
-	}
-	throw lastError!;
+		return {
+			port,
+			url: `redis://127.0.0.1:${port}`,
+			get pid() {
+				return server.pid;
+			},
+			stop: async () => {
+				await server.stop();
+				rmSync(dataDir, { recursive: true, force: true });
+			},
+			restart: async () => {
+				await server.stop();
+				server = await launch();
+			},
+		};
+	});
 }
 
 /** redis-server on `port` with its data in `dataDir` (kept on stop), once it answers PING. */

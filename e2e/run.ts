@@ -38,7 +38,7 @@ import {
 	type N8nSetup,
 	type RunningN8n,
 } from './n8n';
-import { mainRestarted, QUEUE_NAMES, queueOnPostgres, redisRestarted, signedReplay, workerKilled } from './queue';
+import { mainRestarted, QUEUE_NAMES, queueOnPostgres, redisRestarted, signedReplay, workerKilled, workerKilledAfterCreates } from './queue';
 import { handOffTwice, OPENCLAW_TOOL_NAMES, openClawToolCredential, openClawToolWorkflow, startOpenClawToolModel } from './openclaw-tool';
 import { MCP_NAMES, MCP_WORKFLOW_ID, mcpCallsCozeTool, mcpToolWorkflow } from './mcp';
 import { AGENT_TOOL_CHAT, agentToolWorkflow, agentUsesCozeTool, cozeDescriptionOf, scriptedModelCredential, startToolsModel, TOOLS_NAMES } from './tools';
@@ -102,14 +102,23 @@ async function scenario(line: string, name: string, body: () => Promise<string>,
 	return outcome.ok;
 }
 
-async function gatewayFlows(route: GatewayRoute): Promise<Array<Record<string, unknown>>> {
-	// Right after a load the nodes may have used the route's 120 requests a minute: a 429 is waited out.
-	const answer = await waitFor('list_flows within the route\'s rate limit', 90_000, async () => {
-		const reply = await routeAction(route, { action: 'list_flows' });
+/** An action's result; right after a load the nodes may have used the route's 120 requests a minute, so a 429 is waited out. */
+async function gatewayActionWithinLimit(route: GatewayRoute, body: { action: string }): Promise<Record<string, unknown>> {
+	const answer = await waitFor(`${body.action} within the route's rate limit`, 90_000, async () => {
+		const reply = await routeAction(route, body);
 		return reply.status === 429 ? undefined : reply;
 	}, 5_000);
-	check(answer.status === 200, `list_flows answered ${answer.status}`);
-	return (JSON.parse(answer.body) as { result: { flows: Array<Record<string, unknown>> } }).result.flows;
+	check(answer.status === 200, `${body.action} answered ${answer.status}`);
+	return (JSON.parse(answer.body) as { result: Record<string, unknown> }).result;
+}
+
+async function gatewayFlows(route: GatewayRoute): Promise<Array<Record<string, unknown>>> {
+	return (await gatewayActionWithinLimit(route, { action: 'list_flows' })).flows as Array<Record<string, unknown>>;
+}
+
+async function gatewayTaskCount(route: GatewayRoute, flowId: string): Promise<number> {
+	const result = await gatewayActionWithinLimit(route, { action: 'get_task_summary', flowId } as { action: string });
+	return Number((result.summary as { total?: number } | null)?.total ?? 0);
 }
 
 async function gatewayAction(route: GatewayRoute, body: object): Promise<Record<string, unknown>> {
@@ -322,15 +331,24 @@ async function main(): Promise<void> {
 	try {
 		for (const line of LINES) {
 			const queue = !args.includes('--skip-queue');
-			const queueNames = queue ? (line === 'v2' ? Object.values(QUEUE_NAMES) : [QUEUE_NAMES.killed]) : [];
+			const queueNames = queue ? (line === 'v2' ? Object.values(QUEUE_NAMES).filter((n) => n !== QUEUE_NAMES.killedAfterCreates) : [QUEUE_NAMES.killed, QUEUE_NAMES.killedAfterCreates]) : [];
 			const lineNames = [NAMES.execute, OPENCLAW_TOOL_NAMES.handOffTwice, ...START_NAMES, ...queueNames, ...callbackNames(line, queue)];
 			const setup = lineNames.some(wanted) ? await runLine(line, tarball, emu, gateway, pushSecret, models) : undefined;
 			const credentials = lineCredentials(line, emu, gateway, pushSecret, models);
 			if (setup && queue) {
 				const route = gateway.routes[`e2e-${line}`];
-				const queueContext = { setup, credentials, emu, gatewayFlows: async () => await gatewayFlows(route), cacheDir: CACHE, log: (l: string) => log(`  ${l}`) };
+				const queueContext = {
+					setup,
+					credentials,
+					emu,
+					gatewayFlows: async () => await gatewayFlows(route),
+					gatewayTasks: async (flowId: string) => await gatewayTaskCount(route, flowId),
+					cacheDir: CACHE,
+					log: (l: string) => log(`  ${l}`),
+				};
 				if (line === 'v2') await scenario(line, QUEUE_NAMES.load, async () => await queueOnPostgres(queueContext));
 				await scenario(line, QUEUE_NAMES.killed, async () => await workerKilled(queueContext));
+				if (line === 'v1') await scenario(line, QUEUE_NAMES.killedAfterCreates, async () => await workerKilledAfterCreates(queueContext));
 				if (line === 'v2') await scenario(line, QUEUE_NAMES.redisRestart, async () => await redisRestarted(queueContext));
 				if (line === 'v2') await scenario(line, QUEUE_NAMES.mainRestart, async () => await mainRestarted(queueContext));
 				if (line === 'v2') await scenario(line, QUEUE_NAMES.replay, async () => await signedReplay(queueContext));

@@ -21,7 +21,9 @@ export class OpenClawTaskFlow implements INodeType {
 		name: 'openClawTaskFlow',
 		icon: { light: 'file:../../icons/openclaw.svg', dark: 'file:../../icons/openclaw.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Create Flow, Run Task and Hand Off find what an earlier run of the same item created.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: operationSubtitle(),
 		description: 'Create, update and watch OpenClaw TaskFlows, and hand results off to them',
 		defaults: { name: 'OpenClaw TaskFlow' },

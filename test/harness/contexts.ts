@@ -77,6 +77,8 @@ export interface RunNodeOptions {
 	cancelOn?: Promise<unknown>;
 	/** n8n's Retry On Fail on the node: two tries, no wait between them. */
 	retryOnFail?: boolean;
+	/** The execution's ID; each execution gets one of its own unless given (n8n 1.x re-runs a job under the same ID). */
+	executionId?: string;
 }
 
 export interface NodeRunResult {
@@ -145,6 +147,7 @@ export interface RunWorkflowOptions {
 	mode?: WorkflowExecuteMode;
 	streaming?: boolean;
 	onChunk?: (chunk: StructuredChunk) => void;
+	executionId?: string;
 }
 
 export interface WorkflowRunResult {
@@ -200,18 +203,29 @@ export function executionAdditionalData(
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
+let executions = 0;
+
 /** One execution in `WorkflowExecute`, with `start` first on the stack and `items` as its input. */
 async function execute(
 	nodes: INode[],
 	connections: IConnections,
 	start: INode,
 	items: INodeExecutionData[],
-	options: { mode?: WorkflowExecuteMode; streaming?: boolean; onChunk?: (chunk: StructuredChunk) => void; credentials: TestCredentialsHelper; cancelAfterMs?: number; cancelOn?: Promise<unknown> },
+	options: {
+		mode?: WorkflowExecuteMode;
+		streaming?: boolean;
+		onChunk?: (chunk: StructuredChunk) => void;
+		credentials: TestCredentialsHelper;
+		cancelAfterMs?: number;
+		cancelOn?: Promise<unknown>;
+		executionId?: string;
+	},
 ): Promise<{ run: IRun; chunks: StructuredChunk[] }> {
 	const mode = options.mode ?? 'manual';
+	const executionId = options.executionId ?? `exec-${++executions}-${process.pid}`;
 	const workflowData = { id: 'wf-test', name: 'test', nodes, connections, active: false, settings: {} };
 	const workflow = new Workflow({ ...workflowData, nodeTypes });
-	const hooks = new ExecutionLifecycleHooks(mode, 'exec-test', workflowData as unknown as IWorkflowBase);
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData as unknown as IWorkflowBase);
 	const chunks: StructuredChunk[] = [];
 	if (options.streaming) {
 		hooks.addHandler('sendChunk', (chunk: StructuredChunk) => {
@@ -223,7 +237,7 @@ async function execute(
 	const finished = new Promise<IRun>((r) => (finish = r));
 	hooks.addHandler('workflowExecuteAfter', (run: IRun) => finish(run));
 
-	const additionalData = executionAdditionalData('exec-test', hooks, options.credentials, options.streaming === true);
+	const additionalData = executionAdditionalData(executionId, hooks, options.credentials, options.streaming === true);
 
 	const runExecutionData = {
 		startData: {},

@@ -11,7 +11,7 @@
 import { startGateway, type GatewayRoute, type RunningGateway } from './gateway';
 
 /** Route ids of the suite: one per test file (or concern), so tests do not share a rate-limit budget. */
-export const SUITE_ROUTE_IDS = ['actions', 'errors', 'revisions', 'handoff', 'burst', 'retry', 'trigger', 'spare'];
+export const SUITE_ROUTE_IDS = ['actions', 'errors', 'revisions', 'handoff', 'burst', 'retry', 'once', 'trigger', 'spare'];
 
 /** Environment variable with the JSON `{ baseUrl, routes }` of the shared gateway (secrets included). */
 export const GATEWAY_ENV = 'OPENCLAW_TEST_GATEWAY';

@@ -5,7 +5,7 @@ import type { CozeRequester, Reading } from './requester';
 import { formatDuration, type PollOptions, type RunHistoryReader } from './runHistory';
 import type { CozeRunResult } from './runResult';
 import { CozeStreamDecoder } from './streamDecoder';
-import { eventTooLargeError, MAX_MESSAGE_BYTES, readText, type TransportRequest, type TransportResponse } from './transport';
+import { tooLargeError, MAX_MESSAGE_BYTES, readText, type TransportRequest, type TransportResponse } from './transport';
 
 export interface StreamOptions {
 	/** No byte for this long fails the stream (Coze sends a PING about every 35 s while a run works). */
@@ -67,7 +67,7 @@ export async function runStream(
 			}
 			if (jsonBody) {
 				jsonBytes += chunk.byteLength;
-				if (jsonBytes > maxEventBytes) throw eventTooLargeError('JSON body sent in place of the stream', maxEventBytes);
+				if (jsonBytes > maxEventBytes) throw tooLargeError('JSON body sent in place of the stream', maxEventBytes);
 				jsonBody.push(chunk);
 				continue;
 			}

@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 
 import { CozeProtocolError } from './errors';
 import { isPlainObject, tryParseJson } from './json';
-import { eventTooLargeError, MAX_MESSAGE_BYTES } from './transport';
+import { tooLargeError, MAX_MESSAGE_BYTES } from './transport';
 import type { CozeStreamEvent } from './types';
 
 /** What the raw layer hands on: each complete SSE event, and each line that is a bare JSON error envelope. */
@@ -72,7 +72,7 @@ export class SseTextReader {
 		if (this.openBytes > this.maxEventBytes) {
 			this.pending = [];
 			this.pendingChars = 0;
-			this.failure = eventTooLargeError('stream event without finishing it', this.maxEventBytes);
+			this.failure = tooLargeError('stream event without finishing it', this.maxEventBytes);
 			throw this.failure;
 		}
 		this.feed(this.text.decode(chunk, { stream: true }));

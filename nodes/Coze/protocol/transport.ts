@@ -60,21 +60,17 @@ export function sizeInWords(bytes: number): string {
 	return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : `${bytes} bytes`;
 }
 
-/** The error for a body or event over `MAX_MESSAGE_BYTES`; `what` says which, e.g. "answer body". */
-export function tooLargeError(what: string): CozeProtocolError {
-	return new CozeProtocolError(
-		`Coze sent more than ${sizeInWords(MAX_MESSAGE_BYTES)} in one ${what}, more than any Coze answer holds. ` +
-			'Reading stopped there, to protect the memory of n8n; check that the Base URL points to Coze.',
-	);
-}
-
 /**
- * The error for a stream event (or a JSON body in place of a stream) over the node's Max Event Size,
- * `limitBytes`: the limit is the user's, so the error says how to change it.
+ * Coze sent more than a limit in one `what`. The fixed limit on an answer body is far above any Coze
+ * answer; Max Event Size (`maxEventBytes` given) is the user's, so then the error says how to change it.
  */
-export function eventTooLargeError(what: string, limitBytes: number): CozeProtocolError {
+export function tooLargeError(what: string, maxEventBytes?: number): CozeProtocolError {
+	const stopped = 'Reading stopped there, to protect the memory of n8n';
+	if (maxEventBytes === undefined) {
+		return new CozeProtocolError(`Coze sent more than ${sizeInWords(MAX_MESSAGE_BYTES)} in one ${what}, more than any Coze answer holds. ${stopped}; check that the Base URL points to Coze.`);
+	}
 	return new CozeProtocolError(
-		`Coze sent more than ${sizeInWords(limitBytes)} in one ${what} (Max Event Size). Reading stopped there, to protect the memory of n8n. ` +
+		`Coze sent more than ${sizeInWords(maxEventBytes)} in one ${what} (Max Event Size). ${stopped}. ` +
 			'If the workflow really sends events this large, raise Max Event Size (MB) in the options; otherwise check that the Base URL points to Coze.',
 	);
 }

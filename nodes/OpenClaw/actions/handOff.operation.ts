@@ -1,13 +1,16 @@
 import { sleep, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { controllerId, createStatus, currentStep, notifyPolicy, runtimeField } from '../descriptions/flowFields';
-import { handOff as handOffResult, requireIdempotencyKey, type HandOffRequest } from '../protocol/handOff';
+import { handOff as handOffResult, handOffKeys, type HandOffRequest } from '../protocol/handOff';
 import type { JsonValue } from '../protocol/types';
 import { idText, jsonValue, text } from '../n8n/params';
+import { itemKey } from '../n8n/itemKey';
 import { flowJson } from '../n8n/output';
 import type { OperationContext } from './types';
 
 const show = { show: { operation: ['handOff'] } };
+
+const HAND_OFF_KEY = '={{ $json.interrupt ? $json.executeId + ":interrupt:" + $json.interrupt.eventId : $json.executeId ?? $json.body?.executeId }}';
 
 /** The operation's fields, shown when it is chosen. */
 export const description: INodeProperties[] = [
@@ -34,10 +37,19 @@ export const description: INodeProperties[] = [
 		name: 'idempotencyKey',
 		type: 'string',
 		required: true,
-		default: '={{ $json.interrupt ? $json.executeId + ":interrupt:" + $json.interrupt.eventId : $json.executeId ?? $json.body?.executeId }}',
+		default: HAND_OFF_KEY,
 		description:
 			'Identifies the result: an item with a key that was handed off before gets the existing flow. By default the Coze execute ID (from a Coze Workflow item, or the body of a Coze Trigger item); a run that stopped for a question adds the question\'s event ID, so its final result gets a flow of its own.',
-		displayOptions: show,
+		displayOptions: { show: { operation: ['handOff'], '@version': [1] } },
+	},
+	{
+		displayName: 'Idempotency Key',
+		name: 'idempotencyKey',
+		type: 'string',
+		default: HAND_OFF_KEY,
+		description:
+			'Identifies the result: an item with a key that was handed off before gets the existing flow. By default the Coze execute ID (from a Coze Workflow item, or the body of a Coze Trigger item); a run that stopped for a question adds the question\'s event ID. The flow is also found by where the item ran (workflow, execution, node, item), so an item n8n runs again (Retry On Fail, a re-run after a worker died) gets its flow even if its Coze run started again. May be empty.',
+		displayOptions: { show: { operation: ['handOff'], '@version': [{ _cnd: { gte: 1.1 } }] } },
 	},
 	{
 		displayName: 'Result',
@@ -135,10 +147,10 @@ controllerId, currentStep, notifyPolicy, createStatus
 ];
 
 /** Turns the item into a flow once per idempotency key; see protocol/handOff.ts. */
-export async function execute(this: IExecuteFunctions, itemIndex: number, { client, handOffIndex }: OperationContext): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, { client, flowIndex }: OperationContext): Promise<IDataObject> {
 	const param = (name: string, fallback: unknown = '') => this.getNodeParameter(name, itemIndex, fallback);
 	const fields = param('handOffFields', {}) as IDataObject;
-	const key = requireIdempotencyKey(idText(param('idempotencyKey'), 'idempotencyKey') ?? '');
+	const keys = handOffKeys({ key: idText(param('idempotencyKey'), 'idempotencyKey') ?? '', itemKey: itemKey(this, itemIndex) });
 	const state: Record<string, JsonValue> = {
 		// A Coze result may be plain text: a string that is not JSON is kept as it is.
 		result: jsonValue(param('result', null), 'result', { textAllowed: true }) ?? null,
@@ -148,7 +160,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 	const addTask = param('addTask', false) === true;
 	const thenWait = param('thenWait', false) === true;
 	const request: HandOffRequest = {
-		key,
+		key: keys.key ?? '',
+		itemKey: keys.itemKey,
 		goal: text(param('goal')) ?? '',
 		state,
 		controllerId: text(fields.controllerId),
@@ -160,10 +173,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 			: undefined,
 		wait: thenWait ? { waitJson: jsonValue(param('waitJson', '{}'), 'waitJson') ?? null, currentStep: text(param('waitStep')) } : undefined,
 	};
-	const result = await handOffResult(client, handOffIndex, request, async (ms) => await sleep(ms));
+	const result = await handOffResult(client, flowIndex, request, async (ms) => await sleep(ms));
 	return {
 		...flowJson(result.flow),
-		idempotencyKey: key,
+		...(keys.key ? { idempotencyKey: keys.key } : {}),
 		created: result.created,
 		...(result.recovered ? { recoveredAfterLostAnswer: true } : {}),
 		...(result.task ? { task: result.task as unknown as IDataObject } : {}),

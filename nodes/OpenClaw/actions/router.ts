@@ -3,7 +3,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, ty
 import { runItems } from '../../shared/itemRunner';
 import { isToolMode, withHintInMessage } from '../../shared/toolMode';
 import { OpenClawError } from '../protocol/errors';
-import { HandOffIndex } from '../protocol/handOff';
+import { FlowKeyIndex } from '../protocol/flowOnce';
 import { createTaskFlowClient } from '../n8n/connection';
 import { clientSettings } from '../n8n/params';
 import { errorJson, toNodeError } from '../n8n/errors';
@@ -59,7 +59,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			if (!handler) throw new NodeOperationError(this.getNode(), `Operation "${operation}" is not known`, { itemIndex });
 			if (!context) {
 				const client = await createTaskFlowClient(this, clientSettings(this, itemIndex));
-				context = { client, handOffIndex: new HandOffIndex(client) };
+				context = { client, flowIndex: new FlowKeyIndex(client) };
 			}
 			const output = await handler.call(this, itemIndex, context);
 			if (!asTool) return output;

@@ -1,8 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { show, NOTIFY_POLICY_OPTIONS, RESUME_STATUS_OPTIONS, runtimeField } from '../descriptions/flowFields';
-import { flowIdParam, text, timeParam } from '../n8n/params';
+import { idempotencyKeyField, show, NOTIFY_POLICY_OPTIONS, RESUME_STATUS_OPTIONS, runtimeField } from '../descriptions/flowFields';
+import { keyList } from '../protocol/flowKeys';
+import { runTaskOnce } from '../protocol/taskOnce';
+import { itemKey } from '../n8n/itemKey';
+import { flowIdParam, idText, text, timeParam } from '../n8n/params';
 import { flowJson } from '../n8n/output';
+import { validateAction } from '../protocol/validate';
 import type { OperationContext } from './types';
 
 /** The operation's fields, shown when it is chosen. */
@@ -48,6 +52,11 @@ export const description: INodeProperties[] = [
 				default: '',
 				description: 'Links an existing run of that session; needs Run ID too',
 			},
+			{
+				...idempotencyKeyField,
+				description:
+					"Starts the task once per key: the key and the task's ID are kept in the flow's state (taskKeys), and running an item with that key again gives the task started before. From node version 1.1 the task is also started once when n8n runs the same item again (Retry On Fail, or a re-run after a worker died), key or not. Keeping the ledger takes two more changes of the flow (its revision goes up by 2) and three more requests.",
+			},
 			{ displayName: 'Label', name: 'label', type: 'string', default: '', description: 'A short name for the task, shown in lists' },
 			{
 				displayName: 'Last Event At',
@@ -82,7 +91,8 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number, { client }: OperationContext): Promise<IDataObject> {
 	const fields = this.getNodeParameter('taskFields', itemIndex, {}) as IDataObject;
 	const time = (name: string) => timeParam(fields[name], name);
-	const result = await client.runTask({
+	const keys = keyList({ key: idText(fields.idempotencyKey, 'idempotencyKey'), itemKey: itemKey(this, itemIndex) });
+	const request = {
 		flowId: flowIdParam(this, itemIndex),
 		runtime: this.getNodeParameter('runtime', itemIndex, 'subagent') as string,
 		task: text(this.getNodeParameter('task', itemIndex)) ?? '',
@@ -98,6 +108,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 		sourceId: text(fields.sourceId),
 		startedAt: time('startedAt'),
 		lastEventAt: time('lastEventAt'),
-	});
-	return { ...(result.task as unknown as IDataObject), flow: flowJson(result.flow) };
+	};
+	if (keys.length === 0) {
+		const result = await client.runTask(request);
+		return { ...(result.task as unknown as IDataObject), flow: flowJson(result.flow) };
+	}
+	validateAction({ action: 'run_task', ...request });
+	const once = await runTaskOnce(client, keys, request);
+	if (once.task) return { ...(once.task as unknown as IDataObject), created: true, flow: flowJson(once.flow) };
+	return { ...(once.taskId ? { taskId: once.taskId } : {}), created: false, flow: flowJson(once.flow) };
 }

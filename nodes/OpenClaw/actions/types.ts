@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { TaskFlowClient } from '../protocol/client';
-import type { HandOffIndex } from '../protocol/handOff';
+import type { FlowKeyIndex } from '../protocol/flowOnce';
 
 export interface OperationContext {
 	client: TaskFlowClient;
-	/** Flows by idempotency key, shared by all items of one execution. */
-	handOffIndex: HandOffIndex;
+	/** Flows by their keys, shared by all items of one execution. */
+	flowIndex: FlowKeyIndex;
 }
 
 /** One operation for one item: one output item, or several (List Flows). */

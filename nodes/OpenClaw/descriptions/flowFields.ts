@@ -93,6 +93,15 @@ export const stateJson: INodeProperties = {
 	default: '{}',
 	description: 'The flow\'s state: any JSON. It replaces the stored state.',
 };
+/** An optional key of Create Flow and Run Task (Hand Off has a field of its own). */
+export const idempotencyKeyField: INodeProperties = {
+	displayName: 'Idempotency Key',
+	name: 'idempotencyKey',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. {{ $json.ticketId }}',
+	description: 'Identifies what is created',
+};
 export const waitJson: INodeProperties = {
 	displayName: 'Wait (JSON)',
 	name: 'waitJson',

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { TaskFlowClient } from '../protocol/client';
-import { keepHandOffKey, mayDropHandOffKey } from '../protocol/handOffKey';
+import { keepFlowKeys, mayDropFlowKeys } from '../protocol/flowKeys';
 import type { ActionBody, RevisedAction } from '../protocol/types';
 import { flowIdParam, revisionPolicy } from './params';
 import { flowJson } from './output';
@@ -14,11 +14,11 @@ export async function mutateFlow(
 	action: RevisedAction,
 	fields: Omit<ActionBody, 'action' | 'flowId' | 'expectedRevision'>,
 ): Promise<IDataObject> {
-	// A new state replaces the stored one: it keeps a hand-off's key (see keepHandOffKey).
+	// A new state replaces the stored one: it keeps a hand-off's key (see keepFlowKeys).
 	const state = fields.stateJson;
 	const result = await client.mutate(action, flowIdParam(context, itemIndex), fields, revisionPolicy(context, itemIndex), {
-		needsCurrent: mayDropHandOffKey(state),
-		stateFor: (current) => keepHandOffKey(state, current),
+		needsCurrent: mayDropFlowKeys(state),
+		stateFor: (current) => keepFlowKeys(state, current),
 	});
 	return {
 		...flowJson(result.flow),

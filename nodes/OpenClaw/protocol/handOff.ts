@@ -1,17 +1,15 @@
 import { settle } from '../../shared/settle';
 import type { TaskFlowClient } from './client';
-import { isOutcomeUnknown, OpenClawAbortedError, OpenClawConnectionError, OpenClawDuplicateError, OpenClawInputError, OpenClawTimeoutError } from './errors';
+import { isOutcomeUnknown, OpenClawInputError } from './errors';
 import { biggestField } from './fields';
-import { IDEMPOTENCY_FIELD, keyOf } from './handOffKey';
+import { IDEMPOTENCY_FIELD, keyList, stateWithKeys, type CreateKeys } from './flowKeys';
+import { createFlowOnce, type CreateOnceLabels, type FlowKeyIndex } from './flowOnce';
 import type { ActionBody, CreateStatus, FlowView, JsonValue, NotifyPolicy, TaskView } from './types';
 import { validateAction, validateField } from './validate';
 
 /**
- * Hand-off: turn one result (e.g. a Coze run) into a TaskFlow, at most once per idempotency key.
- * The key is stored in the flow's state (handOffKey.ts) and looked up with `list_flows` before
- * anything is created, and again after a create, so that of two hand-offs of one key at the same
- * time only the older flow stays. After a request whose outcome is unknown (a timeout, a lost
- * answer) the list is read again before anything is repeated.
+ * Hand-off: turn one result (e.g. a Coze run) into a TaskFlow, at most once per key (flowOnce.ts),
+ * then give it its child task and waiting state once.
  */
 
 export interface HandOffTask {
@@ -27,9 +25,12 @@ export interface HandOffWait {
 }
 
 export interface HandOffRequest {
+	/** The Idempotency Key as entered: may be empty when `itemKey` is given. */
 	key: string;
+	/** Where the hand-off runs in n8n (workflow, execution, node, run, item), when n8n says. */
+	itemKey?: string;
 	goal: string;
-	/** Stored as `stateJson`, with the key added. */
+	/** Stored as `stateJson`, with the keys added. */
 	state: Record<string, JsonValue>;
 	controllerId?: string;
 	notifyPolicy?: NotifyPolicy;
@@ -50,62 +51,26 @@ export interface HandOffResult {
 	taskExisted?: boolean;
 }
 
-/** The route's flows by idempotency key, read once per execution and kept up to date by the hand-offs. */
-export class HandOffIndex {
-	private byKey: Map<string, FlowView> | undefined;
+const LABELS: CreateOnceLabels = { operation: 'Hand Off', key: 'Idempotency Key' };
 
-	constructor(private readonly client: TaskFlowClient) {}
-
-	async find(key: string, options: { fresh?: boolean } = {}): Promise<FlowView | undefined> {
-		if (!this.byKey || options.fresh) {
-			const flows = await this.client.listFlows();
-			this.byKey = new Map();
-			// list_flows is newest first: keep the oldest flow of a key, the one handed off first.
-			for (const flow of flows) {
-				const key = keyOf(flow);
-				if (key !== undefined) this.byKey.set(key, flow);
-			}
-		}
-		return this.byKey.get(key);
-	}
-
-	remember(key: string, flow: FlowView): void {
-		this.byKey?.set(key, flow);
-	}
-}
-
-const RECHECK_DELAY_MS = 1_000;
-
-/**
- * The look-up after a create of unknown outcome failed too (e.g. the gateway went down): the
- * create's outcome stays unknown, so that is what the error says, with the create's error class.
- * The look-up's own error alone ("connection refused") would read as if nothing had happened.
- */
-function lookUpFailed(created: Error, lookUp: Error): Error {
-	if (lookUp instanceof OpenClawAbortedError) return lookUp;
-	const message = `${created.message} Hand Off could not look the flow up by its Idempotency Key afterwards either: run the item again once the gateway answers; it finds the flow if it was created, and creates it otherwise.`;
-	if (created instanceof OpenClawConnectionError) return new OpenClawConnectionError(message, true, created.code);
-	return new OpenClawTimeoutError(message);
-}
-
-/** The trimmed key. Throws `OpenClawInputError` when it is empty. */
-export function requireIdempotencyKey(key: string): string {
-	const trimmed = key.trim();
-	if (!trimmed) {
+/** The hand-off's keys: the trimmed Idempotency Key, and where it runs. Throws `OpenClawInputError` when it has neither. */
+export function handOffKeys(request: Pick<HandOffRequest, 'key' | 'itemKey'>): CreateKeys {
+	const trimmed = request.key.trim();
+	if (!trimmed && !request.itemKey) {
 		throw new OpenClawInputError(
 			IDEMPOTENCY_FIELD,
 			(label) =>
 				`${label} is empty: it identifies the result so that it is handed off once. By default it is the Coze execute ID, read from executeId of a Coze Workflow item or body.executeId of a Coze Trigger item; this item has neither, so map ${label} to a field that identifies it.`,
 		);
 	}
-	return trimmed;
+	return { key: trimmed || undefined, itemKey: request.itemKey };
 }
 
-/** What create_flow sends: the state carries the key. */
-function createFields(request: HandOffRequest, key: string): Omit<ActionBody, 'action'> {
+/** What create_flow sends: the state carries the keys. */
+function createFields(request: HandOffRequest, keys: CreateKeys): Omit<ActionBody, 'action'> {
 	return {
 		goal: request.goal,
-		stateJson: { ...request.state, [IDEMPOTENCY_FIELD]: key },
+		stateJson: stateWithKeys(request.state, keys),
 		controllerId: request.controllerId,
 		notifyPolicy: request.notifyPolicy,
 		status: request.status,
@@ -148,8 +113,7 @@ function inHandOffTerms(error: unknown, request: HandOffRequest): unknown {
 export function validateHandOff(request: HandOffRequest): void {
 	const { task, wait } = request;
 	try {
-		const key = requireIdempotencyKey(request.key);
-		validateAction({ action: 'create_flow', ...createFields(request, key) });
+		validateAction({ action: 'create_flow', ...createFields(request, handOffKeys(request)) });
 		if (task) {
 			// The runtime first: a wrong one is named even when the task text is missing too.
 			validateField('run_task', 'runtime', task.runtime);
@@ -163,7 +127,7 @@ export function validateHandOff(request: HandOffRequest): void {
 
 export async function handOff(
 	client: TaskFlowClient,
-	index: HandOffIndex,
+	index: FlowKeyIndex,
 	request: HandOffRequest,
 	pause: (ms: number) => Promise<void>,
 ): Promise<HandOffResult> {
@@ -177,65 +141,22 @@ export async function handOff(
 
 async function handOffChecked(
 	client: TaskFlowClient,
-	index: HandOffIndex,
+	index: FlowKeyIndex,
 	request: HandOffRequest,
 	pause: (ms: number) => Promise<void>,
 ): Promise<HandOffResult> {
-	const key = request.key.trim();
-	const existing = await index.find(key);
-	if (existing) return await completeEarlierHandOff(client, existing, request);
-
-	const fields = createFields(request, key);
-	let flow: FlowView | undefined;
-	let recovered = false;
-	for (let attempt = 1; !flow; attempt++) {
-		const created = await settle(async () => await client.createFlow(fields));
-		if (!(created instanceof Error)) {
-			flow = created;
-			break;
-		}
-		if (!isOutcomeUnknown(created) || attempt >= 3) throw created;
-		// The flow may exist now. Give the gateway a moment to finish, then look before creating.
-		await pause(RECHECK_DELAY_MS);
-		const found = await settle(async () => await index.find(key, { fresh: true }));
-		if (found instanceof Error) throw lookUpFailed(created, found);
-		if (found) {
-			flow = found;
-			recovered = true;
-		}
-	}
-	// A flow found again after a lost answer came from a fresh list: it is the oldest already.
-	const kept = recovered ? undefined : await keepOldest(client, index, key, flow);
-	if (kept) return kept;
-	index.remember(key, flow);
-	const result: HandOffResult = { created: true, recovered, flow };
+	const keys = handOffKeys(request);
+	const once = await createFlowOnce(client, index, keys, createFields(request, keys), pause, LABELS);
+	if (!once.created) return await completeEarlierHandOff(client, once.flow, request);
+	const result: HandOffResult = { ...once };
 	if (request.task) {
-		const ran = await runTaskOnce(client, flow.flowId, request.task);
+		const ran = await addChildTask(client, once.flow.flowId, request.task);
 		result.task = ran.task;
 		if (ran.flow) result.flow = ran.flow;
 	}
 	if (request.wait) result.flow = await setWaiting(client, result.flow, request.wait);
-	index.remember(key, result.flow);
+	index.remember(keyList(keys), result.flow);
 	return result;
-}
-
-/**
- * The plugin has no idempotency of its own: two executions that hand off the same key at once both
- * find nothing and both create. Each lists again after its create; the one whose flow is not the
- * oldest with the key cancels its own flow (it has no tasks yet) and returns the oldest. Of any two
- * creates, the later one's list sees both flows, so one flow stays.
- */
-async function keepOldest(client: TaskFlowClient, index: HandOffIndex, key: string, flow: FlowView): Promise<HandOffResult | undefined> {
-	const oldest = await index.find(key, { fresh: true });
-	if (!oldest || oldest.flowId === flow.flowId) return undefined;
-	const cancelled = await settle(async () => await client.cancelFlow(flow.flowId));
-	if (cancelled instanceof Error || !cancelled.cancelled) {
-		const reason = cancelled instanceof Error ? cancelled.message : (cancelled.reason ?? 'the gateway did not cancel it');
-		throw new OpenClawDuplicateError(
-			`Another execution handed off the same Idempotency Key at the same time: flow ${oldest.flowId} is the one kept, and this execution's second flow ${flow.flowId} could not be cancelled (${reason}). Cancel it with the Cancel Flow operation.`,
-		);
-	}
-	return { created: false, recovered: false, flow: oldest };
 }
 
 /**
@@ -253,7 +174,7 @@ async function completeEarlierHandOff(client: TaskFlowClient, flow: FlowView, re
 		if (summary && summary.total > 0) {
 			result.taskExisted = true;
 		} else {
-			const ran = await runTaskOnce(client, current.flowId, request.task);
+			const ran = await addChildTask(client, current.flowId, request.task);
 			result.task = ran.task;
 		}
 	}
@@ -264,7 +185,7 @@ async function completeEarlierHandOff(client: TaskFlowClient, flow: FlowView, re
 }
 
 /** run_task, once: after a lost answer, only a flow without tasks gets one again. */
-async function runTaskOnce(client: TaskFlowClient, flowId: string, task: HandOffTask): Promise<{ task?: TaskView; flow?: FlowView }> {
+async function addChildTask(client: TaskFlowClient, flowId: string, task: HandOffTask): Promise<{ task?: TaskView; flow?: FlowView }> {
 	const fields = taskFields(flowId, task);
 	const first: { task?: TaskView; flow?: FlowView } | Error = await settle(async () => await client.runTask(fields));
 	if (!(first instanceof Error)) return first;
