@@ -92,7 +92,7 @@ function signedTriggerWorkflow(secretCredential: string): object {
 	};
 }
 
-/** Webhook (answers at once) → Coze Workflow (stream) → OpenClaw TaskFlow (Hand Off keyed by the Coze run). */
+/** Webhook (answers at once) → Coze Workflow (stream) → OpenClaw TaskFlow 1.1 (Hand Off keyed by the Coze run, and by where it ran). */
 function streamHandOffWorkflow(cozeCredential: string, openClawCredential: string): object {
 	const body = "$('Webhook').item.json.body";
 	return {
@@ -129,7 +129,7 @@ function streamHandOffWorkflow(cozeCredential: string, openClawCredential: strin
 				id: '7d1a0c50-0000-4000-8000-000000000003',
 				name: 'OpenClaw TaskFlow',
 				type: 'n8n-nodes-coze-openclaw.openClawTaskFlow',
-				typeVersion: 1,
+				typeVersion: 1.1,
 				position: [480, 0],
 				parameters: {
 					operation: 'handOff',
