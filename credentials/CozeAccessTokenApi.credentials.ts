@@ -1,4 +1,4 @@
-import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties, IAuthenticateGeneric } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentialType, Icon, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 import { REGION_BASE_URLS, STUDIO_DEFAULT_URL } from '../nodes/Coze/protocol/endpoint';
 
@@ -103,10 +103,16 @@ export class CozeAccessTokenApi implements ICredentialType {
 		COZE_CUSTOM_BASE_URL,
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
-	};
+	/**
+	 * A function rather than the generic `=Bearer {{$credentials.accessToken}}`: n8n evaluates that
+	 * expression for every request, building a whole expression context (dates included) each time.
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) {
+		return {
+			...requestOptions,
+			headers: { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${String(credentials.accessToken ?? '')}` },
+		};
+	}
 
 	// No declarative test: the Coze Workflow node's cozeAccessTokenTest also reports unreachable hosts
 	// and base URLs that do not serve Coze's API, which rules on a response cannot.

@@ -83,7 +83,7 @@ async function syncVsHttp(base: string, emu: CozeEmulator): Promise<FigureResult
 	// C, HTTP Request authenticating with the Coze credential, is no target: it tells what of A's cost
 	// is n8n's credential handling (every Coze node call goes through it) rather than the node's code.
 	// A1, the node's version 1, is no target either: it sends the JSON inputs unchecked, without the
-	// GET of the workflow's inputs that version 1.1 makes in every execution.
+	// GET of the workflow's inputs that version 1.1 makes at most once a minute.
 	const paths = { A: PATHS.cozeSync, A1: PATHS.cozeSyncV1, B: PATHS.httpSync, C: PATHS.httpCredSync };
 	const labels = Object.keys(paths) as Array<keyof typeof paths>;
 	try {

@@ -134,7 +134,7 @@ export function benchWorkflows(baseUrl: string, token: string): Record<keyof typ
 		cozeSync: viaWebhook('cozeSync', 'Bench A: Webhook → Coze Workflow (sync) → Respond', 'responseNode', [
 			coze('sync', SYNC_WORKFLOW, JSON.stringify(SYNC_BODY.parameters)),
 		]),
-		// Version 1 sends the JSON unchecked; 1.1 first reads the workflow's inputs (a GET per execution).
+		// Version 1 sends the JSON unchecked; 1.1 checks it against the workflow's inputs, read at most once a minute.
 		cozeSyncV1: viaWebhook('cozeSyncV1', 'Bench A1: Webhook → Coze Workflow v1 (sync) → Respond', 'responseNode', [
 			coze('sync', SYNC_WORKFLOW, JSON.stringify(SYNC_BODY.parameters), {}, 1),
 		]),

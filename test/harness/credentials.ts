@@ -31,6 +31,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	/** How often preAuthentication ran (a JWT exchange), per credential type. */
 	readonly renewals: Record<string, number> = {};
 
+	/** How often n8n read and decrypted a stored credential, per credential type. */
+	readonly reads: Record<string, number> = {};
+
 	constructor(private readonly store: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
@@ -90,6 +93,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _nodeCredentials: INodeCredentialsDetails, type: string) {
 		const stored = this.store[type];
 		if (!stored) throw new Error(`the test set no credentials of type ${type}`);
+		this.reads[type] = (this.reads[type] ?? 0) + 1;
 		return { ...stored };
 	}
 

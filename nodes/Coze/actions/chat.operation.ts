@@ -13,7 +13,8 @@ import {
 	readMessage,
 } from '../n8n/chat';
 import type { CozeConnection } from '../n8n/connection';
-import { readRunParameters, type SchemaCache } from '../n8n/inputValues';
+import type { InputSchemas } from '../n8n/inputSchemas';
+import { readRunParameters } from '../n8n/inputValues';
 import { withLiveAnswer } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
 import { digitsId, readWorkflowId, textOption } from '../n8n/params';
@@ -50,9 +51,10 @@ export const description: INodeProperties[] = [
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	{ client, chat }: CozeConnection,
-	schemas: SchemaCache,
+	connection: CozeConnection,
+	schemas: InputSchemas,
 ): Promise<IDataObject> {
+	const { chat } = connection;
 	const workflowId = readWorkflowId(this, itemIndex);
 	const message = readMessage(this, itemIndex);
 	const botId = digitsId(this.getNodeParameter('botId', itemIndex, '') as unknown, 'Bot ID') || undefined;
@@ -61,7 +63,7 @@ export async function execute(
 	const choice = readConversationChoice(this, itemIndex);
 	const optionValues = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const options = readChatOptions(optionValues);
-	const parameters = await readRunParameters(this, itemIndex, client, workflowId, schemas, FILLED_BY_NODE);
+	const parameters = await readRunParameters(this, itemIndex, connection, workflowId, schemas, FILLED_BY_NODE);
 	const request: ChatflowRequest = {
 		workflowId,
 		message,

@@ -8,7 +8,8 @@ import { callbackUrl, pendingItem, readCallbackInput } from '../n8n/callbackWait
 import { isToolMode } from '../../shared/toolMode';
 import { liveChunkForwarder } from '../n8n/liveChunks';
 import { reportNotices } from '../n8n/notices';
-import { readRunParameters, type SchemaCache } from '../n8n/inputValues';
+import type { InputSchemas } from '../n8n/inputSchemas';
+import { readRunParameters } from '../n8n/inputValues';
 import { readRunOptions, readWorkflowId, streamOptions } from '../n8n/params';
 import { runResultToJson } from '../n8n/output';
 
@@ -62,7 +63,8 @@ export const description: INodeProperties[] = [
 
 type RunMode = 'stream' | 'async' | 'sync';
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, { client }: CozeConnection, schemas: SchemaCache): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, schemas: InputSchemas): Promise<IDataObject> {
+	const { client } = connection;
 	const workflowId = readWorkflowId(this, itemIndex);
 	const mode = this.getNodeParameter('mode', itemIndex, 'stream') as RunMode;
 	const options = readRunOptions(this, itemIndex);
@@ -72,7 +74,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, { clie
 	const callbackInput = waits ? readCallbackInput(this, itemIndex) : undefined;
 	const request: RunRequest = {
 		workflowId,
-		parameters: await readRunParameters(this, itemIndex, client, workflowId, schemas, new Set(callbackInput === undefined ? [] : [callbackInput])),
+		parameters: await readRunParameters(this, itemIndex, connection, workflowId, schemas, new Set(callbackInput === undefined ? [] : [callbackInput])),
 		botId: options.botId,
 		appId: options.appId,
 		workflowVersion: options.workflowVersion,

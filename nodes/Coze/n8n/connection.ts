@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { IExecuteFunctions, ILoadOptionsFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IExecuteFunctions, ILoadOptionsFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { clientRuntime } from '../../shared/n8nRuntime';
 import { settleNow } from '../../shared/settle';
@@ -49,7 +49,12 @@ export async function createCozeClient(
 	}
 	// The token as read now; a renewed JWT token is caught as "Bearer …" by the redaction.
 	const secrets = [credentials.accessToken, credentials.privateKey].filter((value): value is string => typeof value === 'string');
-	const transport = new N8nHttpTransport(context, credentialType, endpoint.baseUrl, authentication === 'jwt');
+	// Handed to n8n with each request, so that it does not read and decrypt the credential again for
+	// every one. n8n writes a renewed JWT token into this data, so later requests use it too.
+	const stored = context.getNode().credentials?.[credentialType];
+	const decrypted: ICredentialsDecrypted | undefined =
+		stored?.id ? { id: stored.id, name: stored.name, type: credentialType, data: credentials } : undefined;
+	const transport = new N8nHttpTransport(context, credentialType, endpoint.baseUrl, authentication === 'jwt', decrypted);
 	const runtime = clientRuntime(context);
 	const clientOptions: CozeClientOptions = {
 		transport,

@@ -4,6 +4,8 @@ import type { CozeWorkflowClient } from '../protocol/client';
 import type { ParameterSchema } from '../protocol/discovery';
 import { CozeAbortedError, CozeInputError } from '../protocol/errors';
 import { coerceInput, fileParameter, inputFields, type FileSource, type InputField } from '../protocol/inputs';
+import type { CozeConnection } from './connection';
+import type { InputSchemas } from './inputSchemas';
 import { readParametersJson } from './params';
 
 /**
@@ -24,9 +26,6 @@ export function inputNameOf(fieldId: string): string {
 	return DROPPED_BY_N8N.has(name) ? name : fieldId;
 }
 
-/** Input schemas fetched during one execution, by workflow ID: one request per workflow, not per item. */
-export type SchemaCache = Map<string, Promise<Record<string, ParameterSchema>>>;
-
 async function uploadBinary(context: IExecuteFunctions, itemIndex: number, client: CozeWorkflowClient, field: string, property: string): Promise<string> {
 	const binary = context.getInputData()[itemIndex]?.binary?.[property];
 	if (!binary) {
@@ -44,43 +43,46 @@ async function fileValue(context: IExecuteFunctions, itemIndex: number, client: 
 	return source.kind === 'binary' ? await uploadBinary(context, itemIndex, client, field, source.property) : fileParameter(source);
 }
 
-function schemaOf(client: CozeWorkflowClient, workflowId: string, schemas: SchemaCache): Promise<Record<string, ParameterSchema>> {
-	let schema = schemas.get(workflowId);
-	if (!schema) {
-		schema = client.getWorkflowInputs(workflowId);
-		schemas.set(workflowId, schema);
-	}
-	return schema;
-}
-
-/**
- * Inputs (JSON) checked against the Start node like the input fields are, with the same messages:
- * required inputs present, values of the declared types. The JSON is sent as entered. When the
- * schema cannot be read (a token without that permission, Coze Studio), the run goes ahead unchecked
- * and Coze's own answer tells.
- */
-async function checkJsonInputs(
-	client: CozeWorkflowClient,
-	workflowId: string,
-	schemas: SchemaCache,
-	parameters: Record<string, unknown>,
-	exclude: ReadonlySet<string>,
-): Promise<void> {
-	const read = await schemaOf(client, workflowId, schemas).then(
-		(schema) => ({ schema }),
-		(error: unknown) => ({ aborted: error instanceof CozeAbortedError }),
-	);
-	if ('aborted' in read) {
-		if (read.aborted) throw new CozeAbortedError();
-		return;
-	}
-	for (const field of inputFields(read.schema)) {
+function checkAgainst(schema: Record<string, ParameterSchema>, parameters: Record<string, unknown>, exclude: ReadonlySet<string>): void {
+	for (const field of inputFields(schema)) {
 		if (exclude.has(field.name)) continue;
 		const value = Object.hasOwn(parameters, field.name) ? parameters[field.name] : undefined;
 		// A file in JSON is a URL or {"file_id": …}, as text or as an object: only its presence is checked.
 		if (field.file && value !== undefined && value !== null && value !== '') continue;
 		coerceInput(field, value);
 	}
+}
+
+/**
+ * Inputs (JSON) checked against the Start node like the input fields are, with the same messages:
+ * required inputs present, values of the declared types. The JSON is sent as entered, so a schema
+ * another execution read a moment ago can let it pass; a refusal is decided on a fresh read, as the
+ * workflow may have changed since. When the schema cannot be read (a token without that
+ * permission, Coze Studio), the run goes ahead unchecked and Coze's own answer tells.
+ */
+async function checkJsonInputs(
+	connection: CozeConnection,
+	workflowId: string,
+	schemas: InputSchemas,
+	parameters: Record<string, unknown>,
+	exclude: ReadonlySet<string>,
+): Promise<void> {
+	const unreadable = (error: unknown) => {
+		if (error instanceof CozeAbortedError) throw error;
+		return undefined;
+	};
+	const recent = await schemas.recent(connection, workflowId).catch(unreadable);
+	if (!recent) return;
+	if (recent.cached) {
+		try {
+			checkAgainst(recent.schema, parameters, exclude);
+			return;
+		} catch {
+			// Refused by the kept schema: decided below on the workflow's inputs as they are now.
+		}
+	}
+	const schema = recent.cached ? await schemas.fresh(connection, workflowId).catch(unreadable) : recent.schema;
+	if (schema) checkAgainst(schema, parameters, exclude);
 }
 
 /**
@@ -91,9 +93,9 @@ async function checkJsonInputs(
 export async function readRunParameters(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	client: CozeWorkflowClient,
+	connection: CozeConnection,
 	workflowId: string,
-	schemas: SchemaCache,
+	schemas: InputSchemas,
 	/** Inputs the node fills itself (a chatflow's USER_INPUT is the message): neither asked for nor checked. */
 	exclude: ReadonlySet<string> = new Set(),
 ): Promise<Record<string, unknown>> {
@@ -101,7 +103,7 @@ export async function readRunParameters(
 	if (inputMode !== 'fields') {
 		const parameters = readParametersJson(context, itemIndex);
 		// Version 1 nodes send the JSON unchecked, as they always did.
-		if (context.getNode().typeVersion >= 1.1) await checkJsonInputs(client, workflowId, schemas, parameters, exclude);
+		if (context.getNode().typeVersion >= 1.1) await checkJsonInputs(connection, workflowId, schemas, parameters, exclude);
 		return parameters;
 	}
 	const mapped = context.getNodeParameter('inputs', itemIndex, { mappingMode: 'defineBelow', value: null }) as ResourceMapperValue;
@@ -109,7 +111,9 @@ export async function readRunParameters(
 	// Inputs may be named like properties of every object (constructor, toString, __proto__): only
 	// the entered values count, read as own properties and written back with CreateDataProperty.
 	const entered = (name: string): unknown => (Object.hasOwn(values, fieldIdOf(name)) ? values[fieldIdOf(name)] : undefined);
-	const fields = inputFields(await schemaOf(client, workflowId, schemas)).filter((field) => !exclude.has(field.name));
+	// Values are coerced to the declared types and files uploaded by it: what is sent follows this
+	// execution's own read, never a kept one.
+	const fields = inputFields(await schemas.fresh(connection, workflowId)).filter((field) => !exclude.has(field.name));
 	const known = new Map<string, InputField>(fields.map((f) => [f.name, f]));
 	for (const name of Object.keys(values).map(inputNameOf)) {
 		const value = entered(name);
@@ -126,7 +130,7 @@ export async function readRunParameters(
 			continue;
 		}
 		const files: string[] = [];
-		for (const source of coerced.sources) files.push(await fileValue(context, itemIndex, client, field.name, source));
+		for (const source of coerced.sources) files.push(await fileValue(context, itemIndex, connection.client, field.name, source));
 		parameters.push([field.name, coerced.array ? files : files[0]]);
 	}
 	return Object.fromEntries(parameters);

@@ -1,4 +1,4 @@
-import type { IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { CozeAbortedError, CozeApiError, CozeConnectionError, CozeInputError, CozeTimeoutError } from '../protocol/errors';
 import { formatDuration } from '../protocol/runHistory';
@@ -64,6 +64,8 @@ export class N8nHttpTransport implements HttpTransport {
 		private readonly baseUrl: string,
 		/** The JWT credential's token is renewed by n8n on a 401, which n8n sees only if it is not ignored. */
 		private readonly renewsOn401: boolean,
+		/** The credential as the node read it; without it n8n reads it again for each request. */
+		private readonly credential?: ICredentialsDecrypted,
 	) {}
 
 	async send(request: TransportRequest): Promise<TransportResponse> {
@@ -123,6 +125,7 @@ export class N8nHttpTransport implements HttpTransport {
 				context,
 				this.credentialType,
 				options,
+				this.credential && { credentialsDecrypted: this.credential },
 			)) as IN8nHttpFullResponse;
 		} catch (error) {
 			throw this.classify(error, request.idleTimeoutMs);
