@@ -84,7 +84,9 @@ async function syncVsHttp(base: string, emu: CozeEmulator): Promise<FigureResult
 	// is n8n's credential handling (every Coze node call goes through it) rather than the node's code.
 	// A1, the node's version 1, is no target either: it sends the JSON inputs unchecked, without the
 	// GET of the workflow's inputs that version 1.1 makes at most once a minute.
-	const paths = { A: PATHS.cozeSync, A1: PATHS.cozeSyncV1, B: PATHS.httpSync, C: PATHS.httpCredSync };
+	// B' is B once more under another path: B'/B and B' − B are how far two identical workflows differ
+	// in the same rounds, the resolution of figures 1 and 2.
+	const paths = { A: PATHS.cozeSync, A1: PATHS.cozeSyncV1, B: PATHS.httpSync, "B'": PATHS.httpSyncCopy, C: PATHS.httpCredSync };
 	const labels = Object.keys(paths) as Array<keyof typeof paths>;
 	try {
 		// Warm every path (JIT, connection pools, SQLite pages) before anything counts.
@@ -95,9 +97,9 @@ async function syncVsHttp(base: string, emu: CozeEmulator): Promise<FigureResult
 		const cozeBody = emu.requests
 			.filter((r) => r.path === '/v1/workflow/run')
 			.find((r) => JSON.stringify(r.body).includes(SYNC_BODY.workflow_id))?.body;
-		const rounds: Record<keyof typeof paths, LoadRound[]> = { A: [], A1: [], B: [], C: [] };
+		const rounds: Record<keyof typeof paths, LoadRound[]> = { A: [], A1: [], B: [], "B'": [], C: [] };
 		const perRound = CALLS / ROUNDS;
-		const emulatorCalls = { A: 0, A1: 0, B: 0, C: 0 };
+		const emulatorCalls = { A: 0, A1: 0, B: 0, "B'": 0, C: 0 };
 		for (let round = 0; round < ROUNDS; round++) {
 			// The order rotates too, so no path always follows another's SQLite writes.
 			const order = labels.map((_, i) => labels[(i + round) % labels.length]!);
@@ -115,14 +117,14 @@ async function syncVsHttp(base: string, emu: CozeEmulator): Promise<FigureResult
 			latencies: of.flatMap((r) => r.latencies),
 			failures: of.reduce((sum, r) => sum + r.failures.length, 0),
 		});
-		const [ta, ta1, tb, tc] = [total(rounds.A), total(rounds.A1), total(rounds.B), total(rounds.C)];
+		const [ta, ta1, tb, tc, tb2] = [total(rounds.A), total(rounds.A1), total(rounds.B), total(rounds.C), total(rounds["B'"])];
 		const failed = ta.failures + tb.failures;
 		const perCall = labels.map((label) => `${label} ${fmt(emulatorCalls[label] / CALLS)}`).join(', ');
 		const ratio = ta.rps / tb.rps;
-		const [p50a, p50a1, p50b, p50c] = [median(ta.latencies), median(ta1.latencies), median(tb.latencies), median(tc.latencies)];
+		const [p50a, p50a1, p50b, p50c, p50b2] = [median(ta.latencies), median(ta1.latencies), median(tb.latencies), median(tc.latencies), median(tb2.latencies)];
 		const roundRatios = rounds.A.map((r, i) => rounds.B[i]!.seconds / r.seconds);
 		const signed = (ms: number) => `${ms >= 0 ? '+' : ''}${fmt(ms)} ms`;
-		const common = `${CALLS} calls each from ${CALLERS} callers in ${ROUNDS} rotating rounds; failures A ${ta.failures}, A1 ${ta1.failures}, B ${tb.failures}, C ${tc.failures}; emulator requests per call ${perCall}; Coze node's request body ${JSON.stringify(cozeBody)}, HTTP Request's ${JSON.stringify(SYNC_BODY)}`;
+		const common = `${CALLS} calls each from ${CALLERS} callers in ${ROUNDS} rotating rounds; failures A ${ta.failures}, A1 ${ta1.failures}, B ${tb.failures}, B' ${tb2.failures}, C ${tc.failures}; emulator requests per call ${perCall}; Coze node's request body ${JSON.stringify(cozeBody)}, HTTP Request's ${JSON.stringify(SYNC_BODY)}`;
 		return [
 			report({
 				name: 'Sync run via webhook: throughput, Coze Workflow (A) vs HTTP Request (B)',
@@ -131,7 +133,7 @@ async function syncVsHttp(base: string, emu: CozeEmulator): Promise<FigureResult
 				ratio: `${fmt(ratio, 3)}×`,
 				target: '≥ 0.95×',
 				met: failed === 0 && ratio >= 0.95,
-				notes: `${common}; per-round throughput ratios A/B ${roundRatios.map((r) => fmt(r)).join(', ')}; A1 (node version 1, no input check) ${fmt(ta1.rps, 1)} req/s, A1/B ${fmt(ta1.rps / tb.rps, 3)}×; C (HTTP Request with the Coze credential) ${fmt(tc.rps, 1)} req/s, C/B ${fmt(tc.rps / tb.rps, 3)}×, A1/C ${fmt(ta1.rps / tc.rps, 3)}×`,
+				notes: `${common}; per-round throughput ratios A/B ${roundRatios.map((r) => fmt(r)).join(', ')}; A1 (node version 1, no input check) ${fmt(ta1.rps, 1)} req/s, A1/B ${fmt(ta1.rps / tb.rps, 3)}×; C (HTTP Request with the Coze credential) ${fmt(tc.rps, 1)} req/s, C/B ${fmt(tc.rps / tb.rps, 3)}×, A/C ${fmt(ta.rps / tc.rps, 3)}×; B' (a copy of B) ${fmt(tb2.rps, 1)} req/s, B'/B ${fmt(tb2.rps / tb.rps, 3)}×`,
 			}),
 			report({
 				name: 'Sync run via webhook: p50 latency, A vs B',
@@ -140,7 +142,7 @@ async function syncVsHttp(base: string, emu: CozeEmulator): Promise<FigureResult
 				ratio: signed(p50a - p50b),
 				target: '≤ B + 2 ms',
 				met: failed === 0 && p50a <= p50b + 2,
-				notes: `A1's p50 ${fmt(p50a1)} ms (A1 − B ${signed(p50a1 - p50b)}), C's ${fmt(p50c)} ms (C − B ${signed(p50c - p50b)}); p90 A ${fmt(percentile(ta.latencies, 90))} ms, B ${fmt(percentile(tb.latencies, 90))} ms, C ${fmt(percentile(tc.latencies, 90))} ms; p99 A ${fmt(percentile(ta.latencies, 99))} ms, B ${fmt(percentile(tb.latencies, 99))} ms`,
+				notes: `A1's p50 ${fmt(p50a1)} ms (A1 − B ${signed(p50a1 - p50b)}), C's ${fmt(p50c)} ms (C − B ${signed(p50c - p50b)}, A − C ${signed(p50a - p50c)}), B''s ${fmt(p50b2)} ms (B' − B ${signed(p50b2 - p50b)}); p90 A ${fmt(percentile(ta.latencies, 90))} ms, B ${fmt(percentile(tb.latencies, 90))} ms, C ${fmt(percentile(tc.latencies, 90))} ms; p99 A ${fmt(percentile(ta.latencies, 99))} ms, B ${fmt(percentile(tb.latencies, 99))} ms`,
 			}),
 		];
 	} finally {

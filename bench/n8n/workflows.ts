@@ -13,6 +13,7 @@ export const IDS = {
 	cozeSync: 'benchCozeSync001',
 	cozeSyncV1: 'benchCozeSyncV10',
 	httpSync: 'benchHttpSync001',
+	httpSyncCopy: 'benchHttpSync002',
 	httpCredSync: 'benchHttpCred001',
 	cozeStream: 'benchCozeStream1',
 	httpStream: 'benchHttpStream1',
@@ -22,6 +23,7 @@ export const PATHS = {
 	cozeSync: 'bench-coze-sync',
 	cozeSyncV1: 'bench-coze-sync-v1',
 	httpSync: 'bench-http-sync',
+	httpSyncCopy: 'bench-http-sync-copy',
 	httpCredSync: 'bench-http-cred-sync',
 	cozeStream: 'bench-coze-stream',
 	httpStream: 'bench-http-stream',
@@ -141,6 +143,8 @@ export function benchWorkflows(baseUrl: string, token: string): Record<keyof typ
 		httpSync: viaWebhook('httpSync', 'Bench B: Webhook → HTTP Request (workflow/run) → Respond', 'responseNode', [
 			http(`${baseUrl}/v1/workflow/run`, token, SYNC_BODY, 'json'),
 		]),
+		// B again, under another path: how far two identical workflows differ is the measurement's resolution.
+		httpSyncCopy: viaWebhook('httpSyncCopy', "Bench B': a copy of B", 'responseNode', [http(`${baseUrl}/v1/workflow/run`, token, SYNC_BODY, 'json')]),
 		cozeStream: viaWebhook('cozeStream', 'Bench: Webhook (streaming) → Coze Workflow (stream to response)', 'streaming', [
 			coze('stream', STREAM_WORKFLOW, JSON.stringify(STREAM_BODY.parameters), { streamToResponse: true }),
 		]),
