@@ -57,16 +57,27 @@ interface LoadRound {
 
 /** `count` POSTs from CALLERS callers, each sending its next request once its last answer is in. */
 async function loadRound(pool: Pool, path: string, count: number): Promise<LoadRound> {
-	const latencies: number[] = [];
-	const failures: string[] = [];
+	const round = await mixedLoad(pool, [path], count);
+	return round[0]!;
+}
+
+/**
+ * `count` calls to each of `paths` from CALLERS callers, the paths taking turns call by call: every
+ * path meets the same moments of the machine, so their latencies differ only by what each call
+ * costs. With one path, a plain round.
+ */
+async function mixedLoad(pool: Pool, paths: string[], count: number): Promise<LoadRound[]> {
+	const rounds = paths.map(() => ({ latencies: [] as number[], failures: [] as string[] }));
 	let next = 0;
 	const body = JSON.stringify({ q: QUESTION });
 	const caller = async () => {
-		while (next < count) {
+		while (next < count * paths.length) {
+			const which = next % paths.length;
 			next += 1;
 			const t0 = now();
-			const answer = await pool.request({ method: 'POST', path: `/webhook/${path}`, headers: { 'content-type': 'application/json' }, body });
+			const answer = await pool.request({ method: 'POST', path: `/webhook/${paths[which]}`, headers: { 'content-type': 'application/json' }, body });
 			const text = await answer.body.text();
+			const { latencies, failures } = rounds[which]!;
 			latencies.push(now() - t0);
 			if (answer.statusCode !== 200 && failures.length < 5) failures.push(`${answer.statusCode} ${text.slice(0, 120)}`);
 			else if (answer.statusCode !== 200) failures.push('');
@@ -74,7 +85,8 @@ async function loadRound(pool: Pool, path: string, count: number): Promise<LoadR
 	};
 	const t0 = now();
 	await Promise.all(Array.from({ length: CALLERS }, caller));
-	return { seconds: (now() - t0) / 1000, latencies, failures };
+	const seconds = (now() - t0) / 1000;
+	return rounds.map((round) => ({ seconds, ...round }));
 }
 
 /** Figure 1: A (Coze Workflow, sync) and B (HTTP Request) in alternating rounds, ABAB…. */
@@ -122,6 +134,13 @@ async function syncVsHttp(base: string, emu: CozeEmulator): Promise<FigureResult
 		const perCall = labels.map((label) => `${label} ${fmt(emulatorCalls[label] / CALLS)}`).join(', ');
 		const ratio = ta.rps / tb.rps;
 		const [p50a, p50a1, p50b, p50c, p50b2] = [median(ta.latencies), median(ta1.latencies), median(tb.latencies), median(tc.latencies), median(tb2.latencies)];
+		// Latency in separate rounds moves with the machine more than with the path (see B' − B): the
+		// p50 figure comes from the paths taking turns call by call in one load.
+		// C joins them: what A pays beyond B that C pays too is n8n's credential handling.
+		const [ma, mb, mb2, mc] = await mixedLoad(pool, [paths.A, paths.B, paths["B'"], paths.C], CALLS);
+		const [mp50a, mp50b, mp50b2, mp50c] = [median(ma!.latencies), median(mb!.latencies), median(mb2!.latencies), median(mc!.latencies)];
+		const mixedFailures = ma!.failures.length + mb!.failures.length + mb2!.failures.length + mc!.failures.length;
+		log(`  taking turns: A p50 ${fmt(mp50a)} ms, B ${fmt(mp50b)} ms, B' ${fmt(mp50b2)} ms, C ${fmt(mp50c)} ms in ${fmt(ma!.seconds)} s`);
 		const roundRatios = rounds.A.map((r, i) => rounds.B[i]!.seconds / r.seconds);
 		const signed = (ms: number) => `${ms >= 0 ? '+' : ''}${fmt(ms)} ms`;
 		const common = `${CALLS} calls each from ${CALLERS} callers in ${ROUNDS} rotating rounds; failures A ${ta.failures}, A1 ${ta1.failures}, B ${tb.failures}, B' ${tb2.failures}, C ${tc.failures}; emulator requests per call ${perCall}; Coze node's request body ${JSON.stringify(cozeBody)}, HTTP Request's ${JSON.stringify(SYNC_BODY)}`;
@@ -136,13 +155,13 @@ async function syncVsHttp(base: string, emu: CozeEmulator): Promise<FigureResult
 				notes: `${common}; per-round throughput ratios A/B ${roundRatios.map((r) => fmt(r)).join(', ')}; A1 (node version 1, no input check) ${fmt(ta1.rps, 1)} req/s, A1/B ${fmt(ta1.rps / tb.rps, 3)}×; C (HTTP Request with the Coze credential) ${fmt(tc.rps, 1)} req/s, C/B ${fmt(tc.rps / tb.rps, 3)}×, A/C ${fmt(ta.rps / tc.rps, 3)}×; B' (a copy of B) ${fmt(tb2.rps, 1)} req/s, B'/B ${fmt(tb2.rps / tb.rps, 3)}×`,
 			}),
 			report({
-				name: 'Sync run via webhook: p50 latency, A vs B',
-				value: `${fmt(p50a)} ms`,
-				baseline: `${fmt(p50b)} ms`,
-				ratio: signed(p50a - p50b),
+				name: 'Sync run via webhook: p50 latency, A vs B, taking turns call by call',
+				value: `${fmt(mp50a)} ms`,
+				baseline: `${fmt(mp50b)} ms`,
+				ratio: signed(mp50a - mp50b),
 				target: '≤ B + 2 ms',
-				met: failed === 0 && p50a <= p50b + 2,
-				notes: `A1's p50 ${fmt(p50a1)} ms (A1 − B ${signed(p50a1 - p50b)}), C's ${fmt(p50c)} ms (C − B ${signed(p50c - p50b)}, A − C ${signed(p50a - p50c)}), B''s ${fmt(p50b2)} ms (B' − B ${signed(p50b2 - p50b)}); p90 A ${fmt(percentile(ta.latencies, 90))} ms, B ${fmt(percentile(tb.latencies, 90))} ms, C ${fmt(percentile(tc.latencies, 90))} ms; p99 A ${fmt(percentile(ta.latencies, 99))} ms, B ${fmt(percentile(tb.latencies, 99))} ms`,
+				met: failed === 0 && mixedFailures === 0 && mp50a <= mp50b + 2,
+				notes: `${CALLS} calls each of A, B, B' and C from ${CALLERS} callers, taking turns in one load of ${fmt(ma!.seconds)} s; failures ${mixedFailures}; B' (a copy of B) ${fmt(mp50b2)} ms, B' − B ${signed(mp50b2 - mp50b)}; C (HTTP Request with the Coze credential) ${fmt(mp50c)} ms, C − B ${signed(mp50c - mp50b)}, A − C ${signed(mp50a - mp50c)}; p90 A ${fmt(percentile(ma!.latencies, 90))} ms, B ${fmt(percentile(mb!.latencies, 90))} ms. In the separate rounds of figure 1: p50 A ${fmt(p50a)} ms, B ${fmt(p50b)} ms (A − B ${signed(p50a - p50b)}), B' − B ${signed(p50b2 - p50b)}, A1's p50 ${fmt(p50a1)} ms (A1 − B ${signed(p50a1 - p50b)}), C's ${fmt(p50c)} ms (C − B ${signed(p50c - p50b)}, A − C ${signed(p50a - p50c)}); p90 A ${fmt(percentile(ta.latencies, 90))} ms, B ${fmt(percentile(tb.latencies, 90))} ms, C ${fmt(percentile(tc.latencies, 90))} ms; p99 A ${fmt(percentile(ta.latencies, 99))} ms, B ${fmt(percentile(tb.latencies, 99))} ms`,
 			}),
 		];
 	} finally {
