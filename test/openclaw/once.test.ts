@@ -41,7 +41,8 @@ describe('OpenClaw TaskFlow 1.1: nothing created twice when n8n runs an item aga
 		assert.equal(first.status, 'success', first.error?.message);
 		assert.deepEqual(first.items.map((i) => i.json.created), [true, true]);
 		const state = first.items[0].json.stateJson as IDataObject;
-		assert.equal(state.n8nItemKey, `n8n:wf-test:${executionId}:node-under-test:0:0`);
+		// The instance (from n8n's encryption key), then workflow, execution, node, run and item.
+		assert.match(String(state.n8nItemKey), new RegExp(`^n8n:[0-9a-f]{16}:wf-test:${executionId}:node-under-test:0:0$`));
 
 		const again = await run({ operation: 'createFlow', goal: `={{ "${goal} " + $json.n }}` }, { executionId, items });
 		assert.deepEqual(again.items.map((i) => i.json.created), [false, false]);
