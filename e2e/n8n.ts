@@ -22,6 +22,8 @@ export interface N8nSetup {
 	logDir: string;
 	/** PostgreSQL instead of the user folder's SQLite file. */
 	postgres?: PostgresDatabase;
+	/** N8N_ENCRYPTION_KEY, and with it n8n's instance ID (ENCRYPTION_KEY unless given). */
+	encryptionKey?: string;
 }
 
 export interface PostgresDatabase {
@@ -44,7 +46,9 @@ export function onPostgres(setup: N8nSetup, postgres: PostgresDatabase, name: st
 	cpSync(join(setup.userFolder, nodes), join(root, nodes), { recursive: true });
 	const logDir = join(root, 'logs');
 	mkdirSync(logDir, { recursive: true });
-	return { install: setup.install, userFolder: root, logDir, postgres: { host: postgres.host, port: postgres.port, user: postgres.user, database: postgres.database } };
+	// A database of its own is an installation of its own: its own key, so its own n8n instance ID.
+	const encryptionKey = `${ENCRYPTION_KEY}-${name}`;
+	return { install: setup.install, userFolder: root, logDir, encryptionKey, postgres: { host: postgres.host, port: postgres.port, user: postgres.user, database: postgres.database } };
 }
 
 /** A fresh user folder with the packed package extracted to `.n8n/nodes/node_modules/<name>`, as a real install would. */
@@ -76,7 +80,7 @@ export function n8nEnv(setup: N8nSetup, options: ProcessOptions = {}): NodeJS.Pr
 		TMPDIR: process.env.TMPDIR ?? '/tmp',
 		N8N_USER_FOLDER: setup.userFolder,
 		...databaseEnv(setup),
-		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+		N8N_ENCRYPTION_KEY: setup.encryptionKey ?? ENCRYPTION_KEY,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
