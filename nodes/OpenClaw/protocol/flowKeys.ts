@@ -30,13 +30,6 @@ export function keysOf(flow: FlowView): string[] {
 	return [state[IDEMPOTENCY_FIELD], state[ITEM_KEY_FIELD]].filter((key): key is string => typeof key === 'string' && key !== '');
 }
 
-/** The hand-off key a flow's state holds, if any. */
-export function keyOf(flow: FlowView): string | undefined {
-	const state = flow.stateJson;
-	const key = isStateObject(state) ? state[IDEMPOTENCY_FIELD] : undefined;
-	return typeof key === 'string' ? key : undefined;
-}
-
 /** The keys of a create as a list (the ones given). */
 export function keyList(keys: CreateKeys): string[] {
 	return [keys.key, keys.itemKey].filter((key): key is string => key !== undefined && key !== '');
